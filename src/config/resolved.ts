@@ -1,0 +1,112 @@
+/**
+ * The config after validation: every default applied, every field required,
+ * durations in milliseconds, sizes in bytes, paths absolute. Made in one
+ * place (`resolve.ts`) from a `UserConfig`; nothing else reads user input.
+ *
+ * @module
+ */
+
+import type {
+  HeartbeatAction,
+  LimitValue,
+  LogLevel,
+  RestartPolicy,
+  StopSignal,
+  UlimitConfig,
+} from "./types.ts";
+
+/** Where one output stream of a job goes. */
+export type ResolvedOutput =
+  | { kind: "log" }
+  | { kind: "discard" }
+  | { kind: "file"; path: string; maxBytes: number; maxFiles: number; daily: boolean };
+
+/** A job's heartbeat watchdog, in milliseconds. */
+export interface ResolvedHeartbeat {
+  timeoutMs: number;
+  startupTimeoutMs: number;
+  action: HeartbeatAction;
+}
+
+/** A job's cron schedules (validated expressions). */
+export interface ResolvedSchedule {
+  start: string | null;
+  stop: string | null;
+  restart: string | null;
+}
+
+/** One job, ready to run. */
+export interface ResolvedJob {
+  name: string;
+  /** argv; `shell: true` is already turned into `["/bin/sh", "-c", cmd]`. */
+  argv: string[];
+  /** Absolute working directory. */
+  dir: string;
+  env: Record<string, string>;
+  clearEnv: boolean;
+  /** Numeric ids, looked up at validation. null: sup's own. */
+  uid: number | null;
+  gid: number | null;
+  ulimit: { [K in keyof UlimitConfig]-?: LimitValue | null };
+  /** Absolute path or null for no input. */
+  stdin: string | null;
+  stdout: ResolvedOutput;
+  stderr: ResolvedOutput;
+  restart: RestartPolicy;
+  noRestartExitCodes: number[];
+  minUptimeMs: number;
+  backoffInitialMs: number;
+  backoffMaxMs: number;
+  maxRetries: number;
+  retryFatalAfterMs: number | null;
+  killSignal: StopSignal;
+  killTimeoutMs: number;
+  once: boolean;
+  wait: boolean;
+  after: string[];
+  disabled: boolean;
+  bounceMs: number | null;
+  /** Absolute paths. */
+  depends: string[];
+  maxMemoryBytes: number | null;
+  heartbeat: ResolvedHeartbeat | null;
+  schedule: ResolvedSchedule;
+  sideCommand: string[] | null;
+  postLaunchCommand: string[] | null;
+}
+
+/** An address and port. */
+export interface ResolvedListen {
+  host: string;
+  port: number;
+}
+
+/** Where sup listens. */
+export interface ResolvedNetwork {
+  http: ResolvedListen;
+  websocket: ResolvedListen;
+  osc: ResolvedListen & { appHost: string; appPort: number };
+}
+
+/** sup's own log. */
+export interface ResolvedLogging {
+  level: LogLevel;
+  format: "text" | "json";
+  /** Absolute path or null. */
+  file: string | null;
+  maxBytes: number;
+  maxFiles: number;
+}
+
+/** A whole config, ready to run. */
+export interface ResolvedConfig {
+  /** Absolute path of the config file it came from. */
+  source: string;
+  /** Modes applied, in order (named and hostname sections). */
+  modes: string[];
+  /** Jobs in config order (the order `wait` jobs gate). */
+  jobs: ResolvedJob[];
+  network: ResolvedNetwork;
+  logging: ResolvedLogging;
+  app: Record<string, unknown>;
+}

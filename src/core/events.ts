@@ -1,0 +1,107 @@
+/**
+ * Every observable fact is a `SupEvent`: one discriminated union of plain
+ * JSON objects. Listeners, notifiers, the panel, metrics and the event log
+ * consume the same stream.
+ *
+ * @module
+ */
+
+/** A job's lifecycle state (supervisord's names). */
+export type JobState =
+  | "stopped"
+  | "starting"
+  | "running"
+  | "backoff"
+  | "stopping"
+  | "exited"
+  | "fatal";
+
+/** Who or what asked for an action. Every start, stop and restart carries one. */
+export type ActionSource =
+  | "config" // start-up, reload, `after`/`wait` release
+  | "crash" // restart policy after an exit
+  | "heartbeat" // missed heartbeat
+  | "memmon" // memory limit
+  | "httpok" // HTTP probe
+  | "schedule" // cron schedule
+  | "bounce" // periodic restart
+  | "depends" // a watched file changed
+  | "retry" // slow retry out of `fatal`
+  | "manual" // CLI or panel
+  | "app" // the app itself (/restart)
+  | "shutdown"; // sup is stopping
+
+/** Why an action happened: its source and a human sentence. */
+export interface ActionReason {
+  source: ActionSource;
+  /** Human detail, e.g. `file "/etc/app.json" changed`. */
+  detail?: string;
+}
+
+/** How a process ended: exactly one of code or signal is set. */
+export interface ExitStatus {
+  code: number | null;
+  signal: string | null;
+}
+
+/** Fields every event has. */
+interface At {
+  /** Milliseconds since the epoch. */
+  at: number;
+}
+
+/** Every fact sup reports. */
+export type SupEvent =
+  | At & { type: "sup.started"; pid: number; config: string; modes: string[] }
+  | At & { type: "sup.stopping"; signal: string }
+  | At & { type: "sup.stopped" }
+  | At & {
+    type: "job.state";
+    job: string;
+    from: JobState;
+    to: JobState;
+    pid: number | null;
+    reason: ActionReason;
+  }
+  | At & { type: "job.spawned"; job: string; pid: number; argv: string[] }
+  | At & { type: "job.ready"; job: string; pid: number }
+  | At & {
+    type: "job.exited";
+    job: string;
+    pid: number;
+    code: number | null;
+    signal: string | null;
+    uptimeMs: number;
+    /** True when sup asked for the stop, or the exit was a clean `once`/`wait` completion. */
+    expected: boolean;
+    /** The last lines of stderr, to explain the death. */
+    stderrTail: string[];
+  }
+  | At & { type: "job.backoff"; job: string; delayMs: number; retries: number }
+  | At & { type: "job.fatal"; job: string; message: string }
+  | At & { type: "job.spawnFailed"; job: string; message: string }
+  | At & { type: "job.action"; job: string; action: "start" | "stop" | "restart"; reason: ActionReason }
+  | At & { type: "job.output"; job: string; stream: "stdout" | "stderr"; line: string }
+  | At & { type: "config.reloaded"; added: string[]; removed: string[]; changed: string[] }
+  | At & { type: "config.invalid"; source: string; errors: string[] }
+  | At & { type: "heartbeat.missed"; job: string; lastSeen: number | null; timeoutMs: number }
+  | At & { type: "app.log"; job: string | null; level: string; message: string }
+  | At & {
+    type: "app.event";
+    job: string | null;
+    category: string;
+    action: string;
+    label: string | null;
+    value: number | null;
+  }
+  | At & { type: "app.message"; job: string | null; channel: "osc" | "websocket"; address: string; args: unknown[] }
+  | At & { type: "app.registered"; id: string; name: string; pid: number | null; timeoutMs: number }
+  | At & { type: "app.unregistered"; id: string; name: string }
+  | At & { type: "channel.rejected"; channel: "osc" | "websocket" | "http"; reason: string }
+  | At & { type: "log.rotated"; path: string };
+
+/** The `type` tags of all events. */
+export type SupEventType = SupEvent["type"];
+
+/** The event with the given tag. */
+export type EventOf<T extends SupEventType> = Extract<SupEvent, { type: T }>;
