@@ -1,0 +1,99 @@
+/**
+ * Renders a resolved config for people (`sup check`): one block per job,
+ * durations and sizes written with units, defaults that mean "nothing"
+ * (null, false, empty) left out.
+ *
+ * @module
+ */
+
+import type { ResolvedConfig, ResolvedJob, ResolvedOutput } from "../config/resolved.ts";
+import { formatDuration, formatSize } from "../config/units.ts";
+
+/** argv as one line, quoting words that need it. */
+export function showArgv(argv: string[]): string {
+  return argv.map((word) => /^[\w@%+=:,./-]+$/.test(word) ? word : JSON.stringify(word)).join(" ");
+}
+
+function isEmpty(value: unknown): boolean {
+  return value === null || value === false || value === undefined ||
+    (Array.isArray(value) && value.length === 0) ||
+    (typeof value === "object" && value !== null && !Array.isArray(value) &&
+      Object.values(value).every(isEmpty));
+}
+
+/** Writes a value with units: keys ending in `Ms` as durations, `Bytes` as sizes. */
+function show(key: string, value: unknown): string {
+  if (typeof value === "number" && key.endsWith("Ms")) return formatDuration(value);
+  if (typeof value === "number" && key.endsWith("Bytes")) return formatSize(value);
+  if (typeof value === "string") return value;
+  if (Array.isArray(value)) {
+    return value.map((v) => typeof v === "string" ? v : JSON.stringify(v)).join(", ");
+  }
+  if (typeof value === "object" && value !== null && "kind" in value) {
+    const out = value as ResolvedOutput;
+    if (out.kind !== "file") return out.kind === "discard" ? "discarded" : "sup's log";
+    return `${out.path} (rotated at ${formatSize(out.maxBytes)}${
+      out.daily ? " and daily" : ""
+    }, ${out.maxFiles} kept)`;
+  }
+  if (typeof value === "object" && value !== null) {
+    return Object.entries(value).filter(([, v]) => !isEmpty(v))
+      .map(([k, v]) => `${label(k)} ${show(k, v)}`).join(", ");
+  }
+  return String(value);
+}
+
+function label(key: string): string {
+  return key.replace(/(Ms|Bytes)$/, "");
+}
+
+function jobLines(job: ResolvedJob): string[] {
+  const lines = [`  ${job.name}: ${showArgv(job.argv)}`];
+  for (const [key, value] of Object.entries(job)) {
+    if (key === "name" || key === "argv" || isEmpty(value)) continue;
+    if (key === "env") {
+      const vars = Object.entries(value as Record<string, string>).map(([k, v]) => `${k}=${v}`);
+      lines.push(`    ${"env".padEnd(18)} ${vars.join(" ")}`);
+      continue;
+    }
+    if (
+      typeof value === "object" && !Array.isArray(value) &&
+      (value as { kind?: string }).kind === "log"
+    ) continue;
+    lines.push(`    ${label(key).padEnd(18)} ${show(key, value)}`);
+  }
+  return lines;
+}
+
+/** The config as indented text. */
+export function formatConfig(config: ResolvedConfig): string {
+  const { http, websocket, osc } = config.network;
+  const lines = [
+    `config  ${config.source}`,
+    `modes   ${config.modes.length > 0 ? config.modes.join(", ") : "(none)"}`,
+    "",
+    `jobs (${config.jobs.length})`,
+    ...config.jobs.flatMap(jobLines),
+    "",
+    "network",
+    `  http       ${http.host}:${http.port}`,
+    `  websocket  ${websocket.host}:${websocket.port}`,
+    `  osc        ${osc.host}:${osc.port} (answers to ${osc.appHost}:${osc.appPort})`,
+    "",
+    "logging",
+    `  ${
+      show("", {
+        level: config.logging.level,
+        format: config.logging.format,
+        file: config.logging.file ?? "none",
+        ...(config.logging.file
+          ? { maxBytes: config.logging.maxBytes, maxFiles: config.logging.maxFiles }
+          : {}),
+      })
+    }`,
+  ];
+  if (Object.keys(config.app).length > 0) {
+    lines.push("", "app", ...JSON.stringify(config.app, null, 2).split("\n").map((l) => `  ${l}`));
+  }
+  return lines.join("\n");
+}

@@ -1,0 +1,123 @@
+/**
+ * The `sup` command line: global options, one subcommand per file, and the
+ * one place errors become messages and exit codes.
+ *
+ * To add a command, write `src/cli/<name>.ts` exporting a function that
+ * returns a commander `Command`, and add it to `COMMANDS` below.
+ *
+ * @module
+ */
+
+import { Command, CommanderError } from "@commander-js/extra-typings";
+import { dispose } from "@logtape/logtape";
+import { ConfigError, formatIssue } from "../config/config_error.ts";
+import { checkCommand } from "./check.ts";
+import { ExitCode, UserError } from "./exit_codes.ts";
+import { initCommand } from "./init.ts";
+import { runCommand } from "./run.ts";
+import { setupLogging } from "./logging.ts";
+import { typesCommand } from "./types_cmd.ts";
+import { VERSION } from "./version.ts";
+
+/** Options every command accepts (read them with `globalFlags(command)`). */
+export interface GlobalFlags {
+  verbose: boolean;
+  quiet: boolean;
+}
+
+/** The global `-v` / `-q` flags as seen from any (sub)command. */
+export function globalFlags(command: { optsWithGlobals(): Record<string, unknown> }): GlobalFlags {
+  const opts = command.optsWithGlobals();
+  return { verbose: opts.verbose === true, quiet: opts.quiet === true };
+}
+
+/** The subcommands, in help order. */
+// deno-lint-ignore no-explicit-any
+const COMMANDS: (() => Command<any, any, any>)[] = [
+  runCommand,
+  checkCommand,
+  initCommand,
+  typesCommand,
+];
+
+/** Builds the `sup` program with every command. */
+export function createProgram(): Command {
+  const program = new Command("sup")
+    .description("sup: a process supervisor and application monitor, configured in TypeScript")
+    .version(VERSION, "-V, --version", "print sup's version")
+    .option("-v, --verbose", "log debug messages, and show stack traces of errors")
+    .option("-q, --quiet", "log only warnings and errors")
+    .showHelpAfterError('(run "sup --help" for usage)')
+    .hook("preAction", async (_program, action) => {
+      await setupLogging(undefined, globalFlags(action));
+    });
+  program.options.find((o) => o.long === "--quiet")?.conflicts("verbose");
+  for (const make of COMMANDS) program.addCommand(make());
+  return program as unknown as Command;
+}
+
+/** Applies `fn` to a command and all its subcommands. */
+function eachCommand(command: Command, fn: (c: Command) => void): void {
+  fn(command);
+  for (const sub of command.commands) eachCommand(sub as unknown as Command, fn);
+}
+
+/** Where `runCli` writes (for tests; default: the process's stdout/stderr). */
+export interface CliOutput {
+  out(text: string): void;
+  err(text: string): void;
+}
+
+const PROCESS_OUTPUT: CliOutput = {
+  out: (text) => Deno.stdout.writeSync(new TextEncoder().encode(text)),
+  err: (text) => Deno.stderr.writeSync(new TextEncoder().encode(text)),
+};
+
+/** Turns an error into text on `output.err` and an exit code. */
+export function reportError(error: unknown, verbose: boolean, output: CliOutput): ExitCode {
+  const stack = (e: unknown) => (verbose && e instanceof Error && e.stack ? `${e.stack}\n` : "");
+  if (error instanceof CommanderError) {
+    // commander has printed its message (or the help / version) already.
+    const ok = error.code === "commander.helpDisplayed" || error.code === "commander.version" ||
+      error.code === "commander.help" || error.exitCode === 0;
+    return ok ? ExitCode.Ok : ExitCode.Usage;
+  }
+  if (error instanceof ConfigError) {
+    const head = error.source ? `Invalid config "${error.source}"` : "Invalid config";
+    const count = error.issues.length === 1 ? "1 problem" : `${error.issues.length} problems`;
+    output.err(`${head}: ${count}\n${error.issues.map((i) => `  ${formatIssue(i)}\n`).join("")}`);
+    if (verbose && error.cause) output.err(stack(error.cause));
+    return ExitCode.Failure;
+  }
+  if (error instanceof UserError) {
+    if (error.message !== "") output.err(`sup: ${error.message}\n`);
+    output.err(stack(error));
+    return error.exitCode;
+  }
+  output.err(
+    `sup: internal error: ${error instanceof Error ? error.message : String(error)}\n` +
+      (error instanceof Error && error.stack ? `${error.stack}\n` : ""),
+  );
+  return ExitCode.Internal;
+}
+
+/** Runs `sup` with `args` (without the program name); resolves to the exit code. */
+export async function runCli(
+  args: string[],
+  output: CliOutput = PROCESS_OUTPUT,
+): Promise<ExitCode> {
+  const program = createProgram();
+  eachCommand(program, (command) => {
+    command.exitOverride();
+    command.configureOutput({ writeOut: output.out, writeErr: output.err });
+  });
+  const verbose = args.includes("-v") || args.includes("--verbose");
+  try {
+    await program.parseAsync(args, { from: "user" });
+    return ExitCode.Ok;
+  } catch (error) {
+    return reportError(error, verbose, output);
+  } finally {
+    await dispose();
+  }
+}

@@ -1,0 +1,186 @@
+/**
+ * Validates one job and resolves it (defaults from `types.ts`, ms, bytes,
+ * absolute paths) in the same pass.
+ *
+ * @module
+ */
+
+import { resolve } from "node:path";
+import type { Accounts } from "./accounts.ts";
+import type { IssueList } from "./config_error.ts";
+import { type AllKeys, Fields } from "./fields.ts";
+import {
+  readCommand,
+  readHeartbeat,
+  readIds,
+  readOutput,
+  readSchedule,
+  readUlimit,
+} from "./job_fields.ts";
+import type { ResolvedJob } from "./resolved.ts";
+import type { JobConfig, RestartPolicy, StopSignal } from "./types.ts";
+
+/** Every option a job may have (keys of `JobConfig`). */
+export const JOB_KEYS = [
+  "cmd",
+  "shell",
+  "dir",
+  "env",
+  "clearEnv",
+  "user",
+  "group",
+  "ulimit",
+  "stdin",
+  "stdout",
+  "stderr",
+  "restart",
+  "noRestartExitCodes",
+  "minUptime",
+  "backoff",
+  "maxRetries",
+  "retryFatalAfter",
+  "killSignal",
+  "killTimeout",
+  "once",
+  "wait",
+  "after",
+  "disabled",
+  "bounce",
+  "depends",
+  "maxMemory",
+  "heartbeat",
+  "schedule",
+  "sideCommand",
+  "postLaunchCommand",
+] as const satisfies readonly (keyof JobConfig)[];
+
+const _everyJobKey: AllKeys<JobConfig, typeof JOB_KEYS[number]> = true;
+
+/** Allowed job names: letters, digits, "-", "_" and ".". */
+export const JOB_NAME = /^[A-Za-z0-9_.-]+$/;
+
+const RESTART: readonly RestartPolicy[] = ["always", "on-failure", "never"];
+const SIGNALS: readonly StopSignal[] = [
+  "SIGTERM",
+  "SIGINT",
+  "SIGQUIT",
+  "SIGHUP",
+  "SIGKILL",
+  "SIGUSR1",
+  "SIGUSR2",
+];
+
+/** What reading a job needs. `partial`: a mode section, where `cmd` may be missing. */
+export interface JobContext {
+  issues: IssueList;
+  /** The config file's directory, for relative paths. */
+  dir: string;
+  accounts: Accounts;
+  partial: boolean;
+}
+
+/** Validates `value` as the job `name` at `path`; returns it resolved (meaningful only without issues). */
+export function readJob(
+  name: string,
+  value: unknown,
+  path: string,
+  ctx: JobContext,
+): ResolvedJob | null {
+  if (!JOB_NAME.test(name)) {
+    ctx.issues.add(path, 'bad job name (use letters, digits, "-", "_" and ".")');
+  }
+  const f = Fields.of(value, path, ctx.issues, 'an object with at least "cmd"');
+  if (!f) return null;
+  f.keys(JOB_KEYS, "option");
+  if (!ctx.partial && !f.has("cmd")) {
+    ctx.issues.add(path, 'missing "cmd" (the command to run, e.g. "node server.js")');
+  }
+  const shell = f.bool("shell", false);
+  const argv = readCommand(f, "cmd", shell) ?? [];
+  const dir = resolve(ctx.dir, f.string("dir", "."));
+  const once = f.bool("once", false);
+  const wait = f.bool("wait", false);
+  const backoff = f.object("backoff");
+  backoff?.keys(["initial", "max"]);
+  const backoffInitialMs = backoff?.duration("initial", 1000) ?? 1000;
+  const backoffMaxMs = backoff?.duration("max", 60_000) ?? 60_000;
+  if (backoff && backoffInitialMs > backoffMaxMs) {
+    backoff.fail("initial", "must not be longer than backoff.max");
+  }
+  return {
+    name,
+    argv,
+    dir,
+    env: readEnv(f),
+    clearEnv: f.bool("clearEnv", false),
+    ...readIds(f, ctx.accounts),
+    ulimit: readUlimit(f),
+    stdin: nullablePath(f.string("stdin", null), ctx.dir),
+    stdout: readOutput(f, "stdout", ctx.dir),
+    stderr: readOutput(f, "stderr", ctx.dir),
+    restart: f.oneOf("restart", RESTART, "always", "a restart policy"),
+    noRestartExitCodes: readExitCodes(f),
+    minUptimeMs: f.duration("minUptime", 10_000),
+    backoffInitialMs,
+    backoffMaxMs,
+    maxRetries: f.whole("maxRetries", 10, 0),
+    retryFatalAfterMs: f.duration("retryFatalAfter", null, true),
+    killSignal: f.oneOf("killSignal", SIGNALS, "SIGTERM", "a stop signal"),
+    killTimeoutMs: f.duration("killTimeout", 5000),
+    once: once || wait,
+    wait,
+    after: f.strings("after"),
+    disabled: f.bool("disabled", false),
+    bounceMs: f.duration("bounce", null, true),
+    depends: f.strings("depends").map((p) => resolve(ctx.dir, p)),
+    maxMemoryBytes: f.size("maxMemory", null),
+    heartbeat: readHeartbeat(f),
+    schedule: readSchedule(f),
+    sideCommand: readCommand(f, "sideCommand", false),
+    postLaunchCommand: readCommand(f, "postLaunchCommand", false),
+  };
+}
+
+function nullablePath(path: string | null, dir: string): string | null {
+  return path === null ? null : resolve(dir, path);
+}
+
+function readEnv(f: Fields): Record<string, string> {
+  const env: Record<string, string> = {};
+  const e = f.object("env", "an object of strings");
+  if (!e) return env;
+  for (const [key, value] of Object.entries(e.obj)) {
+    if (typeof value === "string") env[key] = value;
+    else if (typeof value === "number" || typeof value === "boolean") {
+      e.fail(key, `must be a string, got ${value} (write "${value}")`);
+    } else e.fail(key, `must be a string, got ${JSON.stringify(value) ?? String(value)}`);
+    if (key === "" || key.includes("=") || key.includes("\0")) {
+      e.fail(key, 'is not a valid variable name (no "=" and not empty)');
+    }
+  }
+  return env;
+}
+
+function readExitCodes(f: Fields): number[] {
+  const value = f.obj.noRestartExitCodes;
+  if (value === undefined) return [33];
+  if (!Array.isArray(value)) {
+    f.fail(
+      "noRestartExitCodes",
+      `must be an array of exit codes 0-255, got ${JSON.stringify(value)}`,
+    );
+    return [33];
+  }
+  const codes: number[] = [];
+  value.forEach((code, i) => {
+    if (typeof code === "number" && Number.isInteger(code) && code >= 0 && code <= 255) {
+      codes.push(code);
+    } else {
+      f.issues.add(
+        `${f.at("noRestartExitCodes")}[${i}]`,
+        `must be an exit code 0-255, got ${JSON.stringify(code)}`,
+      );
+    }
+  });
+  return codes;
+}
