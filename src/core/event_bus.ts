@@ -48,7 +48,7 @@ export class EventBus {
   /** Delivers `event` synchronously to its listeners. */
   emit(event: SupEvent): void {
     const set = this.#byType.get(event.type);
-    if (set) for (const fn of set) this.#call(fn, event);
+    if (set) { for (const fn of set) this.#call(fn, event); }
     for (const fn of this.#all) this.#call(fn, event);
   }
 

@@ -80,7 +80,12 @@ export type SupEvent =
   | At & { type: "job.backoff"; job: string; delayMs: number; retries: number }
   | At & { type: "job.fatal"; job: string; message: string }
   | At & { type: "job.spawnFailed"; job: string; message: string }
-  | At & { type: "job.action"; job: string; action: "start" | "stop" | "restart"; reason: ActionReason }
+  | At & {
+    type: "job.action";
+    job: string;
+    action: "start" | "stop" | "restart";
+    reason: ActionReason;
+  }
   | At & { type: "job.output"; job: string; stream: "stdout" | "stderr"; line: string }
   | At & { type: "config.reloaded"; added: string[]; removed: string[]; changed: string[] }
   | At & { type: "config.invalid"; source: string; errors: string[] }
@@ -94,7 +99,13 @@ export type SupEvent =
     label: string | null;
     value: number | null;
   }
-  | At & { type: "app.message"; job: string | null; channel: "osc" | "websocket"; address: string; args: unknown[] }
+  | At & {
+    type: "app.message";
+    job: string | null;
+    channel: "osc" | "websocket";
+    address: string;
+    args: unknown[];
+  }
   | At & { type: "app.registered"; id: string; name: string; pid: number | null; timeoutMs: number }
   | At & { type: "app.unregistered"; id: string; name: string }
   | At & { type: "channel.rejected"; channel: "osc" | "websocket" | "http"; reason: string }

@@ -1,0 +1,51 @@
+/**
+ * The portable UDP socket: `node:dgram` (see `udp_socket.ts`).
+ *
+ * @module
+ */
+
+import { createSocket, type RemoteInfo } from "node:dgram";
+import type { UdpOptions, UdpPeer, UdpSocket } from "./udp_socket.ts";
+
+/** Longest datagram taken whole, as `udp_ffi.ts`'s SLOT_BYTES: the same limit on both paths. */
+const MAX_DATAGRAM = 16_384;
+
+/** Binds with `node:dgram`; rejects with the bind error. */
+export async function openNodeUdp(options: UdpOptions): Promise<UdpSocket> {
+  const { host, port, onDatagram, onError } = options;
+  const socket = createSocket({ type: host.includes(":") ? "udp6" : "udp4" });
+  try {
+    await new Promise<void>((resolve, reject) => {
+      socket.once("error", reject);
+      socket.bind(port, host, () => {
+        socket.off("error", reject);
+        resolve();
+      });
+    });
+  } catch (error) {
+    socket.close();
+    throw error;
+  }
+  socket.on("error", (error) => onError(`OSC socket error: ${error}`));
+  const peer = { host: "", port: 0 };
+  socket.on("message", (msg: Uint8Array, rinfo: RemoteInfo) => {
+    peer.host = rinfo.address;
+    peer.port = rinfo.port;
+    const truncated = msg.length > MAX_DATAGRAM;
+    onDatagram(truncated ? msg.subarray(0, MAX_DATAGRAM) : msg, peer as UdpPeer, truncated);
+  });
+  return {
+    kind: "node:dgram",
+    port: socket.address().port,
+    send(bytes, toPort, toHost) {
+      try {
+        socket.send(bytes, toPort, toHost, (error) => {
+          if (error) onError(`Cannot send to ${toHost}:${toPort}: ${error}`);
+        });
+      } catch (error) {
+        onError(`Cannot send to ${toHost}:${toPort}: ${error}`);
+      }
+    },
+    close: () => new Promise<void>((resolve) => socket.close(() => resolve())),
+  };
+}

@@ -1,0 +1,65 @@
+/**
+ * One app's WebSocket connection as the channel keeps it, and the small
+ * helpers around sending to it: sends that never throw and never pile up
+ * behind a client that does not read, and a per-second budget for errors.
+ *
+ * @module
+ */
+
+import type { WSContext } from "hono/ws";
+import type { FrameRef } from "./websocket_frames.ts";
+
+/** A fixed one-second window allowing `limit` takes. */
+export class RateWindow {
+  #limit: number;
+  #start = 0;
+  #count = 0;
+
+  /** Allows `limit` takes per second. */
+  constructor(limit: number) {
+    this.#limit = limit;
+  }
+
+  /** True when one more is allowed at `now` (ms). */
+  take(now: number): boolean {
+    if (now - this.#start >= 1000) {
+      this.#start = now;
+      this.#count = 0;
+    }
+    return this.#count++ < this.#limit;
+  }
+}
+
+/** An open app connection. */
+export interface Connection {
+  /** The socket, as Hono wraps it. */
+  ws: WSContext;
+  /** The job this connection speaks for, when known. */
+  job: string | null;
+  /** Error frames sent to this connection. */
+  errors: RateWindow;
+}
+
+/** Bytes buffered for a client beyond which sup stops sending to it. */
+const MAX_BUFFERED = 1024 * 1024;
+
+/** `{ref}` when there is one, to spread into an answer. */
+export function withRef(ref: FrameRef | null): { ref?: FrameRef } {
+  return ref === null ? {} : { ref };
+}
+
+/** Sends `value` as JSON (see `sendText`). */
+export function send(conn: Connection, value: unknown): void {
+  sendText(conn, JSON.stringify(value));
+}
+
+/** Sends unless the socket is closing or its send buffer is backed up (a client not reading). */
+export function sendText(conn: Connection, text: string): void {
+  const raw = conn.ws.raw as WebSocket | undefined;
+  if (conn.ws.readyState !== 1 || (raw && raw.bufferedAmount > MAX_BUFFERED)) return;
+  try {
+    conn.ws.send(text);
+  } catch {
+    // The peer went away between the check and the send.
+  }
+}

@@ -1,0 +1,414 @@
+/**
+ * The one job state machine. `transition(snapshot, input, now)` is pure: it
+ * returns the next snapshot and the effects (spawn, signal, timers, events)
+ * the supervisor must run. Timers come back as inputs; nothing polls.
+ *
+ * Table (state × input → next state; inputs not listed change nothing):
+ *
+ * | from                       | input                 | to                                    |
+ * | -------------------------- | --------------------- | ------------------------------------- |
+ * | stopped, exited, fatal     | start, restart        | starting (+spawn)                     |
+ * | backoff                    | start, restart        | starting (+spawn, backoff cleared)    |
+ * | backoff                    | backoffElapsed        | starting (+spawn)                     |
+ * | fatal                      | fatalRetryElapsed     | starting (+spawn, retries reset)      |
+ * | starting                   | spawned               | running (pid)                         |
+ * | starting                   | spawnFailed           | fatal (no restart storm)              |
+ * | running                    | ready                 | running (ready = true, `job.ready`)   |
+ * | running                    | startupWindowElapsed  | running (retries reset)               |
+ * | running                    | stop / restart        | stopping (killSignal to group)        |
+ * | running                    | exited                | starting / backoff / exited / fatal   |
+ * | stopping                   | killTimeout           | stopping (SIGKILL to group)           |
+ * | stopping                   | exited                | stopped, or starting after a restart  |
+ * | stopping                   | start / restart       | stopping, then starting               |
+ * | backoff, starting          | stop                  | stopped                               |
+ *
+ * After an exit from `running`, the restart policy decides: `once`/`wait`
+ * jobs that exit 0, exit codes in `noRestartExitCodes`, `restart: "never"`,
+ * and `restart: "on-failure"` with exit 0 go to `exited`. Otherwise a run
+ * that outlived `minUptime` is restarted at once (retries reset); a quicker
+ * death counts as a retry and waits in `backoff` (initial delay doubling up
+ * to the cap) until `maxRetries` quick deaths in a row make the job `fatal`.
+ *
+ * A failing `once` or `wait` job (exit code not 0, or killed by a signal) is
+ * retried like `restart: "on-failure"`, with the same backoff and the same
+ * road to `fatal`, unless its policy is `restart: "never"`. A setup job that
+ * failed because a database was not up yet gets another chance; one that
+ * keeps failing ends `fatal` and keeps the jobs it gates waiting.
+ *
+ * `fatal` is left by a manual start, a change of the job's config, or the
+ * `retryFatalAfterMs` timer when set.
+ *
+ * When a job's process (its group leader) exits, whatever is left in its
+ * process group is sent SIGKILL: a restart never runs beside leftovers of
+ * the previous run, and a stop leaves no grandchild behind.
+ *
+ * @module
+ */
+
+import type { RestartPolicy, StopSignal } from "../config/types.ts";
+import type { ActionReason, JobState, SupEvent } from "./events.ts";
+
+/** The part of a job's config the state machine decides with. */
+export interface JobPolicy {
+  restart: RestartPolicy;
+  noRestartExitCodes: number[];
+  minUptimeMs: number;
+  backoffInitialMs: number;
+  backoffMaxMs: number;
+  maxRetries: number;
+  retryFatalAfterMs: number | null;
+  killSignal: StopSignal;
+  killTimeoutMs: number;
+  /** `once` or `wait`: run to completion. */
+  once: boolean;
+}
+
+/** Per-state data: a pid exists only where a process does. */
+export type JobPhase =
+  | { state: "stopped" }
+  | { state: "starting" }
+  | { state: "running"; pid: number; startedAt: number; ready: boolean }
+  | { state: "stopping"; pid: number; startedAt: number; then: "stop" | "restart"; killed: boolean }
+  | { state: "backoff"; delayMs: number }
+  | { state: "exited"; code: number | null; signal: string | null }
+  | { state: "fatal"; message: string };
+
+/** How the last process ended. */
+export interface LastExit {
+  code: number | null;
+  signal: string | null;
+  at: number;
+}
+
+/** Everything the state machine knows about one job. */
+export interface JobSnapshot {
+  job: string;
+  policy: JobPolicy;
+  phase: JobPhase;
+  /** Quick deaths in a row. */
+  retries: number;
+  /** Spawns after the first one, all sources. */
+  restarts: number;
+  /** Spawns so far. */
+  spawns: number;
+  lastExit: LastExit | null;
+  lastReason: ActionReason | null;
+}
+
+/** What the supervisor feeds the state machine. */
+export type JobInput =
+  | { type: "start"; reason: ActionReason }
+  | { type: "stop"; reason: ActionReason }
+  | { type: "restart"; reason: ActionReason }
+  | { type: "spawned"; pid: number; argv: string[] }
+  | { type: "spawnFailed"; message: string }
+  | {
+    type: "exited";
+    pid: number;
+    code: number | null;
+    signal: string | null;
+    /** The last lines of stderr, for `job.exited`. */
+    stderrTail: string[];
+  }
+  | { type: "ready" }
+  | { type: "killTimeout" }
+  | { type: "backoffElapsed" }
+  | { type: "fatalRetryElapsed" }
+  | { type: "startupWindowElapsed" };
+
+/** The timers a job may have running; at most one of each. */
+export type JobTimer = "kill" | "backoff" | "fatalRetry" | "uptime";
+
+/** What the supervisor must do after a transition, in order. */
+export type JobEffect =
+  | { type: "spawn" }
+  | { type: "signalGroup"; pid: number; signal: StopSignal }
+  | { type: "setTimer"; timer: JobTimer; ms: number }
+  | { type: "clearTimer"; timer: JobTimer }
+  | { type: "emit"; event: SupEvent };
+
+/** The result of one transition. */
+export interface Transition {
+  snapshot: JobSnapshot;
+  effects: JobEffect[];
+}
+
+/** A fresh snapshot for a job that has never run. */
+export function initialSnapshot(job: string, policy: JobPolicy): JobSnapshot {
+  return {
+    job,
+    policy,
+    phase: { state: "stopped" },
+    retries: 0,
+    restarts: 0,
+    spawns: 0,
+    lastExit: null,
+    lastReason: null,
+  };
+}
+
+/** The backoff delay after the `retries`-th quick death in a row (1-based). */
+export function backoffDelay(policy: JobPolicy, retries: number): number {
+  const exp = Math.min(Math.max(retries - 1, 0), 40);
+  return Math.min(policy.backoffInitialMs * 2 ** exp, policy.backoffMaxMs);
+}
+
+/** The pid of the job's live process, if any. */
+export function phasePid(phase: JobPhase): number | null {
+  return phase.state === "running" || phase.state === "stopping" ? phase.pid : null;
+}
+
+/** Computes the next snapshot and the effects of `input` at time `now`. */
+export function transition(snapshot: JobSnapshot, input: JobInput, now: number): Transition {
+  const t = new Builder(snapshot, now);
+  const phase = snapshot.phase;
+  switch (input.type) {
+    case "start":
+    case "restart":
+      return onStartOrRestart(t, input.type, input.reason);
+    case "stop":
+      return onStop(t, input.reason);
+    case "spawned":
+      if (phase.state !== "starting") {
+        // Nobody wants this process any more (stopped while spawning).
+        t.effect({ type: "signalGroup", pid: input.pid, signal: "SIGKILL" });
+        return t.done();
+      }
+      t.emit({ type: "job.spawned", job: t.job, pid: input.pid, argv: input.argv });
+      t.effect({ type: "setTimer", timer: "uptime", ms: snapshot.policy.minUptimeMs });
+      return t.to({ state: "running", pid: input.pid, startedAt: now, ready: false }, t.reason());
+    case "spawnFailed":
+      if (phase.state !== "starting") return t.done();
+      t.emit({ type: "job.spawnFailed", job: t.job, message: input.message });
+      return toFatal(t, input.message);
+    case "exited":
+      return onExited(t, input);
+    case "ready":
+      if (phase.state !== "running" || phase.ready) return t.done();
+      t.emit({ type: "job.ready", job: t.job, pid: phase.pid });
+      return t.set({ phase: { ...phase, ready: true } }).done();
+    case "killTimeout":
+      if (phase.state !== "stopping") return t.done();
+      t.effect({ type: "signalGroup", pid: phase.pid, signal: "SIGKILL" });
+      return t.set({ phase: { ...phase, killed: true } }).done();
+    case "backoffElapsed":
+      if (phase.state !== "backoff") return t.done();
+      return toStarting(t, { source: "crash", detail: `retry ${snapshot.retries} after backoff` });
+    case "fatalRetryElapsed":
+      if (phase.state !== "fatal") return t.done();
+      t.set({ retries: 0 });
+      return toStarting(t, { source: "retry", detail: "retrying a fatal job" });
+    case "startupWindowElapsed":
+      if (phase.state !== "running") return t.done();
+      return t.set({ retries: 0 }).done();
+    default: {
+      const never: never = input;
+      throw new Error(`Unknown job input ${JSON.stringify(never)}`);
+    }
+  }
+}
+
+function onStartOrRestart(
+  t: Builder,
+  action: "start" | "restart",
+  reason: ActionReason,
+): Transition {
+  const phase = t.snap.phase;
+  switch (phase.state) {
+    case "starting":
+      return t.done();
+    case "running":
+      if (action === "start") return t.done();
+      t.emit({ type: "job.action", job: t.job, action, reason });
+      return toStopping(t, phase.pid, phase.startedAt, "restart", reason);
+    case "stopping":
+      t.emit({ type: "job.action", job: t.job, action, reason });
+      t.set({ lastReason: reason });
+      return t.set({ phase: { ...phase, then: "restart" } }).done();
+    case "backoff":
+      t.effect({ type: "clearTimer", timer: "backoff" });
+      break;
+    case "fatal":
+      t.effect({ type: "clearTimer", timer: "fatalRetry" });
+      t.set({ retries: 0 });
+      break;
+    case "stopped":
+    case "exited":
+      break;
+  }
+  t.emit({ type: "job.action", job: t.job, action, reason });
+  return toStarting(t, reason);
+}
+
+function onStop(t: Builder, reason: ActionReason): Transition {
+  const phase = t.snap.phase;
+  switch (phase.state) {
+    case "running":
+      t.emit({ type: "job.action", job: t.job, action: "stop", reason });
+      return toStopping(t, phase.pid, phase.startedAt, "stop", reason);
+    case "stopping":
+      if (phase.then === "stop") return t.done();
+      t.emit({ type: "job.action", job: t.job, action: "stop", reason });
+      t.set({ lastReason: reason });
+      return t.set({ phase: { ...phase, then: "stop" } }).done();
+    case "backoff":
+    case "starting":
+      t.effect({ type: "clearTimer", timer: "backoff" });
+      t.emit({ type: "job.action", job: t.job, action: "stop", reason });
+      return t.to({ state: "stopped" }, reason);
+    case "fatal":
+      t.effect({ type: "clearTimer", timer: "fatalRetry" });
+      return t.done();
+    case "stopped":
+    case "exited":
+      return t.done();
+  }
+}
+
+function onExited(t: Builder, input: Extract<JobInput, { type: "exited" }>): Transition {
+  const phase = t.snap.phase;
+  if ((phase.state !== "running" && phase.state !== "stopping") || phase.pid !== input.pid) {
+    return t.done();
+  }
+  const result = afterExit(t, input, phase);
+  // Whatever is left of the job's process group goes with its leader (after
+  // any respawn, which is the latency that matters).
+  result.effects.push({ type: "signalGroup", pid: phase.pid, signal: "SIGKILL" });
+  return result;
+}
+
+function afterExit(
+  t: Builder,
+  input: Extract<JobInput, { type: "exited" }>,
+  phase: Extract<JobPhase, { state: "running" | "stopping" }>,
+): Transition {
+  const { code, signal } = input;
+  const policy = t.snap.policy;
+  const uptimeMs = t.now - phase.startedAt;
+  const clean = code === 0;
+  const finished = policy.once && clean;
+  const expected = phase.state === "stopping" || finished;
+  t.effect({ type: "clearTimer", timer: "uptime" });
+  t.emit({
+    type: "job.exited",
+    job: t.job,
+    pid: phase.pid,
+    code,
+    signal,
+    uptimeMs,
+    expected,
+    stderrTail: input.stderrTail,
+  });
+  t.set({ lastExit: { code, signal, at: t.now } });
+  const how = signal ? `was killed by ${signal}` : `exited with code ${code}`;
+
+  if (phase.state === "stopping") {
+    t.effect({ type: "clearTimer", timer: "kill" });
+    if (phase.then === "restart") return toStarting(t, t.reason());
+    return t.to({ state: "stopped" }, t.reason());
+  }
+
+  const restartPolicy: RestartPolicy = policy.once && policy.restart !== "never"
+    ? "on-failure"
+    : policy.restart;
+  const noRestart = finished ||
+    (code !== null && policy.noRestartExitCodes.includes(code)) ||
+    restartPolicy === "never" ||
+    (restartPolicy === "on-failure" && clean);
+  if (noRestart) {
+    return t.to({ state: "exited", code, signal }, { source: "crash", detail: `job ${how}` });
+  }
+  if (uptimeMs >= policy.minUptimeMs) {
+    t.set({ retries: 0 });
+    return toStarting(t, { source: "crash", detail: `job ${how}, restarting` });
+  }
+  const retries = t.snap.retries + 1;
+  t.set({ retries });
+  if (retries >= policy.maxRetries) {
+    return toFatal(
+      t,
+      `Job "${t.job}" ${how} ${retries} times in a row within ${policy.minUptimeMs}ms of starting`,
+    );
+  }
+  const delayMs = backoffDelay(policy, retries);
+  t.emit({ type: "job.backoff", job: t.job, delayMs, retries });
+  t.effect({ type: "setTimer", timer: "backoff", ms: delayMs });
+  return t.to({ state: "backoff", delayMs }, {
+    source: "crash",
+    detail: `job ${how} after ${uptimeMs}ms, retry ${retries} in ${delayMs}ms`,
+  });
+}
+
+function toStarting(t: Builder, reason: ActionReason): Transition {
+  t.set({
+    spawns: t.snap.spawns + 1,
+    restarts: t.snap.spawns > 0 ? t.snap.restarts + 1 : t.snap.restarts,
+  });
+  t.to({ state: "starting" }, reason);
+  t.effect({ type: "spawn" });
+  return t.done();
+}
+
+function toStopping(
+  t: Builder,
+  pid: number,
+  startedAt: number,
+  then: "stop" | "restart",
+  reason: ActionReason,
+): Transition {
+  t.effect({ type: "clearTimer", timer: "uptime" });
+  t.effect({ type: "signalGroup", pid, signal: t.snap.policy.killSignal });
+  t.effect({ type: "setTimer", timer: "kill", ms: t.snap.policy.killTimeoutMs });
+  return t.to({ state: "stopping", pid, startedAt, then, killed: false }, reason);
+}
+
+function toFatal(t: Builder, message: string): Transition {
+  t.emit({ type: "job.fatal", job: t.job, message });
+  const retryMs = t.snap.policy.retryFatalAfterMs;
+  if (retryMs !== null) t.effect({ type: "setTimer", timer: "fatalRetry", ms: retryMs });
+  return t.to({ state: "fatal", message }, { source: "crash", detail: message });
+}
+
+/** Accumulates the next snapshot and effects of one transition. */
+class Builder {
+  effects: JobEffect[] = [];
+  constructor(public snap: JobSnapshot, readonly now: number) {}
+
+  get job(): string {
+    return this.snap.job;
+  }
+
+  reason(): ActionReason {
+    return this.snap.lastReason ?? { source: "config" };
+  }
+
+  set(patch: Partial<JobSnapshot>): this {
+    this.snap = { ...this.snap, ...patch };
+    return this;
+  }
+
+  effect(effect: JobEffect): void {
+    this.effects.push(effect);
+  }
+
+  emit(event: DistributiveOmit<SupEvent, "at">): void {
+    this.effects.push({ type: "emit", event: { ...event, at: this.now } as SupEvent });
+  }
+
+  /** Moves to `phase`, emitting `job.state` when the state changes. */
+  to(phase: JobPhase, reason: ActionReason): Transition {
+    const from: JobState = this.snap.phase.state;
+    this.set({ phase, lastReason: reason });
+    if (from !== phase.state) {
+      const pid = phasePid(phase);
+      this.emit({ type: "job.state", job: this.job, from, to: phase.state, pid, reason });
+    }
+    return this.done();
+  }
+
+  done(): Transition {
+    return { snapshot: this.snap, effects: this.effects };
+  }
+}
+
+type DistributiveOmit<T, K extends PropertyKey> = T extends unknown ? Omit<T, K> : never;

@@ -1,0 +1,398 @@
+/**
+ * The supervisor: feeds each job's state machine its inputs and runs the
+ * effects it returns (spawn, signal the group, timers, events). Timers are
+ * `setTimeout`s keyed per job; nothing polls. Also decides when jobs the
+ * config wants may start (`wait`, `after`), applies reloads, and stops
+ * everything in dependency order on shutdown.
+ *
+ * @module
+ */
+
+import type { ResolvedConfig, ResolvedJob } from "../config/resolved.ts";
+import { UnknownJobError } from "./api.ts";
+import type { JobStatus, SupervisorApi } from "./api.ts";
+import { EventBus } from "./event_bus.ts";
+import type { ActionReason, JobState } from "./events.ts";
+import { blockedBy, type GateFacts } from "./gates.ts";
+import {
+  hasProcess,
+  type JobEntry,
+  newEntry,
+  policyOf,
+  TIMER_INPUTS,
+  toStatus,
+} from "./job_entry.ts";
+import { JobHelpers } from "./job_helpers.ts";
+import { type JobEffect, type JobInput, transition } from "./job_state.ts";
+import { captureOutput } from "./output_capture.ts";
+import { OutputFiles } from "./output_files.ts";
+import { signalGroup, SpawnError, spawnProcess } from "./process_spawner.ts";
+import { planReload, type ReloadPlan } from "./reload_plan.ts";
+import type { RuntimeStateFile } from "./runtime_state.ts";
+
+/** What a supervisor is built from. */
+export interface SupervisorOptions {
+  /** The bus every fact goes to. @default a new bus */
+  bus?: EventBus;
+  /** Open output files, shared by jobs. @default a new registry */
+  files?: OutputFiles;
+  /** Where jobs' process groups are recorded. @default none */
+  state?: RuntimeStateFile | null;
+  /** Reports failures of helpers (side and post-launch commands). @default console.error */
+  onError?: (message: string) => void;
+}
+
+const PROCESS_STATES: ReadonlySet<JobState> = new Set(["starting", "running", "stopping"]);
+/** States in which the job's process has been spawned and not yet reaped. */
+const LIVE_STATES: ReadonlySet<JobState> = new Set(["running", "stopping"]);
+
+/** Runs jobs; implements `SupervisorApi`. */
+export class Supervisor implements SupervisorApi {
+  /** The bus every fact is published on. */
+  readonly bus: EventBus;
+  /** Open output files (SIGUSR1 reopens them). */
+  readonly files: OutputFiles;
+  #state: RuntimeStateFile | null;
+  #onError: (message: string) => void;
+  #config: ResolvedConfig | null = null;
+  #jobs = new Map<string, JobEntry>();
+  /** Jobs the config wants running that wait for a gate. */
+  #pending = new Set<JobEntry>();
+  /** Stops of removed jobs still in progress. */
+  #retiring = new Set<Promise<void>>();
+  /** Output captures still reading (awaited, bounded, on shutdown). */
+  #captures = new Set<Promise<void>>();
+  #closing = false;
+  #helpers: JobHelpers;
+
+  /** Builds an idle supervisor; `apply(config)` starts the jobs. */
+  constructor(options: SupervisorOptions = {}) {
+    this.bus = options.bus ?? new EventBus();
+    this.files = options.files ?? new OutputFiles({ bus: this.bus });
+    this.#state = options.state ?? null;
+    this.#onError = options.onError ?? ((message) => console.error(message));
+    this.#helpers = new JobHelpers(
+      (entry, stdout, stderr) => this.#capture(entry, stdout, stderr, entry.config),
+      this.#state,
+      this.#onError,
+    );
+  }
+
+  /** The running config. Throws before the first `apply`. */
+  config(): ResolvedConfig {
+    if (!this.#config) throw new Error("The supervisor has no config yet: call apply() first");
+    return this.#config;
+  }
+
+  /** Every job's status, in config order. */
+  status(): JobStatus[] {
+    return this.#config?.jobs.flatMap((job) => {
+      const entry = this.#jobs.get(job.name);
+      return entry ? [toStatus(entry)] : [];
+    }) ?? [];
+  }
+
+  /** One job's status, or undefined. */
+  jobStatus(name: string): JobStatus | undefined {
+    const entry = this.#jobs.get(name);
+    return entry ? toStatus(entry) : undefined;
+  }
+
+  /**
+   * Runs `config`: the first call starts every job that is not disabled (as
+   * its gates allow); later calls start added jobs, stop removed ones,
+   * restart changed ones and leave the others' processes alone, then emit
+   * `config.reloaded`.
+   */
+  apply(config: ResolvedConfig): ReloadPlan {
+    const first = this.#config === null;
+    const plan = planReload(this.#config?.jobs ?? [], config.jobs);
+    this.#config = config;
+    const reason: ActionReason = {
+      source: "config",
+      detail: first ? "sup started" : "config reloaded",
+    };
+    for (const name of plan.removed) {
+      const entry = this.#jobs.get(name)!;
+      this.#jobs.delete(name);
+      this.#pending.delete(entry);
+      const done = this.#stopEntry(entry, { source: "config", detail: "removed from the config" });
+      this.#retiring.add(done);
+      done.finally(() => this.#retiring.delete(done));
+    }
+    const changed = new Set(plan.changed);
+    const added = new Set(plan.added);
+    for (const job of config.jobs) {
+      if (changed.has(job.name)) this.#change(this.#jobs.get(job.name)!, job, reason);
+      else if (added.has(job.name)) this.#jobs.set(job.name, newEntry(job));
+    }
+    for (const name of plan.added) this.#want(this.#jobs.get(name)!, reason);
+    this.#releasePending();
+    if (!first) this.bus.emit({ type: "config.reloaded", ...plan, at: Date.now() });
+    return plan;
+  }
+
+  /** Starts a job now, past its gates (also the way out of `fatal` and `disabled`). */
+  start(name: string, reason: ActionReason): void {
+    const entry = this.#entry(name);
+    this.#pending.delete(entry);
+    this.#send(entry, { type: "start", reason });
+  }
+
+  /** Stops a job; resolves when its process group is gone. */
+  stop(name: string, reason: ActionReason): Promise<void> {
+    return this.#stopEntry(this.#entry(name), reason);
+  }
+
+  /** Stops then starts a job (starts it if not running). */
+  restart(name: string, reason: ActionReason): void {
+    const entry = this.#entry(name);
+    this.#pending.delete(entry);
+    this.#send(entry, { type: "restart", reason });
+  }
+
+  /** Sends `signal` to the job's process group; the restart policy decides what follows. */
+  signal(name: string, signal: Deno.Signal, _reason: ActionReason): void {
+    const pid = toStatus(this.#entry(name)).pid;
+    if (pid !== null) signalGroup(pid, signal);
+  }
+
+  /**
+   * Marks the job ready (first heartbeat since its spawn): `job.ready`,
+   * `postLaunchCommand`, releases jobs waiting on it with `after`. A job
+   * without a heartbeat config is ready as soon as it has spawned.
+   */
+  markReady(name: string): boolean {
+    const entry = this.#jobs.get(name);
+    if (!entry || entry.snap.phase.state !== "running") return false;
+    this.#send(entry, { type: "ready" });
+    return true;
+  }
+
+  /** The last `n` lines of a job's output (stdout and stderr interleaved); [] for an unknown job. */
+  outputTail(name: string, n = 100): string[] {
+    return this.#jobs.get(name)?.ring.tail(n) ?? [];
+  }
+
+  /**
+   * Stops every job, dependents before what they run `after`, independent
+   * jobs in parallel, each bounded by its kill timeout; then closes files.
+   */
+  async shutdown(): Promise<void> {
+    this.#closing = true;
+    this.#pending.clear();
+    const entries = [...this.#jobs.values()];
+    // A job that exits while its dependents are being stopped is not restarted.
+    for (const e of entries) e.snap = { ...e.snap, policy: { ...e.snap.policy, restart: "never" } };
+    const stops = new Map<JobEntry, Promise<void>>();
+    const reason: ActionReason = { source: "shutdown" };
+    const stopOne = (entry: JobEntry): Promise<void> => {
+      let done = stops.get(entry);
+      if (done) return done;
+      const dependents = entries.filter((e) => e.config.after.includes(entry.config.name));
+      done = Promise.all(dependents.map(stopOne)).then(() =>
+        bounded(this.#stopEntry(entry, reason), entry.config.killTimeoutMs + 2_000)
+      );
+      stops.set(entry, done);
+      return done;
+    };
+    await Promise.all(entries.map(stopOne));
+    await Promise.all(this.#retiring);
+    for (const entry of entries) {
+      for (const id of entry.timers.values()) clearTimeout(id);
+      entry.timers.clear();
+      await this.#helpers.stopAll(entry);
+    }
+    await bounded(Promise.all(this.#captures).then(() => {}), 2_000);
+    await this.files.closeAll();
+    await this.#state?.flush();
+  }
+
+  #entry(name: string): JobEntry {
+    const entry = this.#jobs.get(name);
+    if (!entry) throw new UnknownJobError(name);
+    return entry;
+  }
+
+  /** The config wants `entry` running: start it now or when its gates open. */
+  #want(entry: JobEntry, reason: ActionReason): void {
+    if (entry.config.disabled || this.#closing) return;
+    if (this.#blocked(entry) !== null) this.#pending.add(entry);
+    else this.#send(entry, { type: "start", reason });
+  }
+
+  #change(entry: JobEntry, job: ResolvedJob, reason: ActionReason): void {
+    const changed: ActionReason = { source: "config", detail: "config changed" };
+    entry.config = job;
+    this.#pending.delete(entry);
+    const blocked = job.disabled || this.#blocked(entry) !== null;
+    if (hasProcess(entry)) {
+      this.#send(entry, { type: blocked ? "stop" : "restart", reason: changed });
+      entry.snap = { ...entry.snap, policy: policyOf(job), retries: 0 };
+      if (blocked) this.#want(entry, reason);
+    } else {
+      entry.snap = { ...entry.snap, policy: policyOf(job), retries: 0 };
+      if (entry.snap.phase.state === "backoff" || entry.snap.phase.state === "fatal") {
+        this.#send(entry, { type: "stop", reason: changed });
+      }
+      this.#want(entry, changed);
+    }
+  }
+
+  #blocked(entry: JobEntry): string | null {
+    const jobs = this.#config?.jobs ?? [];
+    return blockedBy(jobs, entry.config, (name) => {
+      const other = this.#jobs.get(name);
+      if (!other) return undefined;
+      const s = toStatus(other);
+      return {
+        state: s.state,
+        ready: s.ready,
+        lastExitCode: s.lastExit?.code ?? null,
+      } satisfies GateFacts;
+    });
+  }
+
+  #releasePending(): void {
+    if (this.#pending.size === 0 || this.#closing) return;
+    for (const entry of [...this.#pending]) {
+      if (!this.#pending.has(entry) || this.#blocked(entry) !== null) continue;
+      this.#pending.delete(entry);
+      this.#send(entry, { type: "start", reason: { source: "config", detail: "gates opened" } });
+    }
+  }
+
+  #stopEntry(entry: JobEntry, reason: ActionReason): Promise<void> {
+    this.#pending.delete(entry);
+    const done = new Promise<void>((resolve) => entry.waiters.push(resolve));
+    this.#send(entry, { type: "stop", reason });
+    if (!hasProcess(entry)) this.#settleWaiters(entry);
+    const side = entry.side;
+    return side ? Promise.all([done, side.exit]).then(() => {}) : done;
+  }
+
+  /** Feeds `input` to the job's state machine; inputs sent meanwhile queue up in order. */
+  #send(entry: JobEntry, input: JobInput): void {
+    entry.queue.push(input);
+    if (entry.busy) return;
+    entry.busy = true;
+    try {
+      for (let next = entry.queue.shift(); next; next = entry.queue.shift()) {
+        const from = entry.snap.phase.state;
+        const { snapshot, effects } = transition(entry.snap, next, Date.now());
+        entry.snap = snapshot;
+        // OS effects first (the restart path spawns before any listener runs), then events.
+        for (const effect of effects) if (effect.type !== "emit") this.#run(entry, effect);
+        for (const effect of effects) if (effect.type === "emit") this.bus.emit(effect.event);
+        if (snapshot.phase.state !== from) this.#stateChanged(entry, from);
+        else if (next.type === "ready" && effects.length > 0) this.#onReady(entry);
+      }
+    } finally {
+      entry.busy = false;
+    }
+  }
+
+  #run(entry: JobEntry, effect: Exclude<JobEffect, { type: "emit" }>): void {
+    switch (effect.type) {
+      case "spawn":
+        return this.#spawn(entry);
+      case "signalGroup":
+        signalGroup(effect.pid, effect.signal);
+        return;
+      case "setTimer": {
+        const old = entry.timers.get(effect.timer);
+        if (old !== undefined) clearTimeout(old);
+        const id = setTimeout(() => {
+          entry.timers.delete(effect.timer);
+          this.#send(entry, TIMER_INPUTS[effect.timer]);
+        }, effect.ms);
+        entry.timers.set(effect.timer, id);
+        return;
+      }
+      case "clearTimer": {
+        const id = entry.timers.get(effect.timer);
+        if (id !== undefined) clearTimeout(id);
+        entry.timers.delete(effect.timer);
+        return;
+      }
+      default: {
+        const never: never = effect;
+        throw new Error(`Unknown effect ${JSON.stringify(never)}`);
+      }
+    }
+  }
+
+  #spawn(entry: JobEntry): void {
+    const job = entry.config;
+    try {
+      const proc = spawnProcess({
+        ...job,
+        pipeStdout: job.stdout.kind !== "discard",
+        pipeStderr: job.stderr.kind !== "discard",
+      });
+      entry.stderrRing.clear(); // the tail explains this run's death only
+      this.#capture(entry, proc.stdout, proc.stderr, job);
+      proc.exit.then((exit) => {
+        entry.ring.size; // settles pending lines, so the stderr tail is current
+        const stderrTail = entry.stderrRing.tail();
+        this.#send(entry, { type: "exited", pid: proc.pid, ...exit, stderrTail });
+      });
+      entry.queue.unshift({ type: "spawned", pid: proc.pid, argv: proc.argv });
+    } catch (error) {
+      const message = error instanceof SpawnError
+        ? error.message
+        : `Cannot start job "${job.name}": ${error instanceof Error ? error.message : error}`;
+      entry.queue.unshift({ type: "spawnFailed", message });
+    }
+  }
+
+  #capture(
+    entry: JobEntry,
+    stdout: ReadableStream<Uint8Array> | null,
+    stderr: ReadableStream<Uint8Array> | null,
+    job: ResolvedJob,
+  ): void {
+    const common = { job: job.name, ring: entry.ring, bus: this.bus, files: this.files };
+    const track = (capture: Promise<void>) => {
+      this.#captures.add(capture);
+      capture.finally(() => this.#captures.delete(capture));
+    };
+    if (stdout) track(captureOutput(stdout, { ...common, stream: "stdout", target: job.stdout }));
+    if (stderr) {
+      const onLine = (line: string) => entry.stderrRing.push(line);
+      track(captureOutput(stderr, { ...common, stream: "stderr", target: job.stderr, onLine }));
+    }
+  }
+
+  #stateChanged(entry: JobEntry, from: JobState): void {
+    const to = entry.snap.phase;
+    if (LIVE_STATES.has(from) && !LIVE_STATES.has(to.state)) void this.#helpers.stopSide(entry);
+    if (to.state === "running") {
+      const { killSignal, killTimeoutMs } = entry.snap.policy;
+      this.#state?.setJob(entry.config.name, { pgid: to.pid, killSignal, killTimeoutMs });
+      this.#helpers.startSide(entry);
+      if (entry.config.heartbeat === null) entry.queue.push({ type: "ready" });
+    } else if (!PROCESS_STATES.has(to.state)) {
+      if (PROCESS_STATES.has(from)) this.#state?.deleteJob(entry.config.name);
+      this.#settleWaiters(entry);
+    }
+    this.#releasePending();
+  }
+
+  #onReady(entry: JobEntry): void {
+    this.#helpers.postLaunch(entry);
+    this.#releasePending();
+  }
+
+  #settleWaiters(entry: JobEntry): void {
+    const waiters = entry.waiters;
+    entry.waiters = [];
+    for (const resolve of waiters) resolve();
+  }
+}
+
+function bounded(promise: Promise<void>, ms: number): Promise<void> {
+  let timer: ReturnType<typeof setTimeout> | undefined;
+  const timeout = new Promise<void>((resolve) => timer = setTimeout(resolve, ms));
+  return Promise.race([promise, timeout]).finally(() => clearTimeout(timer));
+}

@@ -1,0 +1,291 @@
+/**
+ * Self-registered apps (Digi appmonitor): a program sup did not start
+ * registers a timeout and an action, then refreshes; a missed refresh
+ * triggers the action: `kill` (SIGKILL the registered pid's process group),
+ * `restart` (kill that group when a pid was given, then run the restart
+ * command), `reboot`, or `none` (only the event). Registrations are kept in
+ * the runtime state file's "apps" section and reloaded by the next sup, with
+ * their deadlines restarted from the load.
+ *
+ * Deadlines work as the heartbeat watchdog's: `refresh()` is a field write;
+ * one timer per app re-arms for the remainder when it fires early.
+ *
+ * @module
+ */
+
+import { getLogger } from "@logtape/logtape";
+import type { AppRegistration, AppRegistryApi, RegisteredApp } from "../channels/app_context.ts";
+import type { EventBus } from "../core/event_bus.ts";
+import { type AppProcessAdapter, osAppProcess } from "./app_process.ts";
+import { type Clock, realClock, type TimerHandle } from "./clock.ts";
+import type { RebootAdapter } from "./reboot.ts";
+
+/** Where registrations persist: the runtime state file's sections (`RuntimeStateFile` fits). */
+export interface SectionStore {
+  section(name: string): unknown;
+  setSection(name: string, value: unknown): void;
+}
+
+/** What a registry is built from. */
+export interface AppRegistryOptions {
+  bus: EventBus;
+  reboot: RebootAdapter;
+  /** Persistence; null keeps registrations in memory only. @default null */
+  store?: SectionStore | null;
+  /** @default the real OS adapter */
+  process?: AppProcessAdapter;
+  /** @default the real clock */
+  clock?: Clock;
+}
+
+/** The state file section holding registrations. */
+export const APPS_SECTION = "apps";
+/** Most registrations held at once. */
+export const MAX_APPS = 10_000;
+const ACTIONS: readonly string[] = ["restart", "kill", "reboot", "none"];
+
+interface Entry {
+  app: RegisteredApp;
+  /** Start time of `pid` at registration, to never kill a reused pid. */
+  pidStartTime: number | null;
+  missed: boolean;
+  timer: TimerHandle | null;
+}
+
+interface StoredApp extends RegisteredApp {
+  pidStartTime: number | null;
+}
+
+/** Registered apps and their deadlines. */
+export class AppRegistry implements AppRegistryApi {
+  #bus: EventBus;
+  #reboot: RebootAdapter;
+  #store: SectionStore | null;
+  #os: AppProcessAdapter;
+  #clock: Clock;
+  #apps = new Map<string, Entry>();
+  #logger = getLogger(["sup", "apps"]);
+
+  /** Loads what the store holds (deadlines start now). */
+  constructor(options: AppRegistryOptions) {
+    this.#bus = options.bus;
+    this.#reboot = options.reboot;
+    this.#store = options.store ?? null;
+    this.#os = options.process ?? osAppProcess;
+    this.#clock = options.clock ?? realClock;
+    this.#load();
+  }
+
+  /** Registers an app; throws `RangeError` naming the bad field. */
+  register(registration: AppRegistration): RegisteredApp {
+    const r = validate(registration);
+    if (this.#apps.size >= MAX_APPS) {
+      throw new RangeError(
+        `Cannot register app "${r.name}": ${MAX_APPS} apps are registered already`,
+      );
+    }
+    let pidStartTime: number | null = null;
+    if (r.pid !== null) {
+      pidStartTime = this.#os.startTime(r.pid);
+      if (pidStartTime === null) throw new RangeError(`pid: no process ${r.pid} is running`);
+    }
+    const now = this.#clock.now();
+    const app: RegisteredApp = {
+      ...r,
+      id: crypto.randomUUID(),
+      registeredAt: now,
+      lastRefresh: now,
+    };
+    this.#add(app, pidStartTime);
+    this.#save();
+    this.#bus.emit({
+      type: "app.registered",
+      id: app.id,
+      name: app.name,
+      pid: app.pid,
+      timeoutMs: app.timeoutMs,
+      at: now,
+    });
+    return { ...app };
+  }
+
+  /** Refreshes an app's deadline; false for an unknown id. */
+  refresh(id: string): boolean {
+    const entry = this.#apps.get(id);
+    if (entry === undefined) return false;
+    entry.app.lastRefresh = this.#clock.now();
+    if (entry.missed) {
+      entry.missed = false;
+      this.#schedule(entry);
+    }
+    return true;
+  }
+
+  /** Removes an app; false for an unknown id. */
+  unregister(id: string): boolean {
+    const entry = this.#apps.get(id);
+    if (!entry) return false;
+    this.#remove(entry);
+    return true;
+  }
+
+  /** Every registered app, oldest first. */
+  list(): RegisteredApp[] {
+    return [...this.#apps.values()].map((e) => ({ ...e.app }));
+  }
+
+  /** Cancels every timer (registrations stay in the store for the next sup). */
+  close(): void {
+    for (const entry of this.#apps.values()) this.#clear(entry);
+  }
+
+  #add(app: RegisteredApp, pidStartTime: number | null): void {
+    const entry: Entry = { app, pidStartTime, missed: false, timer: null };
+    this.#apps.set(app.id, entry);
+    this.#schedule(entry);
+  }
+
+  #remove(entry: Entry): void {
+    this.#clear(entry);
+    this.#apps.delete(entry.app.id);
+    this.#save();
+    this.#bus.emit({
+      type: "app.unregistered",
+      id: entry.app.id,
+      name: entry.app.name,
+      at: this.#clock.now(),
+    });
+  }
+
+  #clear(entry: Entry): void {
+    if (entry.timer !== null) this.#clock.clearTimeout(entry.timer);
+    entry.timer = null;
+  }
+
+  #schedule(entry: Entry): void {
+    this.#clear(entry);
+    const delay = Math.max(0, entry.app.lastRefresh + entry.app.timeoutMs - this.#clock.now());
+    entry.timer = this.#clock.setTimeout(() => this.#check(entry), delay);
+  }
+
+  #check(entry: Entry): void {
+    entry.timer = null;
+    if (this.#apps.get(entry.app.id) !== entry) return;
+    const now = this.#clock.now();
+    const deadline = entry.app.lastRefresh + entry.app.timeoutMs;
+    if (now < deadline) {
+      entry.timer = this.#clock.setTimeout(() => this.#check(entry), deadline - now);
+      return;
+    }
+    try {
+      this.#miss(entry, now);
+    } catch (error) {
+      this.#logger.error("App {name}: action failed: {error}", {
+        name: entry.app.name,
+        error: String(error),
+      });
+    }
+  }
+
+  #miss(entry: Entry, now: number): void {
+    const app = entry.app;
+    const detail = `app "${app.name}" (${app.id}) missed its refresh: none for ${
+      now - app.lastRefresh
+    }ms (timeout ${app.timeoutMs}ms)`;
+    this.#bus.emit({
+      type: "heartbeat.missed",
+      job: app.name,
+      lastSeen: app.lastRefresh,
+      timeoutMs: app.timeoutMs,
+      at: now,
+    });
+    if (app.action === "none") {
+      entry.missed = true;
+      this.#logger.warn("{detail}", { detail });
+      return;
+    }
+    const done: string[] = [];
+    if ((app.action === "kill" || app.action === "restart") && app.pid !== null) {
+      done.push(this.#os.killGroup(app.pid, entry.pidStartTime));
+    }
+    if (app.action === "restart" && app.restartCommand) {
+      done.push(this.#os.run(app.name, app.restartCommand));
+    }
+    if (app.action === "reboot") void this.#reboot(detail);
+    this.#logger.warn("{detail}; action {action}: {done}", {
+      detail,
+      action: app.action,
+      done: done.join("; ") || "reboot",
+    });
+    // The action ended this registration; a restarted app registers again.
+    this.#remove(entry);
+  }
+
+  #save(): void {
+    if (!this.#store) return;
+    const apps: StoredApp[] = [...this.#apps.values()].map((e) => ({
+      ...e.app,
+      pidStartTime: e.pidStartTime,
+    }));
+    try {
+      this.#store.setSection(APPS_SECTION, apps);
+    } catch (error) {
+      this.#logger.error("Cannot save registered apps: {error}", { error: String(error) });
+    }
+  }
+
+  #load(): void {
+    const stored = this.#store?.section(APPS_SECTION);
+    if (!Array.isArray(stored)) return;
+    const now = this.#clock.now();
+    for (const item of stored as StoredApp[]) {
+      try {
+        const r = validate(item);
+        if (typeof item?.id !== "string" || this.#apps.has(item.id)) continue;
+        const registeredAt = typeof item.registeredAt === "number" ? item.registeredAt : now;
+        const pidStartTime = typeof item.pidStartTime === "number" ? item.pidStartTime : null;
+        this.#add({ ...r, id: item.id, registeredAt, lastRefresh: now }, pidStartTime);
+      } catch (error) {
+        this.#logger.warn("Dropped a stored app registration: {error}", { error: String(error) });
+      }
+    }
+    if (this.#apps.size > 0) {
+      this.#logger.info("Reloaded {count} registered apps", { count: this.#apps.size });
+    }
+  }
+}
+
+/** Checks a registration's fields; throws `RangeError` naming the first bad one. */
+function validate(r: AppRegistration): AppRegistration {
+  if (typeof r !== "object" || r === null) throw new RangeError("Registration must be an object");
+  const { name, timeoutMs, action, restartCommand, pid } = r;
+  if (typeof name !== "string" || name.length === 0 || name.length > 100) {
+    throw new RangeError(`name: ${JSON.stringify(name)} is not an app name (1-100 characters)`);
+  }
+  if (typeof timeoutMs !== "number" || !Number.isFinite(timeoutMs) || timeoutMs <= 0) {
+    throw new RangeError(`timeoutMs: must be a number > 0, got ${JSON.stringify(timeoutMs)}`);
+  }
+  if (typeof action !== "string" || !ACTIONS.includes(action)) {
+    throw new RangeError(
+      `action: ${JSON.stringify(action)} is not an action (expected one of ${ACTIONS.join(", ")})`,
+    );
+  }
+  const command = restartCommand ?? null;
+  if (
+    command !== null &&
+    (!Array.isArray(command) || command.length === 0 ||
+      !command.every((part) => typeof part === "string"))
+  ) {
+    throw new RangeError(`restartCommand: must be a non-empty array of strings`);
+  }
+  if (action === "restart" && command === null) {
+    throw new RangeError(`restartCommand: required when action is "restart"`);
+  }
+  const p = pid ?? null;
+  if (p !== null && (typeof p !== "number" || !Number.isInteger(p) || p < 1)) {
+    throw new RangeError(`pid: ${JSON.stringify(p)} is not a process id (whole number >= 1)`);
+  }
+  if (p === 1) throw new RangeError(`pid: 1 is init; it cannot be watched`);
+  if (action === "kill" && p === null) throw new RangeError(`pid: required when action is "kill"`);
+  return { name, timeoutMs, action, restartCommand: command, pid: p };
+}

@@ -1,0 +1,180 @@
+import { deepStrictEqual, equal, ok, throws } from "node:assert/strict";
+import type { AppRegistration } from "../channels/app_context.ts";
+import { EventBus } from "../core/event_bus.ts";
+import type { SupEvent } from "../core/events.ts";
+import { FakeClock } from "../../tests/helpers/fake_clock.ts";
+import type { AppProcessAdapter } from "./app_process.ts";
+import { AppRegistry, type SectionStore } from "./apps.ts";
+
+class MemoryStore implements SectionStore {
+  data: Record<string, unknown> = {};
+  section(name: string): unknown {
+    return structuredClone(this.data[name]);
+  }
+  setSection(name: string, value: unknown): void {
+    this.data[name] = structuredClone(value);
+  }
+}
+
+function setup(store: SectionStore | null = null, clock = new FakeClock()) {
+  const bus = new EventBus();
+  const events: SupEvent[] = [];
+  bus.onAny((e) => events.push(e));
+  const effects: string[] = [];
+  const os: AppProcessAdapter = {
+    startTime: (pid) => (pid === 999_999 ? null : 1234),
+    killGroup: (pid, start) => {
+      effects.push(`kill ${pid} ${start}`);
+      return "killed";
+    },
+    run: (name, argv) => {
+      effects.push(`run ${name} ${argv.join(" ")}`);
+      return "started";
+    },
+  };
+  const reboots: string[] = [];
+  const apps = new AppRegistry({
+    bus,
+    store,
+    clock,
+    process: os,
+    reboot: (r) => {
+      reboots.push(r);
+      return Promise.resolve();
+    },
+  });
+  return { apps, events, effects, reboots, clock };
+}
+
+const base: AppRegistration = {
+  name: "kiosk",
+  timeoutMs: 1000,
+  action: "none",
+  restartCommand: null,
+  pid: null,
+};
+
+Deno.test("register returns an app with an id and emits app.registered", () => {
+  const { apps, events, clock } = setup();
+  const app = apps.register(base);
+  ok(app.id.length > 0);
+  equal(app.registeredAt, clock.now());
+  deepStrictEqual(apps.list(), [app]);
+  deepStrictEqual(events, [{
+    type: "app.registered",
+    id: app.id,
+    name: "kiosk",
+    pid: null,
+    timeoutMs: 1000,
+    at: clock.now(),
+  }]);
+});
+
+Deno.test("bad registrations throw RangeError naming the field", () => {
+  const { apps } = setup();
+  const rows: [Partial<AppRegistration>, RegExp][] = [
+    [{ timeoutMs: 0 }, /^timeoutMs: must be a number > 0, got 0$/],
+    [{ timeoutMs: NaN }, /^timeoutMs:/],
+    [{ action: "explode" as "none" }, /^action: "explode" is not an action/],
+    [{ action: "restart" }, /^restartCommand: required when action is "restart"$/],
+    [{ action: "kill" }, /^pid: required when action is "kill"$/],
+    [{ action: "kill", pid: 999_999 }, /^pid: no process 999999 is running$/],
+    [{ pid: -3 }, /^pid: -3 is not a process id/],
+    [{ action: "kill", pid: 1 }, /^pid: 1 is init; it cannot be watched$/],
+    [{ name: "" }, /^name:/],
+    [{ restartCommand: [] }, /^restartCommand: must be a non-empty array of strings$/],
+  ];
+  for (const [patch, message] of rows) {
+    throws(() => apps.register({ ...base, ...patch }), (e: Error) => {
+      ok(e instanceof RangeError, `RangeError for ${JSON.stringify(patch)}`);
+      ok(message.test(e.message), `${e.message} ~ ${message}`);
+      return true;
+    });
+  }
+  equal(apps.list().length, 0);
+});
+
+Deno.test("refreshes keep an app alive; no refresh for the timeout fires the action", () => {
+  const { apps, events, clock } = setup();
+  const app = apps.register(base);
+  for (let i = 0; i < 10; i++) {
+    clock.advance(900);
+    equal(apps.refresh(app.id), true);
+  }
+  equal(events.filter((e) => e.type === "heartbeat.missed").length, 0);
+  const last = clock.now();
+  clock.advance(1000);
+  const missed = events.filter((e) => e.type === "heartbeat.missed");
+  deepStrictEqual(missed, [{
+    type: "heartbeat.missed",
+    job: "kiosk",
+    lastSeen: last,
+    timeoutMs: 1000,
+    at: last + 1000,
+  }]);
+  equal(apps.list().length, 1, "action none keeps the registration");
+});
+
+Deno.test("a missed refresh with action kill kills the pid's group and ends the registration", () => {
+  const { apps, effects, events, clock } = setup();
+  const app = apps.register({ ...base, action: "kill", pid: 4321 });
+  clock.advance(1000);
+  deepStrictEqual(effects, ["kill 4321 1234"]);
+  deepStrictEqual(apps.list(), []);
+  ok(events.some((e) => e.type === "app.unregistered" && e.id === app.id));
+});
+
+Deno.test("a missed refresh with action restart kills the old group then runs the command", () => {
+  const { apps, effects, clock } = setup();
+  apps.register({ ...base, action: "restart", pid: 77, restartCommand: ["/bin/app", "--x"] });
+  clock.advance(1000);
+  deepStrictEqual(effects, ["kill 77 1234", "run kiosk /bin/app --x"]);
+});
+
+Deno.test("a missed refresh with action reboot calls the reboot adapter", () => {
+  const { apps, reboots, clock } = setup();
+  const app = apps.register({ ...base, action: "reboot" });
+  clock.advance(1000);
+  equal(reboots.length, 1);
+  ok(reboots[0].includes(app.id));
+});
+
+Deno.test("unregister stops the watch; unknown ids are refused", () => {
+  const { apps, events, clock } = setup();
+  const app = apps.register({ ...base, action: "reboot" });
+  equal(apps.unregister(app.id), true);
+  equal(apps.unregister(app.id), false);
+  equal(apps.refresh(app.id), false);
+  clock.advance(10_000);
+  equal(events.filter((e) => e.type === "heartbeat.missed").length, 0);
+  equal(clock.pending, 0);
+});
+
+Deno.test("registrations survive a new registry on the same store, deadline from the load", () => {
+  const store = new MemoryStore();
+  const first = setup(store);
+  const app = first.apps.register({ ...base, action: "kill", pid: 55 });
+  first.clock.advance(900);
+  first.apps.close();
+  const clock = new FakeClock(first.clock.now() + 60_000);
+  const second = setup(store, clock);
+  deepStrictEqual(second.apps.list(), [{ ...app, lastRefresh: clock.now() }]);
+  clock.advance(999);
+  deepStrictEqual(second.effects, []);
+  equal(second.apps.refresh(app.id), true);
+  clock.advance(1000);
+  deepStrictEqual(second.effects, ["kill 55 1234"], "the stored pid start time is kept");
+});
+
+Deno.test("a corrupt stored registration is dropped, the others load", () => {
+  const store = new MemoryStore();
+  store.data.apps = [{ id: "x", name: "", timeoutMs: -1 }, {
+    ...base,
+    id: "good",
+    registeredAt: 1,
+    lastRefresh: 1,
+    pidStartTime: null,
+  }];
+  const { apps } = setup(store);
+  deepStrictEqual(apps.list().map((a) => a.id), ["good"]);
+});

@@ -1,0 +1,259 @@
+import { deepStrictEqual, equal, ok } from "node:assert/strict";
+import type { HeartbeatAction } from "../config/types.ts";
+import type { SupEvent } from "../core/events.ts";
+import { resolvedConfig, resolvedJob } from "../../tests/fixtures/resolved_job.ts";
+import { FakeClock } from "../../tests/helpers/fake_clock.ts";
+import { RecordingApi } from "../../tests/helpers/recording_api.ts";
+import { HeartbeatWatchdog } from "./heartbeat.ts";
+
+function setup(action: HeartbeatAction = "restart", timeoutMs = 1000, startupTimeoutMs = 5000) {
+  const config = resolvedConfig([
+    resolvedJob("kiosk", ["x"], { heartbeat: { timeoutMs, startupTimeoutMs, action } }),
+    resolvedJob("plain", ["x"]),
+  ]);
+  const api = new RecordingApi(config);
+  const clock = new FakeClock();
+  const reboots: string[] = [];
+  const dog = new HeartbeatWatchdog(api, {
+    clock,
+    reboot: (reason) => {
+      reboots.push(reason);
+      return Promise.resolve();
+    },
+  });
+  dog.apply(config);
+  const missed: SupEvent[] = [];
+  api.bus.on("heartbeat.missed", (e) => missed.push(e));
+  const spawn = (job = "kiosk", pid = 100) =>
+    api.bus.emit({ type: "job.spawned", job, pid, argv: ["x"], at: clock.now() });
+  const acts = () => api.actions.filter((a) => a.method !== "markReady");
+  return { api, clock, dog, missed, reboots, spawn, acts };
+}
+
+Deno.test("first heartbeat marks the job ready once per spawn", () => {
+  const { api, dog, spawn, clock } = setup();
+  equal(dog.beat("kiosk"), false, "no process yet");
+  spawn();
+  equal(dog.beat("kiosk"), true);
+  clock.advance(10);
+  dog.beat("kiosk");
+  deepStrictEqual(api.actions, [{ method: "markReady", job: "kiosk" }]);
+  spawn("kiosk", 101);
+  dog.beat("kiosk");
+  equal(api.actions.filter((a) => a.method === "markReady").length, 2);
+});
+
+Deno.test("job beating within its timeout is never acted on", () => {
+  const { spawn, dog, clock, missed, acts } = setup();
+  spawn();
+  for (let i = 0; i < 600; i++) {
+    dog.beat("kiosk");
+    clock.advance(16);
+  }
+  deepStrictEqual(missed, []);
+  deepStrictEqual(acts(), []);
+});
+
+Deno.test("heartbeats do not add timers: one timer per watched job", () => {
+  const { spawn, dog, clock } = setup();
+  spawn();
+  dog.beat("kiosk");
+  for (let i = 0; i < 1000; i++) dog.beat("kiosk");
+  equal(clock.pending, 1);
+});
+
+Deno.test("job that stops beating is restarted exactly at last beat + timeout", () => {
+  const { spawn, dog, clock, missed, acts } = setup("restart", 1000);
+  spawn();
+  dog.beat("kiosk");
+  clock.advance(700);
+  dog.beat("kiosk");
+  const last = clock.now();
+  clock.advance(999);
+  deepStrictEqual(acts(), []);
+  clock.advance(1);
+  equal(missed.length, 1);
+  deepStrictEqual(missed[0], {
+    type: "heartbeat.missed",
+    job: "kiosk",
+    lastSeen: last,
+    timeoutMs: 1000,
+    at: last + 1000,
+  });
+  deepStrictEqual(acts(), [{
+    method: "restart",
+    job: "kiosk",
+    reason: { source: "heartbeat", detail: "no heartbeat for 1000ms (timeout 1000ms)" },
+  }]);
+});
+
+Deno.test("job that never sends a first heartbeat is restarted after startupTimeout", () => {
+  const { spawn, clock, missed, acts } = setup("restart", 1000, 5000);
+  const t0 = clock.now();
+  spawn();
+  clock.advance(4999);
+  equal(missed.length, 0);
+  clock.advance(1);
+  equal(missed.length, 1);
+  const e = missed[0];
+  ok(e.type === "heartbeat.missed" && e.lastSeen === null && e.timeoutMs === 5000);
+  equal(e.at, t0 + 5000);
+  equal(acts()[0].reason?.detail, "no first heartbeat within 5000ms of the start");
+});
+
+Deno.test("after the first beat the shorter heartbeat timeout applies, not startupTimeout", () => {
+  const { spawn, dog, clock, missed } = setup("restart", 1000, 60_000);
+  spawn();
+  clock.advance(100);
+  dog.beat("kiosk");
+  clock.advance(1000);
+  equal(missed.length, 1);
+});
+
+Deno.test("kill action sends SIGKILL to the job through the API", () => {
+  const { spawn, clock, acts } = setup("kill");
+  spawn();
+  clock.advance(5000);
+  deepStrictEqual(acts().map((a) => [a.method, a.signal]), [["signal", "SIGKILL"]]);
+});
+
+Deno.test("reboot action calls the reboot adapter with the job and reason", () => {
+  const { spawn, clock, reboots, acts } = setup("reboot");
+  spawn("kiosk", 4242);
+  clock.advance(5000);
+  deepStrictEqual(acts(), []);
+  deepStrictEqual(reboots, [
+    'job "kiosk" (pid 4242): no first heartbeat within 5000ms of the start',
+  ]);
+});
+
+Deno.test("action none only notifies, once, and watches again after the next beat", () => {
+  const { spawn, dog, clock, missed, acts } = setup("none");
+  spawn();
+  dog.beat("kiosk");
+  clock.advance(5000);
+  equal(missed.length, 1, "one event for one silence");
+  deepStrictEqual(acts(), []);
+  dog.beat("kiosk");
+  clock.advance(999);
+  equal(missed.length, 1);
+  clock.advance(1);
+  equal(missed.length, 2);
+});
+
+Deno.test("a job that exits or is being stopped is not acted on", () => {
+  const { api, spawn, clock, missed, dog } = setup();
+  spawn("kiosk", 100);
+  dog.beat("kiosk");
+  api.bus.emit({
+    type: "job.exited",
+    job: "kiosk",
+    pid: 100,
+    code: 1,
+    signal: null,
+    uptimeMs: 5,
+    expected: false,
+    stderrTail: [],
+    at: clock.now(),
+  });
+  clock.advance(10_000);
+  equal(missed.length, 0);
+  equal(dog.beat("kiosk"), false);
+  spawn("kiosk", 101);
+  api.bus.emit({
+    type: "job.state",
+    job: "kiosk",
+    from: "running",
+    to: "stopping",
+    pid: 101,
+    reason: { source: "manual" },
+    at: clock.now(),
+  });
+  clock.advance(10_000);
+  equal(missed.length, 0);
+  equal(clock.pending, 0);
+});
+
+Deno.test("an exit of an older process does not disarm the new one", () => {
+  const { api, spawn, clock, missed } = setup();
+  spawn("kiosk", 100);
+  spawn("kiosk", 101);
+  api.bus.emit({
+    type: "job.exited",
+    job: "kiosk",
+    pid: 100,
+    code: null,
+    signal: "SIGKILL",
+    uptimeMs: 5,
+    expected: true,
+    stderrTail: [],
+    at: clock.now(),
+  });
+  clock.advance(5000);
+  equal(missed.length, 1);
+});
+
+Deno.test("a job without heartbeat config is marked ready by a beat but never watched", () => {
+  const { api, spawn, dog, clock, missed } = setup();
+  spawn("plain", 7);
+  equal(dog.beat("plain"), true);
+  clock.advance(1_000_000);
+  equal(missed.length, 0);
+  deepStrictEqual(api.actions, [{ method: "markReady", job: "plain" }]);
+});
+
+Deno.test("unknown jobs are refused", () => {
+  const { dog } = setup();
+  equal(dog.beat("ghost"), false);
+});
+
+Deno.test("apply arms jobs already running and forgets removed jobs", () => {
+  const { api, clock, dog, missed } = setup();
+  api.statuses.set("kiosk", {
+    name: "kiosk",
+    state: "running",
+    pid: 55,
+    ready: true,
+    startedAt: clock.now(),
+    lastExit: null,
+    retries: 0,
+    restarts: 0,
+    lastReason: null,
+    fatalMessage: null,
+    disabled: false,
+  });
+  dog.apply(api.config());
+  equal(dog.info("kiosk")?.armed, true);
+  clock.advance(1000);
+  equal(missed.length, 1, "ready job counts from the apply as its last beat");
+  const empty = resolvedConfig([]);
+  api.setConfig(empty);
+  dog.apply(empty);
+  equal(dog.info("kiosk"), undefined);
+  equal(clock.pending, 0);
+});
+
+Deno.test("a changed timeout applies to the running process at once", () => {
+  const { api, spawn, dog, clock, missed } = setup("restart", 10_000, 60_000);
+  spawn();
+  dog.beat("kiosk");
+  const shorter = resolvedConfig([
+    resolvedJob("kiosk", ["x"], {
+      heartbeat: { timeoutMs: 500, startupTimeoutMs: 60_000, action: "restart" },
+    }),
+  ]);
+  api.setConfig(shorter);
+  dog.apply(shorter);
+  clock.advance(500);
+  equal(missed.length, 1);
+});
+
+Deno.test("close cancels every timer and ignores later events", () => {
+  const { spawn, dog, clock, missed } = setup();
+  spawn();
+  dog.close();
+  equal(clock.pending, 0);
+  spawn("kiosk", 300);
+  clock.advance(100_000);
+  equal(missed.length, 0);
+});

@@ -1,0 +1,136 @@
+/**
+ * The thin adapter over `Deno.serve`: start a fetch handler on an address,
+ * learn the bound port (port 0 picks a free one), and stop it.
+ *
+ * @module
+ */
+
+import type { ResolvedListen } from "../config/resolved.ts";
+
+/** A running HTTP listener. */
+export interface Listener {
+  /** The address actually bound (the real port when 0 was asked). */
+  readonly addr: ResolvedListen;
+  /** Stops accepting, ends open connections, and resolves when the server is gone. */
+  close(): Promise<void>;
+}
+
+/** Thrown when an address cannot be bound. */
+export class ListenError extends Error {
+  /** Always "ListenError". */
+  override name = "ListenError";
+  /** Names `what` (e.g. "HTTP API") could not bind `listen`, and why (`cause`). */
+  constructor(what: string, listen: ResolvedListen, cause: unknown) {
+    const detail = cause instanceof Error ? cause.message : String(cause);
+    super(`Cannot listen for the ${what} on ${listen.host}:${listen.port}: ${detail}`, { cause });
+  }
+}
+
+/**
+ * Serves `fetch` on `listen`. Throws `ListenError` when the port is taken
+ * or the address is not local to this machine.
+ */
+export function listen(
+  what: string,
+  at: ResolvedListen,
+  fetch: (request: Request, info: Deno.ServeHandlerInfo) => Response | Promise<Response>,
+): Listener {
+  let server: Deno.HttpServer<Deno.NetAddr>;
+  const abort = new AbortController();
+  try {
+    server = Deno.serve({
+      hostname: at.host,
+      port: at.port,
+      signal: abort.signal,
+      onListen: () => {},
+      onError: (error) => {
+        console.error(`The ${what} failed to answer a request:`, error);
+        return new Response(JSON.stringify({ error: "Internal error" }), {
+          status: 500,
+          headers: { "content-type": "application/json" },
+        });
+      },
+    }, fetch);
+  } catch (error) {
+    throw new ListenError(what, at, error);
+  }
+  const addr = { host: server.addr.hostname, port: server.addr.port };
+  let closing: Promise<void> | null = null;
+  return {
+    addr,
+    close() {
+      closing ??= (async () => {
+        abort.abort();
+        await server.finished.catch(() => {});
+      })();
+      return closing;
+    },
+  };
+}
+
+/**
+ * One listener that follows the config: `follow(at)` starts it, or moves it
+ * when the address changed. A failure to bind is reported to `onError` and
+ * never thrown, so a taken port cannot stop sup; on a failed move the old
+ * address is bound again.
+ */
+export class ListenerSlot {
+  #what: string;
+  #fetch: Parameters<typeof listen>[2];
+  #onError: (error: ListenError) => void;
+  #listener: Listener | null = null;
+  #asked: ResolvedListen | null = null;
+
+  /** A slot for `fetch`, named `what` in errors; binding failures go to `onError`. */
+  constructor(
+    what: string,
+    fetch: Parameters<typeof listen>[2],
+    onError: (error: ListenError) => void,
+  ) {
+    this.#what = what;
+    this.#fetch = fetch;
+    this.#onError = onError;
+  }
+
+  /** The bound address, or null when not listening. */
+  get addr(): ResolvedListen | null {
+    return this.#listener?.addr ?? null;
+  }
+
+  /** True when listening on the address `at` asked for. */
+  isAt(at: ResolvedListen): boolean {
+    const asked = this.#asked;
+    return this.#listener !== null && asked !== null && asked.host === at.host &&
+      asked.port === at.port;
+  }
+
+  /** Listens on `at` (no-op when already there). Returns false when binding failed. */
+  async follow(at: ResolvedListen): Promise<boolean> {
+    if (this.isAt(at)) return true;
+    const previous = this.#listener ? this.#asked : null;
+    await this.close();
+    try {
+      this.#listener = listen(this.#what, at, this.#fetch);
+      this.#asked = at;
+      return true;
+    } catch (error) {
+      this.#onError(error as ListenError);
+      if (previous) {
+        try {
+          this.#listener = listen(this.#what, previous, this.#fetch);
+          this.#asked = previous;
+        } catch (again) {
+          this.#onError(again as ListenError);
+        }
+      }
+      return false;
+    }
+  }
+
+  /** Stops listening. */
+  async close(): Promise<void> {
+    const listener = this.#listener;
+    this.#listener = null;
+    await listener?.close();
+  }
+}

@@ -1,0 +1,108 @@
+/**
+ * A live sup in the test process: the real `Supervisor` running real child
+ * processes, the heartbeat watchdog, the app registry, and the channels
+ * (HTTP API `WebService`, WebSocket, OSC over UDP), each on a free port of
+ * 127.0.0.1. `await using` shuts
+ * everything down (jobs by process group).
+ *
+ * @module
+ */
+
+import { freeTcpPort, freeUdpPort } from "./ports.ts";
+import type { ResolvedConfig, ResolvedJob } from "../../src/config/resolved.ts";
+import { Supervisor } from "../../src/core/supervisor.ts";
+import { EventBus } from "../../src/core/event_bus.ts";
+import type { AppChannelContext } from "../../src/channels/app_context.ts";
+import { WebSocketChannel } from "../../src/channels/websocket_channel.ts";
+import { WebService } from "../../src/web/web_service.ts";
+import { resolvedConfig } from "../fixtures/resolved_job.ts";
+import { type EventLog, record } from "./events.ts";
+import type { OscChannel } from "../../src/channels/osc_channel.ts";
+import { HeartbeatService } from "../../src/channels/heartbeat_service.ts";
+
+/** Ports the live sup listens on. */
+export interface LivePorts {
+  http: number;
+  websocket: number;
+  osc: number;
+}
+
+/** What to run. */
+export interface LiveSupOptions {
+  /** The jobs, given the ports (so a job's env can point at sup). */
+  jobs: (ports: LivePorts) => ResolvedJob[];
+  /** The config's `app` section. */
+  app?: Record<string, unknown>;
+}
+
+/** A running sup; dispose to stop it. */
+export interface LiveSup extends AsyncDisposable {
+  api: Supervisor;
+  ctx: AppChannelContext;
+  web: WebService;
+  ws: WebSocketChannel;
+  osc: OscChannel;
+  log: EventLog;
+  ports: LivePorts;
+  config: ResolvedConfig;
+  /** e.g. "http://127.0.0.1:40123" */
+  httpUrl: string;
+  /** e.g. "ws://127.0.0.1:40124/app" */
+  wsUrl: string;
+}
+
+export { freeTcpPort, freeUdpPort };
+
+/** Starts the jobs and the services around them, on free ports. */
+export async function startLiveSup(options: LiveSupOptions): Promise<LiveSup> {
+  const ports: LivePorts = {
+    http: freeTcpPort(),
+    websocket: freeTcpPort(),
+    osc: await freeUdpPort(),
+  };
+  const config = resolvedConfig(options.jobs(ports));
+  config.app = options.app ?? {};
+  config.network = {
+    http: { host: "127.0.0.1", port: ports.http },
+    websocket: { host: "127.0.0.1", port: ports.websocket },
+    osc: { host: "127.0.0.1", port: ports.osc, appHost: "127.0.0.1", appPort: await freeUdpPort() },
+  };
+  const bus = new EventBus();
+  const log = record(bus);
+  const api = new Supervisor({ bus, onError: () => {} });
+  // Composed as `sup run` composes them: the heartbeat service (watchdog,
+  // app registry, OSC channel) gives the context the web services use.
+  const hb = new HeartbeatService(api, {
+    reboot: () => Promise.reject(new Error("Tests never reboot the machine")),
+  });
+  const ctx = hb.context;
+  const ws = new WebSocketChannel(ctx);
+  const web = new WebService(ctx, {
+    channels: { osc: () => hb.osc.stats(), websocket: () => ws.stats() },
+  });
+  // As in `sup run`: jobs start first, then the services follow the config;
+  // apps that come up before the listeners retry (the samples all do).
+  api.apply(config);
+  await hb.apply(config);
+  await ws.apply(config);
+  await web.apply(config);
+  return {
+    api,
+    ctx,
+    web,
+    ws,
+    osc: hb.osc,
+    log,
+    ports,
+    config,
+    httpUrl: `http://127.0.0.1:${web.addr!.port}`,
+    wsUrl: `ws://127.0.0.1:${ws.addr!.port}/app`,
+    async [Symbol.asyncDispose]() {
+      await web.close();
+      await ws.close();
+      await hb.close();
+      await api.shutdown();
+      log.stop();
+    },
+  };
+}
