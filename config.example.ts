@@ -33,6 +33,23 @@ export default defineConfig({
       // Where output goes: unset = sup's log, a path = a rotating file,
       // false = discarded.
       // stdout: "logs/web.log",
+      // A file with its rotation: rotated past maxSize and at local midnight,
+      // `maxFiles` gzipped copies kept (web.log.1.gz is the newest); send sup
+      // SIGUSR1 to rotate now (or to reopen a file logrotate moved away).
+      // stderr: { file: "logs/web.err", maxSize: "10MB", maxFiles: 5, daily: true },
+      //
+      // More options, each shown with an example value:
+      // dir: "samples",                  // working directory, relative to this file
+      // shell: true,                     // run `cmd` (a string) through /bin/sh -c
+      // clearEnv: true,                  // start from an empty environment (`env` still applies)
+      // user: "nobody", group: "nogroup", // drop privileges (sup must run as root)
+      // stdin: "input.txt",              // a file fed to the job's standard input
+      // sideCommand: "my-log-shipper logs/web.log", // a helper started and stopped with this job
+      // postLaunchCommand: "curl -fsS http://127.0.0.1:8080/warm", // once per start, when ready
+      // bounce: "1h",                    // restart periodically
+      // depends: ["settings.json"],      // restart when a file's content changes
+      // maxMemory: "200MB",              // restart when its memory passes this size
+      // heartbeat: { timeout: "10s" },   // restart when its heartbeats stop
     },
 
     // A worker that crashes now and then: sup restarts it.
@@ -58,11 +75,32 @@ export default defineConfig({
       ulimit: { nofile: 1024 },
     },
 
-    // A job kept stopped: start it by hand (later: `sup start report`).
+    // An app that heartbeats over WebSocket with "sup/client"
+    // (samples/deno_client.ts). If it goes quiet for longer than `timeout`,
+    // or sends no first heartbeat within `startupTimeout`, sup restarts it.
+    // Its first heartbeat makes it *ready*; postLaunchCommand runs then.
+    kiosk: {
+      cmd: ["deno", "run", "-A", "samples/deno_client.ts"],
+      heartbeat: { timeout: "5s", startupTimeout: "30s", action: "restart" },
+      postLaunchCommand: ["/bin/sh", "-c", "echo kiosk is ready"],
+    },
+
+    // A job kept stopped: start it by hand (POST /api/jobs/report/start).
     report: {
       cmd: ["/bin/sh", "-c", "echo nightly report; sleep 1"],
       once: true,
       disabled: true,
     },
+  },
+
+  // Free-form settings for your apps: GET http://127.0.0.1:8888/config,
+  // `/config` over OSC, `configRequest` over WebSocket.
+  app: { greeting: "Hello from sup", screen: 1 },
+
+  // Where sup listens (these are the defaults, all on 127.0.0.1).
+  network: {
+    http: { port: 8888 },
+    websocket: { port: 3001 },
+    osc: { port: 3002, appPort: 3003 },
   },
 });

@@ -76,7 +76,7 @@ export interface SupClient {
   restart(): void;
   /** The `app` section of sup's config. */
   config(): Promise<Record<string, unknown>>;
-  /** Registers this app (Digi appmonitor): `timeout` in ms or a duration like "10s". */
+  /** Registers this app (Digi appmonitor): `timeout` in ms or e.g. "10s"; `action` must be in sup's `apps.allow` ("none" always is). */
   register(
     timeout: number | string,
     action: RegisterAction,

@@ -45,6 +45,8 @@
 import type { JobConfig, UserConfig } from "./config/types.ts";
 
 export type {
+  AppAction,
+  AppsConfig,
   BackoffConfig,
   CommandConfig,
   ConfigBody,
@@ -57,6 +59,7 @@ export type {
   ListenConfig,
   LoggingConfig,
   LogLevel,
+  MachineConfig,
   NetworkConfig,
   OscConfig,
   OutputConfig,

@@ -71,7 +71,11 @@ Deno.test("a missed refresh with action restart runs the restart command", async
   const dir = await Deno.makeTempDir({ prefix: "sup-apps-" });
   try {
     const bus = new EventBus();
-    const apps = new AppRegistry({ bus, reboot: noReboot });
+    const apps = new AppRegistry({
+      bus,
+      reboot: noReboot,
+      policy: { enabled: true, allow: ["kill", "restart"] },
+    });
     apps.register({
       name: "viewer",
       timeoutMs: 150,

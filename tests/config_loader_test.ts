@@ -222,3 +222,119 @@ Deno.test("the default config is ./sup.config.ts, then ./config.ts", async () =>
     await Deno.remove(dir, { recursive: true });
   }
 });
+
+Deno.test("a config may import 'sup/client', bound to this program's own client.ts", async () => {
+  const dir = await tempDir({
+    "config.ts": `import { defineConfig } from "sup";\nimport { connect } from "sup/client";\n` +
+      `export const client = connect;\n` +
+      `export default defineConfig({ jobs: { a: { cmd: "a" } } });\n`,
+  });
+  try {
+    const result = await importModuleGraph(join(dir, "config.ts"));
+    ok(result.ok, JSON.stringify(!result.ok && result.issues));
+    const { connect } = await import("../src/client.ts");
+    equal(result.exports.client, connect);
+    equal((await loadConfig(join(dir, "config.ts"))).config.jobs[0].name, "a");
+  } finally {
+    await Deno.remove(dir, { recursive: true });
+  }
+});
+
+Deno.test(".mts and .js configs load like .ts ones, importing sup and relative files", async () => {
+  const dir = await tempDir({
+    "sup.config.mts":
+      `import { defineConfig } from "sup";\nimport { port } from "./port.mts";\nconst p: number = port;\n` +
+      `export default defineConfig({ jobs: { web: { cmd: ["serve", String(p)] } } });\n`,
+    "port.mts": `export const port: number = 8080;\n`,
+    "sup.config.js": `import { defineConfig } from "sup";\nimport { name } from "./name.js";\n` +
+      `export default defineConfig({ jobs: { [name]: { cmd: "run it" } } });\n`,
+    "name.js": `export const name = "worker";\n`,
+  });
+  try {
+    deepStrictEqual(
+      (await loadConfig(join(dir, "sup.config.mts"))).config.jobs[0].argv,
+      ["serve", "8080"],
+    );
+    const js = await loadConfig(join(dir, "sup.config.js"));
+    equal(js.config.jobs[0].name, "worker");
+    deepStrictEqual(js.files.sort(), [join(dir, "name.js"), join(dir, "sup.config.js")]);
+  } finally {
+    await Deno.remove(dir, { recursive: true });
+  }
+});
+
+Deno.test("npm:, jsr: and URL imports are refused, naming the file and the specifier", async () => {
+  const dir = await tempDir({
+    "config.ts":
+      `import { x } from "./lib/helper.ts";\nexport default { jobs: { a: { cmd: x } } };\n`,
+    "lib/helper.ts": `import "npm:chalk@5";\nimport "jsr:@std/path";\n` +
+      `export { x } from "https://example.com/x.ts";\n`,
+  });
+  try {
+    const error = await loadError(join(dir, "config.ts"));
+    const tail =
+      `which sup cannot load (a config may import "sup", "sup/client", "node:" built-ins and local files)`;
+    deepStrictEqual(error.issues.map(formatIssue), [
+      `${dir}/lib/helper.ts: imports "npm:chalk@5", ${tail}`,
+      `${dir}/lib/helper.ts: imports "jsr:@std/path", ${tail}`,
+      `${dir}/lib/helper.ts: imports "https://example.com/x.ts", ${tail}`,
+    ]);
+  } finally {
+    await Deno.remove(dir, { recursive: true });
+  }
+});
+
+Deno.test("a config may import node: built-ins", async () => {
+  const dir = await tempDir({
+    "config.ts": `import { join } from "node:path";\n` +
+      `export default { jobs: { a: { cmd: ["cat", join(import.meta.dirname!, "x.txt")] } } };\n`,
+  });
+  try {
+    deepStrictEqual((await loadConfig(join(dir, "config.ts"))).config.jobs[0].argv, [
+      "cat",
+      join(dir, "x.txt"),
+    ]);
+  } finally {
+    await Deno.remove(dir, { recursive: true });
+  }
+});
+
+Deno.test("hostname sections of a TOML config apply on the matching machine only", async () => {
+  const dir = await tempDir({
+    "sup.toml":
+      `[jobs.web]\ncmd = "node web.js"\n\n[modes."@kiosk-3".jobs.web]\nmaxMemory = "1GB"\n\n` +
+      `[modes."@kiosk-3.dev".app]\ndebug = true\n\n[modes.dev.app]\nmode = "dev"\n`,
+  });
+  try {
+    const there = await loadConfig(join(dir, "sup.toml"), "dev", { hostname: "kiosk-3" });
+    deepStrictEqual(there.config.modes, ["dev", "@kiosk-3", "@kiosk-3.dev"]);
+    equal(there.config.jobs[0].maxMemoryBytes, 1024 ** 3);
+    deepStrictEqual(there.config.app, { mode: "dev", debug: true });
+    const elsewhere = await loadConfig(join(dir, "sup.toml"), "dev", { hostname: "laptop" });
+    deepStrictEqual(elsewhere.config.modes, ["dev"]);
+    equal(elsewhere.config.jobs[0].maxMemoryBytes, null);
+  } finally {
+    await Deno.remove(dir, { recursive: true });
+  }
+});
+
+Deno.test("config.example.ts (what `deno task start` runs) is a valid config", async () => {
+  const loaded = await loadConfig(new URL("../config.example.ts", import.meta.url).pathname);
+  ok(loaded.config.jobs.length > 0);
+});
+
+Deno.test("a config whose getter throws while sup reads it is a config error, not a crash", async () => {
+  const dir = await tempDir({
+    "config.ts": `export default { get jobs() { throw new Error("getter blew up"); } };\n`,
+  });
+  try {
+    const error = await loadError(join(dir, "config.ts"));
+    deepStrictEqual(error.issues.map(formatIssue), [
+      `Reading the config "${dir}/config.ts" threw an error: getter blew up`,
+    ]);
+    ok(error.cause instanceof Error);
+    deepStrictEqual(error.files, [join(dir, "config.ts")]);
+  } finally {
+    await Deno.remove(dir, { recursive: true });
+  }
+});

@@ -1,7 +1,8 @@
 /**
  * Heartbeats through `sup run` (the real composition root): a job that goes
  * quiet is restarted, and an app registered over OSC outlives a restart of
- * sup (runtime state file) and is killed by the next sup when it goes quiet.
+ * sup (runtime state file), is listed in the next sup's status beside the
+ * jobs, and is killed by the next sup when it goes quiet.
  */
 
 import { equal, ok } from "node:assert/strict";
@@ -71,7 +72,7 @@ Deno.test("sup run restarts a quiet job and keeps an OSC-registered app across i
     );
 
     await using client = await udpClient();
-    await client.send(encodeOscMessage("/register", ["player", 1500, "kill", app.pid]), ports.osc);
+    await client.send(encodeOscMessage("/register", ["player", 4000, "kill", app.pid]), ports.osc);
     const id = String((await client.next("/registered")).args[0]);
     ok(id.length > 0);
     await stopSup(sup);
@@ -79,6 +80,22 @@ Deno.test("sup run restarts a quiet job and keeps an OSC-registered app across i
     equal(Deno.readTextFileSync(`/proc/${app.pid}/stat`).includes(" Z "), false);
 
     sup = startSup(dir);
+    // The new sup lists the registration it reloaded, beside the jobs.
+    type Status = { jobs: { name: string }[]; apps: { id: string; name: string; pid: number }[] };
+    let listed: Status | null = null;
+    await until(
+      async () => {
+        listed = await (await fetch(`http://127.0.0.1:${ports.http}/api/status`)).json() as Status;
+        return true;
+      },
+      "the new sup's status",
+      20_000,
+    );
+    equal(listed!.jobs.map((j) => j.name).join(), "kiosk");
+    equal(
+      JSON.stringify(listed!.apps.map((a) => [a.id, a.name, a.pid])),
+      JSON.stringify([[id, "player", app.pid]]),
+    );
     const status = await Promise.race([
       app.status,
       new Promise<null>((r) => setTimeout(() => r(null), 20_000)),

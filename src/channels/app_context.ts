@@ -35,9 +35,21 @@ export interface RegisteredApp extends AppRegistration {
   lastRefresh: number;
 }
 
+/**
+ * A registration the config does not allow (`apps.enabled` false, or an
+ * action missing from `apps.allow`). Channels answer it as a refusal
+ * (HTTP 403), not as bad input.
+ */
+export class AppNotAllowedError extends Error {
+  override name = "AppNotAllowedError";
+}
+
 /** Registered apps: register, refresh, unregister, list. */
 export interface AppRegistryApi {
-  /** Registers an app; returns its id. Throws `RangeError` with a clear message on bad input. */
+  /**
+   * Registers an app; returns its id. Throws `AppNotAllowedError` when the
+   * config does not allow it, `RangeError` with a clear message on bad input.
+   */
   register(registration: AppRegistration): RegisteredApp;
   /** Refreshes an app's deadline; false when the id is unknown. */
   refresh(id: string): boolean;

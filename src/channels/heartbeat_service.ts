@@ -20,7 +20,9 @@ import type { ResolvedConfig } from "../config/resolved.ts";
 import type { SupervisorApi } from "../core/api.ts";
 import { AppRegistry, type SectionStore } from "../probes/apps.ts";
 import { HeartbeatWatchdog } from "../probes/heartbeat.ts";
-import { commandReboot, type RebootAdapter } from "../probes/reboot.ts";
+import { commandReboot, DEFAULT_REBOOT_COMMAND, type RebootAdapter } from "../probes/reboot.ts";
+import type { Unsubscribe } from "../core/event_bus.ts";
+import { logAppEvents } from "./app_event_log.ts";
 import type { AppChannelContext } from "./app_context.ts";
 import { createAppChannelContext } from "./app_channel_context.ts";
 import { OscChannel, type OscChannelOptions } from "./osc_channel.ts";
@@ -31,7 +33,7 @@ const log = getLogger(["sup", "heartbeat"]);
 export interface HeartbeatServiceOptions {
   /** Where registrations persist (the runtime state file). @default none */
   state?: SectionStore | null;
-  /** @default `systemctl reboot` */
+  /** @default runs the config's `machine.rebootCommand` (`systemctl reboot`) */
   reboot?: RebootAdapter;
   /** OSC channel tuning. */
   osc?: OscChannelOptions;
@@ -47,10 +49,13 @@ export class HeartbeatService {
   readonly context: AppChannelContext;
   /** OSC over UDP on `network.osc`. */
   readonly osc: OscChannel;
+  #rebootCommand: readonly string[] = DEFAULT_REBOOT_COMMAND;
+  #unlog: Unsubscribe;
 
   /** Subscribes at once (before the supervisor's first `apply`), loads stored registrations. */
   constructor(api: SupervisorApi, options: HeartbeatServiceOptions = {}) {
-    const reboot = options.reboot ?? commandReboot();
+    const reboot = options.reboot ?? ((reason) => commandReboot(this.#rebootCommand)(reason));
+    this.#unlog = logAppEvents(api.bus);
     this.watchdog = new HeartbeatWatchdog(api, { reboot });
     this.apps = new AppRegistry({ bus: api.bus, reboot, store: options.state ?? null });
     this.context = createAppChannelContext({ api, watchdog: this.watchdog, apps: this.apps });
@@ -59,6 +64,8 @@ export class HeartbeatService {
 
   /** Follows the config; a port that cannot be bound is logged, sup keeps running. */
   async apply(config: ResolvedConfig): Promise<void> {
+    this.#rebootCommand = config.machine.rebootCommand;
+    this.apps.apply(config.apps);
     this.watchdog.apply(config);
     try {
       await this.osc.apply(config);
@@ -72,5 +79,6 @@ export class HeartbeatService {
     await this.osc.close();
     this.apps.close();
     this.watchdog.close();
+    this.#unlog();
   }
 }

@@ -7,7 +7,7 @@
  * @module
  */
 
-import type { AppChannelContext } from "./app_context.ts";
+import { type AppChannelContext, AppNotAllowedError } from "./app_context.ts";
 import type { OscArg, OscMessage } from "./osc_codec.ts";
 import { encodeOscMessage, type OscOutArg } from "./osc_encode.ts";
 import { parseRegistration } from "./registration_input.ts";
@@ -143,8 +143,8 @@ function register(ctx: AppChannelContext, args: OscArg[], peer: OscPeer, sink: O
   let pid: unknown = null;
   if (str(rest[0])) restartCommand = rest.shift();
   if (rest.length > 0) pid = rest.shift();
-  const fail = (error: string) => {
-    sink.reject("bad-register", `/register from ${peer.name}: ${error}`);
+  const fail = (error: string, code = "bad-register") => {
+    sink.reject(code, `/register from ${peer.name}: ${error}`);
     peer.reply(encodeOscMessage("/error", ["/register", error]));
   };
   if (rest.length > 0) {
@@ -156,7 +156,8 @@ function register(ctx: AppChannelContext, args: OscArg[], peer: OscPeer, sink: O
     const app = ctx.apps.register(parsed.value);
     peer.reply(encodeOscMessage("/registered", [app.id] satisfies OscOutArg[]));
   } catch (error) {
-    fail(error instanceof Error ? error.message : String(error));
+    const code = error instanceof AppNotAllowedError ? "not-allowed" : "bad-register";
+    fail(error instanceof Error ? error.message : String(error), code);
   }
 }
 

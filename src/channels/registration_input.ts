@@ -92,3 +92,41 @@ function parseCommand(
     } is not a command (expected a string or an array of strings)`,
   };
 }
+
+/**
+ * Checks an `AppRegistration` already in typed form (from a channel or the
+ * state file); throws `RangeError` naming the first bad field.
+ */
+export function checkRegistration(r: AppRegistration): AppRegistration {
+  if (typeof r !== "object" || r === null) throw new RangeError("Registration must be an object");
+  const { name, timeoutMs, action, restartCommand, pid } = r;
+  if (typeof name !== "string" || name.length === 0 || name.length > 100) {
+    throw new RangeError(`name: ${JSON.stringify(name)} is not an app name (1-100 characters)`);
+  }
+  if (typeof timeoutMs !== "number" || !Number.isFinite(timeoutMs) || timeoutMs <= 0) {
+    throw new RangeError(`timeoutMs: must be a number > 0, got ${JSON.stringify(timeoutMs)}`);
+  }
+  if (typeof action !== "string" || !(ACTIONS as readonly string[]).includes(action)) {
+    throw new RangeError(
+      `action: ${JSON.stringify(action)} is not an action (expected one of ${ACTIONS.join(", ")})`,
+    );
+  }
+  const command = restartCommand ?? null;
+  if (
+    command !== null &&
+    (!Array.isArray(command) || command.length === 0 ||
+      !command.every((part) => typeof part === "string"))
+  ) {
+    throw new RangeError(`restartCommand: must be a non-empty array of strings`);
+  }
+  if (action === "restart" && command === null) {
+    throw new RangeError(`restartCommand: required when action is "restart"`);
+  }
+  const p = pid ?? null;
+  if (p !== null && (typeof p !== "number" || !Number.isInteger(p) || p < 1)) {
+    throw new RangeError(`pid: ${JSON.stringify(p)} is not a process id (whole number >= 1)`);
+  }
+  if (p === 1) throw new RangeError(`pid: 1 is init; it cannot be watched`);
+  if (action === "kill" && p === null) throw new RangeError(`pid: required when action is "kill"`);
+  return { name, timeoutMs, action, restartCommand: command, pid: p };
+}

@@ -37,7 +37,17 @@ const SYMBOLS = {
   sendto: { parameters: ["i32", "buffer", "usize", "i32", "buffer", "u32"], result: "isize" },
   shutdown: { parameters: ["i32", "i32"], result: "i32" },
   close: { parameters: ["i32"], result: "i32" },
+  __errno_location: { parameters: [], result: "pointer" },
 } as const;
+
+/** errno names for the bind failures a user can act on. */
+const BIND_ERRORS: Record<number, string> = {
+  13: "permission denied (EACCES: a port below 1024 needs root or CAP_NET_BIND_SERVICE)",
+  98: "address already in use (EADDRINUSE: another program listens on this UDP port)",
+  99: "address not available (EADDRNOTAVAIL: not an address of this machine)",
+};
+/** Longest wait for a pending receive to end on close. */
+const CLOSE_WAIT_MS = 2000;
 
 type Libc = Deno.DynamicLibrary<typeof SYMBOLS>;
 let libc: Libc | null | undefined;
@@ -87,8 +97,10 @@ export function openFfiUdp(options: UdpOptions): UdpSocket | null {
     s.setsockopt(fd, SOL_SOCKET, SO_RCVBUF, size, 4); // capped at net.core.rmem_max
   }
   if (s.bind(fd, local, local.length) !== 0) {
+    const errno = readErrno(c); // read at once: the call ran on this thread
     s.close(fd);
-    throw new Error(`address ${options.host}:${options.port} is in use or not local`);
+    const why = BIND_ERRORS[errno] ?? `bind failed with errno ${errno}`;
+    throw new Error(`cannot bind ${options.host}:${options.port}/udp: ${why}`);
   }
   const bound = new Uint8Array(NAME);
   s.getsockname(fd, bound, new Uint8Array(new Uint32Array([NAME]).buffer));
@@ -134,7 +146,12 @@ export function openFfiUdp(options: UdpOptions): UdpSocket | null {
         const len = Math.min(hdr.getUint32(o + 56, true), SLOT_BYTES);
         const truncated = (hdr.getInt32(o + 48, true) & MSG_TRUNC) !== 0;
         peer.slot = i;
-        onDatagram(data.subarray(i * SLOT_BYTES, i * SLOT_BYTES + len), peer, truncated);
+        try {
+          onDatagram(data.subarray(i * SLOT_BYTES, i * SLOT_BYTES + len), peer, truncated);
+        } catch (error) {
+          // A throwing handler must not end the receive loop (or reject it unhandled).
+          onError(`OSC socket: a datagram handler failed: ${error}`);
+        }
       }
     }
   })();
@@ -166,12 +183,29 @@ export function openFfiUdp(options: UdpOptions): UdpSocket | null {
       s.shutdown(fd, 2); // wakes the pending recvmmsg
       const wake = sockaddr(local.length === 16 ? "127.0.0.1" : "::1", port)!;
       s.sendto(fd, new Uint8Array(0), 0n, MSG_DONTWAIT, wake, wake.length);
-      await loop;
-      s.close(fd);
-      pinned = null;
+      let timer: ReturnType<typeof setTimeout> | undefined;
+      const ended = await Promise.race([
+        loop.then(() => true, () => true),
+        new Promise<false>((r) => timer = setTimeout(() => r(false), CLOSE_WAIT_MS)),
+      ]);
+      clearTimeout(timer);
+      if (ended) {
+        s.close(fd);
+        pinned = null;
+      } else {
+        // The kernel may still write into the buffers: keep them and the fd (a leak, not a crash).
+        onError(
+          `OSC socket: a receive did not end within ${CLOSE_WAIT_MS}ms of close; fd left open`,
+        );
+      }
       if (fallback) await (await fallback.catch(() => null))?.close();
     },
   };
+}
+
+function readErrno(c: Libc): number {
+  const at = c.symbols.__errno_location();
+  return at === null ? -1 : new Deno.UnsafePointerView(at).getInt32();
 }
 
 /** The sender of the datagram in slot `slot`, read from its sockaddr on demand. */

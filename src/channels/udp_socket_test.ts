@@ -2,6 +2,7 @@ import { deepStrictEqual, equal, ok } from "node:assert/strict";
 import { openFfiUdp } from "./udp_ffi.ts";
 import { openNodeUdp } from "./udp_node.ts";
 import type { UdpOptions, UdpSocket } from "./udp_socket.ts";
+import { createSocket } from "node:dgram";
 
 type Open = (options: UdpOptions) => Promise<UdpSocket>;
 const impls: [string, Open][] = [
@@ -85,7 +86,7 @@ Deno.test("recvmmsg socket refuses a port in use with an error", async () => {
     } catch (e) {
       error = e;
     }
-    ok(error instanceof Error && error.message.includes("in use"), String(error));
+    ok(error instanceof Error && error.message.includes("EADDRINUSE"), String(error));
   } finally {
     await first.close();
   }
@@ -94,3 +95,45 @@ Deno.test("recvmmsg socket refuses a port in use with an error", async () => {
 Deno.test("recvmmsg socket is not used for a host name (node:dgram resolves it)", () => {
   equal(openFfiUdp({ host: "localhost", port: 0, onDatagram: () => {}, onError: () => {} }), null);
 });
+
+Deno.test("recvmmsg socket names an address that is not local (EADDRNOTAVAIL)", () => {
+  let error: unknown = null;
+  try {
+    openFfiUdp({ host: "192.0.2.1", port: 0, onDatagram: () => {}, onError: () => {} });
+  } catch (e) {
+    error = e;
+  }
+  ok(error instanceof Error && error.message.includes("EADDRNOTAVAIL"), String(error));
+});
+
+for (const host of ["127.0.0.1", "::1"]) {
+  Deno.test(`recvmmsg socket on ${host}: a throwing handler does not stop receiving; close with a receive pending ends at once`, async () => {
+    const errors: string[] = [];
+    let seen = 0;
+    const sock = openFfiUdp({
+      host,
+      port: 0,
+      onDatagram: () => {
+        seen++;
+        throw new Error("handler bug");
+      },
+      onError: (m) => errors.push(m),
+    })!;
+    const client = createSocket(host.includes(":") ? "udp6" : "udp4");
+    try {
+      for (let i = 0; i < 3; i++) client.send(new Uint8Array([i]), sock.port, host);
+      const end = Date.now() + 5000;
+      while (seen < 3 && Date.now() < end) await new Promise((r) => setTimeout(r, 10));
+      equal(seen, 3, "every datagram reached the handler");
+      ok(errors.some((m) => m.includes("handler bug")), errors.join("; "));
+    } finally {
+      client.close();
+    }
+    // A receive is pending on the FFI thread now; close must wake it and return promptly.
+    const started = performance.now();
+    await sock.close();
+    await sock.close(); // twice is harmless
+    ok(performance.now() - started < 1000, `close took ${performance.now() - started}ms`);
+    ok(!errors.some((m) => m.includes("did not end")), errors.join("; "));
+  });
+}

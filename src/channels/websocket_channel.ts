@@ -12,7 +12,7 @@ import { Hono } from "hono";
 import { upgradeWebSocket } from "hono/deno";
 import type { WSContext } from "hono/ws";
 import { type Connection, RateWindow, send, sendText, withRef } from "./websocket_connection.ts";
-import type { AppChannelContext } from "./app_context.ts";
+import { type AppChannelContext, AppNotAllowedError } from "./app_context.ts";
 import type { ResolvedConfig, ResolvedListen } from "../config/resolved.ts";
 import { type AppFrame, type FrameRef, MAX_FRAME_CHARS, parseFrame } from "./websocket_frames.ts";
 import { ListenerSlot } from "../web/listener.ts";
@@ -163,7 +163,8 @@ export class WebSocketChannel {
     } catch (error) {
       // A failure behind one frame (a listener, the registry) must not end the connection.
       const message = error instanceof Error ? error.message : String(error);
-      this.#refuse(conn, "failed", message, "ref" in parsed.frame ? parsed.frame.ref : null);
+      const code = error instanceof AppNotAllowedError ? "not-allowed" : "failed";
+      this.#refuse(conn, code, message, "ref" in parsed.frame ? parsed.frame.ref : null);
     }
   }
 

@@ -33,7 +33,7 @@ export interface LogFlags {
 /** Where the console sink writes and how (for tests; defaults to the real console). */
 export interface ConsoleTarget {
   console?: ConsoleSinkOptions["console"];
-  /** Colour output. @default Deno.stderr.isTerminal() && Deno.stdout.isTerminal() */
+  /** Colour output. @default on when stdout and stderr are terminals and NO_COLOR is not set */
   color?: boolean;
 }
 
@@ -62,7 +62,8 @@ export async function setupLogging(
   flags: LogFlags = {},
   target: ConsoleTarget = {},
 ): Promise<void> {
-  const color = target.color ?? (Deno.stdout.isTerminal() && Deno.stderr.isTerminal());
+  const color = target.color ??
+    (!Deno.noColor && Deno.stdout.isTerminal() && Deno.stderr.isTerminal());
   const formatter = logging.format === "json"
     ? getJsonLinesFormatter()
     : color
@@ -78,7 +79,13 @@ export async function setupLogging(
         maxSize: logging.maxBytes,
         maxFiles: logging.maxFiles,
         formatter: getJsonLinesFormatter(),
+        // Non-blocking: a timer writes the buffer within a second, even when
+        // sup then falls quiet (the blocking sink only flushes when the next
+        // record arrives). Rotation is checked per write, so the buffer is
+        // kept small next to maxSize to end files near it.
+        nonBlocking: true,
         flushInterval: 1000,
+        bufferSize: Math.max(1, Math.min(8192, Math.floor(logging.maxBytes / 8))),
       });
     } catch (error) {
       throw new Error(`Cannot open log file "${logging.file}": ${(error as Error).message}`, {

@@ -77,3 +77,90 @@ Deno.test("the file sink writes JSON lines to the configured file", async () => 
     await Deno.remove(dir, { recursive: true });
   }
 });
+
+Deno.test("on a terminal the console sink colours levels; without one it writes plain text", async () => {
+  const coloured = recordingConsole();
+  await setupLogging(DEFAULT_LOGGING, {}, { console: coloured.console, color: true });
+  getLogger(["sup"]).error("job web is fatal");
+  await dispose();
+  equal(coloured.lines.length, 1);
+  ok(coloured.lines[0].includes("\x1b["), JSON.stringify(coloured.lines[0]));
+  ok(coloured.lines[0].includes("job web is fatal"));
+  const plain = recordingConsole();
+  await setupLogging(DEFAULT_LOGGING, {}, { console: plain.console, color: false });
+  getLogger(["sup"]).error("job web is fatal");
+  await dispose();
+  ok(!plain.lines[0].includes("\x1b["), JSON.stringify(plain.lines[0]));
+});
+
+Deno.test("-q keeps warnings and errors only, in the console and the file", async () => {
+  const dir = await Deno.makeTempDir({ prefix: "sup-log-test-" });
+  try {
+    const file = join(dir, "sup.log");
+    const { console, lines } = recordingConsole();
+    await setupLogging({ ...DEFAULT_LOGGING, file }, { quiet: true }, { console, color: false });
+    getLogger(["sup"]).info("started");
+    getLogger(["sup"]).warn("slow start");
+    await dispose();
+    equal(lines.length, 1);
+    ok(lines[0].endsWith("[WRN] sup: slow start"), lines[0]);
+    const records = (await Deno.readTextFile(file)).trim().split("\n").map((l) => JSON.parse(l));
+    deepStrictEqual(records.map((r) => r.message), ["slow start"]);
+  } finally {
+    await Deno.remove(dir, { recursive: true });
+  }
+});
+
+Deno.test("the log file rotates at maxSize and keeps maxFiles old files", async () => {
+  const dir = await Deno.makeTempDir({ prefix: "sup-log-test-" });
+  try {
+    const file = join(dir, "sup.log");
+    const { console } = recordingConsole();
+    await setupLogging({ ...DEFAULT_LOGGING, file, maxBytes: 300, maxFiles: 2 }, {}, {
+      console,
+      color: false,
+    });
+    for (let i = 0; i < 40; i++) {
+      getLogger(["sup", "job", "web"]).info("line {i}", { i });
+      await new Promise((resolve) => setTimeout(resolve, 10)); // let the sink write
+    }
+    await dispose();
+    const names = [];
+    for await (const entry of Deno.readDir(dir)) names.push(entry.name);
+    deepStrictEqual(names.sort(), ["sup.log", "sup.log.1", "sup.log.2"]);
+    const read = async (name: string) =>
+      (await Deno.readTextFile(join(dir, name))).trim().split("\n").map((l) =>
+        JSON.parse(l).properties.i
+      );
+    const [older, old, current] = [
+      await read("sup.log.2"),
+      await read("sup.log.1"),
+      await read("sup.log"),
+    ];
+    equal(current[current.length - 1], 39);
+    ok(older[older.length - 1] < old[0] && old[old.length - 1] < current[0], "in order");
+    ok(older[0] > 0, "the oldest lines were dropped");
+  } finally {
+    await Deno.remove(dir, { recursive: true });
+  }
+});
+
+Deno.test("a line reaches the log file within seconds even when nothing else is logged", async () => {
+  const dir = await Deno.makeTempDir({ prefix: "sup-log-test-" });
+  try {
+    const file = join(dir, "sup.log");
+    const { console } = recordingConsole();
+    await setupLogging({ ...DEFAULT_LOGGING, file }, {}, { console, color: false });
+    getLogger(["sup", "supervisor"]).info("job web exited with 1");
+    let text = "";
+    const deadline = Date.now() + 5000;
+    while (!text.includes("job web exited with 1") && Date.now() < deadline) {
+      await new Promise((resolve) => setTimeout(resolve, 50));
+      text = await Deno.readTextFile(file).catch(() => "");
+    }
+    await dispose();
+    ok(text.includes("job web exited with 1"), "flushed before dispose");
+  } finally {
+    await Deno.remove(dir, { recursive: true });
+  }
+});

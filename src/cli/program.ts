@@ -48,6 +48,18 @@ export function createProgram(): Command {
     .option("-v, --verbose", "log debug messages, and show stack traces of errors")
     .option("-q, --quiet", "log only warnings and errors")
     .showHelpAfterError('(run "sup --help" for usage)')
+    .addHelpText(
+      "after",
+      `
+Examples:
+  sup init                   write config.ts, deno.json and sup_types.ts here
+  sup check                  validate ./sup.config.ts (or ./config.ts) and print it resolved
+  sup run config.ts dev      run the jobs of config.ts with the mode "dev"
+  sup help check             the options of one command
+
+Exit codes: 0 ok, 1 invalid config or another fixable mistake, 2 wrong usage,
+70 internal error (a bug in sup: please report it with the stack trace).`,
+    )
     .hook("preAction", async (_program, action) => {
       await setupLogging(undefined, globalFlags(action));
     });

@@ -17,6 +17,7 @@ import type { SupervisorApi } from "../core/api.ts";
 import { ConfigWatcher } from "../core/config_watcher.ts";
 import { logEvents } from "../core/event_logger.ts";
 import { reapOrphans, SupAlreadyRunningError } from "../core/orphan_reaper.ts";
+import { pid1Warning } from "../core/pid1.ts";
 import { RuntimeStateFile, stateFilePath } from "../core/runtime_state.ts";
 import { Supervisor } from "../core/supervisor.ts";
 import { HeartbeatService } from "../channels/heartbeat_service.ts";
@@ -120,12 +121,8 @@ export async function runSup(options: RunOptions = {}): Promise<number> {
     watcher.watch(watched);
     const config = loaded.config;
     await setupLogging(config.logging, flags);
-    if (Deno.pid === 1) {
-      log.warn(
-        "sup is PID 1: Deno cannot reap orphaned processes. Run sup under an init " +
-          "(`tini -- sup run ...` or `docker run --init`).",
-      );
-    }
+    const pid1 = pid1Warning(Deno.pid);
+    if (pid1 !== null) log.warn(pid1);
 
     const state = new RuntimeStateFile(stateFilePath(config.source), config.source);
     if (!await endLeftovers(state)) {

@@ -1,5 +1,6 @@
 /**
- * Validates and resolves a config body (`jobs`, `network`, `logging`, `app`)
+ * Validates and resolves a config body (`jobs`, `network`, `logging`, `app`,
+ * `apps`, `machine`)
  * in one pass: the same readers check a value and produce its resolved form.
  *
  * @module
@@ -13,7 +14,7 @@ import { readJob } from "./job.ts";
 import { isPlainObject } from "./modes.ts";
 import { checkReferences } from "./references.ts";
 import type { ResolvedConfig, ResolvedJob } from "./resolved.ts";
-import { readLogging, readNetwork } from "./sections.ts";
+import { readApps, readLogging, readMachine, readNetwork } from "./sections.ts";
 import type { ConfigBody, UserConfig } from "./types.ts";
 
 /** Keys of a config body (what a mode section may hold). */
@@ -22,6 +23,8 @@ export const BODY_KEYS = [
   "network",
   "logging",
   "app",
+  "apps",
+  "machine",
 ] as const satisfies readonly (keyof ConfigBody)[];
 
 const _everyKey: AllKeys<UserConfig, typeof BODY_KEYS[number] | "modes"> = true;
@@ -78,5 +81,7 @@ export function readBody(
     network: readNetwork(body.network, issues, at("network")),
     logging: readLogging(body.logging, issues, dir, at("logging")),
     app,
+    apps: readApps(body.apps, issues, at("apps")),
+    machine: readMachine(body.machine, issues, at("machine")),
   };
 }

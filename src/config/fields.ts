@@ -24,6 +24,11 @@ export function listChoices(choices: readonly string[]): string {
 export function describe(value: unknown): string {
   if (Array.isArray(value)) return `an array ${showValue(value)}`;
   if (isPlainObject(value)) return `an object ${showValue(value)}`;
+  if (typeof value === "bigint") return `a bigint ${value}`;
+  if (typeof value === "object" && value !== null) {
+    const name = (value as { constructor?: { name?: unknown } }).constructor?.name;
+    return typeof name === "string" && name !== "" ? `a ${name}` : "an object with a prototype";
+  }
   return showValue(value);
 }
 
@@ -71,8 +76,9 @@ export class Fields {
     const value = this.obj[key];
     if (value === undefined) return fallback;
     if (typeof value !== "string") this.fail(key, `must be a string, got ${describe(value)}`);
-    else if (nonEmpty && value.trim() === "") this.fail(key, "must not be empty");
-    else return value;
+    else if (nonEmpty && value.trim() === "") {
+      this.fail(key, `must be a non-empty string, got ${showValue(value)}`);
+    } else return value;
     return fallback;
   }
 

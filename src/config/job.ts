@@ -8,7 +8,7 @@
 import { resolve } from "node:path";
 import type { Accounts } from "./accounts.ts";
 import type { IssueList } from "./config_error.ts";
-import { type AllKeys, Fields } from "./fields.ts";
+import { type AllKeys, describe, Fields } from "./fields.ts";
 import {
   readCommand,
   readHeartbeat,
@@ -70,6 +70,9 @@ const SIGNALS: readonly StopSignal[] = [
   "SIGUSR2",
 ];
 
+/** The issue of a job without `cmd`. */
+export const MISSING_CMD = 'missing "cmd" (the command to run, e.g. "node server.js")';
+
 /** What reading a job needs. `partial`: a mode section, where `cmd` may be missing. */
 export interface JobContext {
   issues: IssueList;
@@ -93,14 +96,14 @@ export function readJob(
   if (!f) return null;
   f.keys(JOB_KEYS, "option");
   if (!ctx.partial && !f.has("cmd")) {
-    ctx.issues.add(path, 'missing "cmd" (the command to run, e.g. "node server.js")');
+    ctx.issues.add(path, MISSING_CMD);
   }
   const shell = f.bool("shell", false);
   const argv = readCommand(f, "cmd", shell) ?? [];
   const dir = resolve(ctx.dir, f.string("dir", "."));
   const once = f.bool("once", false);
-  const wait = f.bool("wait", false);
-  const backoff = f.object("backoff");
+  const wait = readWait(f);
+  const backoff = f.object("backoff", 'an object like { initial: "1s", max: "60s" }');
   backoff?.keys(["initial", "max"]);
   const backoffInitialMs = backoff?.duration("initial", 1000) ?? 1000;
   const backoffMaxMs = backoff?.duration("max", 60_000) ?? 60_000;
@@ -139,6 +142,20 @@ export function readJob(
     sideCommand: readCommand(f, "sideCommand", false),
     postLaunchCommand: readCommand(f, "postLaunchCommand", false),
   };
+}
+
+/** `wait` is a flag (pmtr's); job names there were meant for `after`, so say so. */
+function readWait(f: Fields): boolean {
+  const value = f.obj.wait;
+  if (typeof value !== "string" && !Array.isArray(value)) return f.bool("wait", false);
+  const after = JSON.stringify([value].flat());
+  f.fail(
+    "wait",
+    `must be true or false, got ${
+      describe(value)
+    } (to start after other jobs, write after: ${after})`,
+  );
+  return false;
 }
 
 function nullablePath(path: string | null, dir: string): string | null {

@@ -32,7 +32,7 @@ export function readCommand(f: Fields, key: string, shell: boolean): string[] | 
   if (value === undefined) return null;
   if (typeof value === "string") {
     if (value.trim() === "") {
-      f.fail(key, "must not be empty");
+      f.fail(key, `must not be empty (expected a command, e.g. "node server.js")`);
       return null;
     }
     if (shell) return ["/bin/sh", "-c", value];
@@ -120,7 +120,7 @@ export function readUlimit(f: Fields): ResolvedJob["ulimit"] {
     memlock: null,
     stack: null,
   };
-  const u = f.object("ulimit");
+  const u = f.object("ulimit", "an object like { nofile: 4096 }");
   if (!u) return out;
   u.keys(ULIMITS, "limit");
   for (const key of ULIMITS) {
@@ -177,7 +177,7 @@ const HEARTBEAT_ACTIONS: readonly HeartbeatAction[] = ["restart", "kill", "reboo
 
 /** The heartbeat watchdog, or null when the job has none. */
 export function readHeartbeat(f: Fields): ResolvedHeartbeat | null {
-  const h = f.object("heartbeat");
+  const h = f.object("heartbeat", 'an object like { timeout: "10s" }');
   if (!h) return null;
   h.keys(HEARTBEAT_KEYS);
   return {
@@ -190,7 +190,7 @@ export function readHeartbeat(f: Fields): ResolvedHeartbeat | null {
 /** Cron schedules, each checked with croner. */
 export function readSchedule(f: Fields): ResolvedSchedule {
   const out: ResolvedSchedule = { start: null, stop: null, restart: null };
-  const s = f.object("schedule");
+  const s = f.object("schedule", 'an object like { restart: "0 4 * * *" }');
   if (!s) return out;
   s.keys(SCHEDULE_KEYS);
   for (const key of SCHEDULE_KEYS) {

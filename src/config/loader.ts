@@ -128,12 +128,23 @@ export async function loadConfig(
   }
   const source = configs[0];
   const { raw, files } = await readConfigFile(source);
-  const result = validateConfig(raw, {
-    source,
-    mode,
-    hostname: options.hostname,
-    accounts: options.accounts,
-  });
+  let result: ReturnType<typeof validateConfig>;
+  try {
+    result = validateConfig(raw, {
+      source,
+      mode,
+      hostname: options.hostname,
+      accounts: options.accounts,
+    });
+  } catch (error) {
+    // Validation reads the user's objects: a getter or proxy in the config
+    // may throw. That is the config's fault, not sup's (the stack under -v).
+    const why = error instanceof Error ? error.message : String(error);
+    throw new ConfigError(
+      [{ path: "", message: `Reading the config "${source}" threw an error: ${why}` }],
+      { source, files, cause: error },
+    );
+  }
   if (!result.ok) throw new ConfigError(result.issues, { source, files });
   return { config: result.config, files, configs, raw };
 }

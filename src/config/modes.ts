@@ -13,6 +13,8 @@
  * @module
  */
 
+import { didYouMean } from "./suggest.ts";
+
 /** The merged body and the sections applied, or why the mode cannot be applied. */
 export type ModesResult =
   | { ok: true; body: Record<string, unknown>; applied: string[] }
@@ -80,7 +82,7 @@ export function applyModes(
       const list = known.length === 0
         ? "this config has no modes"
         : `known modes: ${known.map((m) => `"${m}"`).join(", ")}`;
-      return { ok: false, error: `Unknown mode "${mode}" (${list})` };
+      return { ok: false, error: `Unknown mode "${mode}" (${list})${didYouMean(mode, known)}` };
     }
   }
 

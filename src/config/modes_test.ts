@@ -60,7 +60,8 @@ Deno.test("a mode only defined for a machine is known, and applies only there", 
 Deno.test("an unknown mode is an error listing the known modes", () => {
   deepStrictEqual(applyModes(config, "prdo", "laptop"), {
     ok: false,
-    error: 'Unknown mode "prdo" (known modes: "dev", "dev.foo", "prod", "staging")',
+    error:
+      'Unknown mode "prdo" (known modes: "dev", "dev.foo", "prod", "staging") (did you mean "prod"?)',
   });
   deepStrictEqual(applyModes({ jobs: {} }, "dev", "laptop"), {
     ok: false,

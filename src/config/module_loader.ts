@@ -151,6 +151,15 @@ export async function importModuleGraph(
       return { ok: true, exports, files };
     } catch (error) {
       const message = restorePaths(error instanceof Error ? error.message : String(error), copies);
+      // The stack (shown under -v) names the original files too; lines are
+      // unchanged by the rewrite (replacements hold no newlines).
+      if (error instanceof Error && typeof error.stack === "string") {
+        try {
+          error.stack = restorePaths(error.stack, copies);
+        } catch {
+          // a frozen error keeps its stack
+        }
+      }
       return {
         ok: false,
         issues: [{ path: "", message: `Cannot load config "${path}": ${message}` }],

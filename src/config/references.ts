@@ -1,6 +1,6 @@
 /**
- * Checks references between jobs: every `after` names a job, and no jobs
- * wait on each other in a cycle.
+ * Checks references between jobs: every `after` names another job, and no
+ * jobs wait on each other in a cycle.
  *
  * @module
  */
@@ -9,14 +9,19 @@ import { type IssueList, joinPath } from "./config_error.ts";
 import type { ResolvedJob } from "./resolved.ts";
 import { didYouMean } from "./suggest.ts";
 
-/** Records unknown `after` targets and every cycle among `after` (named: `a → b → a`). */
+/** Records unknown and self `after` targets and every cycle among `after` (named: `a → b → a`). */
 export function checkReferences(jobs: ResolvedJob[], issues: IssueList): void {
   const names = jobs.map((job) => job.name);
   const byName = new Map(jobs.map((job) => [job.name, job]));
   for (const job of jobs) {
     job.after.forEach((target, i) => {
-      if (!byName.has(target)) {
-        const path = `${joinPath(joinPath("jobs", job.name), "after")}[${i}]`;
+      const path = `${joinPath(joinPath("jobs", job.name), "after")}[${i}]`;
+      if (target === job.name) {
+        issues.add(
+          path,
+          `${JSON.stringify(target)} is this job itself (a job cannot wait for itself)`,
+        );
+      } else if (!byName.has(target)) {
         issues.add(path, `unknown job ${JSON.stringify(target)}${didYouMean(target, names)}`);
       }
     });
@@ -29,7 +34,7 @@ export function checkReferences(jobs: ResolvedJob[], issues: IssueList): void {
     state.set(name, "visiting");
     stack.push(name);
     for (const next of byName.get(name)?.after ?? []) {
-      if (!byName.has(next)) continue;
+      if (!byName.has(next) || next === name) continue; // reported above
       if (state.get(next) === "visiting") {
         const cycle = [...stack.slice(stack.indexOf(next)), next];
         issues.add(

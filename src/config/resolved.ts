@@ -7,6 +7,7 @@
  */
 
 import type {
+  AppAction,
   HeartbeatAction,
   LimitValue,
   LogLevel,
@@ -98,6 +99,19 @@ export interface ResolvedLogging {
   maxFiles: number;
 }
 
+/** Self-registering apps: what registrations may do. */
+export interface ResolvedApps {
+  enabled: boolean;
+  /** Actions a registration may ask for besides "none". */
+  allow: AppAction[];
+}
+
+/** The machine sup runs on. */
+export interface ResolvedMachine {
+  /** argv of the command that restarts the machine. */
+  rebootCommand: string[];
+}
+
 /** A whole config, ready to run. */
 export interface ResolvedConfig {
   /** Absolute path of the config file it came from. */
@@ -109,4 +123,6 @@ export interface ResolvedConfig {
   network: ResolvedNetwork;
   logging: ResolvedLogging;
   app: Record<string, unknown>;
+  apps: ResolvedApps;
+  machine: ResolvedMachine;
 }

@@ -1,14 +1,30 @@
 /**
- * Validates and resolves the `network` and `logging` sections.
+ * Validates and resolves the `network`, `logging`, `apps` and `machine` sections.
  *
  * @module
  */
 
 import { resolve } from "node:path";
-import type { IssueList } from "./config_error.ts";
-import { type AllKeys, Fields } from "./fields.ts";
-import type { ResolvedListen, ResolvedLogging, ResolvedNetwork } from "./resolved.ts";
-import type { LoggingConfig, LogLevel, NetworkConfig, OscConfig } from "./types.ts";
+import { type IssueList, joinPath } from "./config_error.ts";
+import { type AllKeys, describe, Fields, listChoices } from "./fields.ts";
+import { didYouMean } from "./suggest.ts";
+import { readCommand } from "./job_fields.ts";
+import type {
+  ResolvedApps,
+  ResolvedListen,
+  ResolvedLogging,
+  ResolvedMachine,
+  ResolvedNetwork,
+} from "./resolved.ts";
+import type {
+  AppAction,
+  AppsConfig,
+  LoggingConfig,
+  LogLevel,
+  MachineConfig,
+  NetworkConfig,
+  OscConfig,
+} from "./types.ts";
 
 const NETWORK_KEYS = ["host", "http", "websocket", "osc"] as const;
 const OSC_KEYS = ["port", "host", "appPort", "appHost"] as const;
@@ -16,6 +32,10 @@ const LOGGING_KEYS = ["level", "format", "file", "maxSize", "maxFiles"] as const
 const _network: AllKeys<NetworkConfig, typeof NETWORK_KEYS[number]> = true;
 const _osc: AllKeys<OscConfig, typeof OSC_KEYS[number]> = true;
 const _logging: AllKeys<LoggingConfig, typeof LOGGING_KEYS[number]> = true;
+const APPS_KEYS = ["enabled", "allow"] as const;
+const MACHINE_KEYS = ["rebootCommand"] as const;
+const _apps: AllKeys<AppsConfig, typeof APPS_KEYS[number]> = true;
+const _machine: AllKeys<MachineConfig, typeof MACHINE_KEYS[number]> = true;
 
 function readListen(
   parent: Fields,
@@ -101,4 +121,53 @@ export function readLogging(
     maxBytes: f.size("maxSize", defaults.maxBytes),
     maxFiles: f.whole("maxFiles", defaults.maxFiles, 1),
   };
+}
+
+/** Actions `apps.allow` may list. */
+export const APP_ACTIONS: readonly AppAction[] = ["kill", "restart", "reboot"];
+
+/** `apps`: whether apps may register themselves, and which actions they may ask for. */
+export function readApps(value: unknown, issues: IssueList, path = "apps"): ResolvedApps {
+  const defaults: ResolvedApps = { enabled: true, allow: ["kill"] };
+  const f = value === undefined ? null : Fields.of(value, path, issues);
+  if (!f) return defaults;
+  f.keys(APPS_KEYS);
+  let allow = defaults.allow;
+  const raw = f.obj.allow;
+  if (raw !== undefined) {
+    if (!Array.isArray(raw)) {
+      f.fail(
+        "allow",
+        `must be an array of actions (e.g. ["kill", "restart"]), got ${JSON.stringify(raw)}`,
+      );
+    } else {
+      allow = [];
+      raw.forEach((item, i) => {
+        if ((APP_ACTIONS as readonly unknown[]).includes(item)) {
+          if (!allow.includes(item)) allow.push(item);
+          return;
+        }
+        const hint = typeof item === "string" ? didYouMean(item, APP_ACTIONS) : "";
+        const none = item === "none" ? ' ("none" is always allowed; leave it out)' : "";
+        issues.add(
+          joinPath(f.at("allow"), i),
+          `${describe(item)} is not an app action (expected ${
+            listChoices(APP_ACTIONS)
+          })${none}${hint}`,
+        );
+      });
+    }
+  }
+  return { enabled: f.bool("enabled", defaults.enabled), allow };
+}
+
+/** The default `machine.rebootCommand`. */
+export const DEFAULT_REBOOT_COMMAND: readonly string[] = ["systemctl", "reboot"];
+
+/** `machine`: how to reboot it. */
+export function readMachine(value: unknown, issues: IssueList, path = "machine"): ResolvedMachine {
+  const f = value === undefined ? null : Fields.of(value, path, issues);
+  f?.keys(MACHINE_KEYS);
+  const command = f ? readCommand(f, "rebootCommand", false) : null;
+  return { rebootCommand: command ?? [...DEFAULT_REBOOT_COMMAND] };
 }

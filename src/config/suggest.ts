@@ -24,7 +24,9 @@ export function editDistance(a: string, b: string): number {
 
 /**
  * The candidate closest to `word`, if it is close enough to be a likely typo
- * (at most a third of the word's length, at least 1 edit, or a case-only difference).
+ * (at most a third of the word's length, at least 1 edit; a case-only
+ * difference for one-letter words); else the one candidate that begins or ends with `word` (3
+ * letters or more: "warn" → "warning", "TERM" → "SIGTERM").
  */
 export function suggest(word: string, candidates: readonly string[]): string | undefined {
   let best: string | undefined;
@@ -36,8 +38,14 @@ export function suggest(word: string, candidates: readonly string[]): string | u
       bestDistance = distance;
     }
   }
-  const limit = Math.max(1, Math.floor(word.length / 3));
-  return bestDistance <= limit ? best : undefined;
+  const limit = word.length < 2 ? 0 : Math.max(1, Math.floor(word.length / 3));
+  if (bestDistance <= limit) return best;
+  if (word.length < 3) return undefined;
+  const w = word.toLowerCase();
+  const partial = candidates.filter((c) =>
+    c.toLowerCase().startsWith(w) || c.toLowerCase().endsWith(w)
+  );
+  return partial.length === 1 ? partial[0] : undefined;
 }
 
 /** ` (did you mean "x"?)` or "" when nothing is close. */

@@ -24,3 +24,13 @@ Deno.test("a misspelt key suggests the nearest known key", () => {
   equal(didYouMean("envv", keys), ' (did you mean "env"?)');
   equal(didYouMean("zzzzzz", keys), "");
 });
+
+Deno.test("a word that begins or ends exactly one candidate suggests it", () => {
+  equal(suggest("warn", ["debug", "info", "warning", "error"]), "warning");
+  equal(suggest("TERM", ["SIGTERM", "SIGINT", "SIGKILL"]), "SIGTERM");
+  equal(suggest("heart", ["heartbeat", "env"]), "heartbeat");
+  equal(suggest("max", ["maxMemory", "maxRetries"]), undefined, "two candidates: no guess");
+  equal(suggest("hb", ["hbx", "hbeat"]), "hbx", "short words only by edit distance");
+  equal(suggest("c", ["a", "b"]), undefined, "one letter is no typo of another");
+  equal(suggest("A", ["a", "b"]), "a");
+});

@@ -232,6 +232,46 @@ export interface LoggingConfig {
   maxFiles?: number;
 }
 
+/** An action a self-registered app may ask for when it misses a refresh. */
+export type AppAction = "kill" | "restart" | "reboot";
+
+/**
+ * Self-registering apps (Digi appmonitor): programs sup did not start that
+ * register over HTTP (`POST /api/apps`), WebSocket or OSC with a timeout and
+ * an action sup takes when they stop refreshing.
+ *
+ * Anyone who can reach sup's ports (127.0.0.1 by default: every local user
+ * and program) can register. A registration with action "restart" names a
+ * restart command that sup then runs as its own user (often root); "kill"
+ * SIGKILLs the process group of a pid the client names; "reboot" restarts
+ * the machine. Allow only what you need.
+ */
+export interface AppsConfig {
+  /** Accept registrations at all; false refuses every one. @default true */
+  enabled?: boolean;
+  /**
+   * Actions a registration may ask for. Action "none" (only notify) is
+   * always allowed. Add "restart" only if every local client may run
+   * commands as sup's user; "reboot" only if every local client may restart
+   * the machine.
+   * @default ["kill"]
+   * @example ["kill", "restart"]
+   */
+  allow?: AppAction[];
+}
+
+/** The machine sup runs on. */
+export interface MachineConfig {
+  /**
+   * The command that restarts the machine, run by heartbeat and app
+   * watchdogs with action "reboot" (as sup's user, which must be allowed to
+   * reboot).
+   * @default ["systemctl", "reboot"]
+   * @example ["sudo", "/sbin/reboot"]
+   */
+  rebootCommand?: CommandConfig;
+}
+
 /** Everything in a config except `modes`: what a mode may override. */
 export interface ConfigBody {
   /** The jobs sup runs, keyed by name (letters, digits, `-`, `_`, `.`). */
@@ -242,6 +282,10 @@ export interface ConfigBody {
   logging?: LoggingConfig;
   /** Free-form settings for your app, served at `GET /config` and over OSC/WebSocket. */
   app?: Record<string, unknown>;
+  /** Self-registering apps: whether they may register and which actions they may ask for. */
+  apps?: AppsConfig;
+  /** The machine: how to reboot it. */
+  machine?: MachineConfig;
 }
 
 /** Deep partial: what a mode section may set. */

@@ -25,6 +25,42 @@ const SIZE_UNITS: Record<string, number> = {
   tb: 1024 ** 4,
 };
 
+/** Units people write that mean one of ours, for "expected e.g." hints ("5 min" → "5m"). */
+const DURATION_ALIASES: Record<string, string> = {
+  msec: "ms",
+  msecs: "ms",
+  millis: "ms",
+  millisecond: "ms",
+  milliseconds: "ms",
+  sec: "s",
+  secs: "s",
+  second: "s",
+  seconds: "s",
+  min: "m",
+  mins: "m",
+  minute: "m",
+  minutes: "m",
+  hr: "h",
+  hrs: "h",
+  hour: "h",
+  hours: "h",
+  day: "d",
+  days: "d",
+};
+
+const SIZE_ALIASES: Record<string, string> = {
+  byte: "B",
+  bytes: "B",
+  k: "KB",
+  kib: "KB",
+  m: "MB",
+  mib: "MB",
+  g: "GB",
+  gib: "GB",
+  t: "TB",
+  tib: "TB",
+};
+
 const AMOUNT = /^\s*(\d+(?:\.\d+)?|\.\d+)\s*([a-zA-Z]*)\s*$/;
 
 /** Shows a value the way it was written in the config: strings quoted, others as JSON. */
@@ -46,6 +82,7 @@ export function showValue(value: unknown): string {
 function parseUnit(
   value: unknown,
   units: Record<string, number>,
+  aliases: Record<string, string>,
   what: string,
   example: string,
   bareStringOk: boolean,
@@ -68,18 +105,34 @@ function parseUnit(
     };
   }
   const factor = unit === "" ? 1 : units[unit.toLowerCase()];
-  if (factor === undefined) return { ok: false, error: expected };
+  if (factor === undefined) {
+    const alias = aliases[unit.toLowerCase()];
+    if (alias === undefined) return { ok: false, error: expected };
+    return {
+      ok: false,
+      error: `${showValue(value)} is not a ${what} (expected e.g. "${amount}${alias}")`,
+    };
+  }
   return { ok: true, value: Math.round(Number(amount) * factor) };
 }
 
 /** Parses a duration to milliseconds: "250ms", "10s", "5m", "1h", "1d", or a number of ms. */
 export function parseDuration(value: unknown): UnitResult {
-  return parseUnit(value, DURATION_UNITS, "duration", "10s", false);
+  return parseUnit(value, DURATION_UNITS, DURATION_ALIASES, "duration", "10s", false);
 }
 
 /** Parses a size to bytes (1024-based): "512KB", "200MB", "1GB", "100B", or a number of bytes. */
 export function parseSize(value: unknown): UnitResult {
-  return parseUnit(value, SIZE_UNITS, "size", "512MB", true);
+  if (
+    typeof value === "number" && value > 0 && Number.isFinite(value) && !Number.isInteger(value)
+  ) {
+    return {
+      ok: false,
+      error:
+        `${value} is not a size (a number counts bytes; expected a whole number, or e.g. "${value}GB")`,
+    };
+  }
+  return parseUnit(value, SIZE_UNITS, SIZE_ALIASES, "size", "512MB", true);
 }
 
 /** Writes milliseconds back as the shortest exact duration string ("1500ms", "10s", "2h"). */

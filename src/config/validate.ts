@@ -16,8 +16,11 @@ import { systemAccounts } from "./accounts.ts";
 import { type ConfigIssue, IssueList, joinPath } from "./config_error.ts";
 import { readBody } from "./body.ts";
 import { describe } from "./fields.ts";
+import { MISSING_CMD } from "./job.ts";
+import { checkJsonData } from "./json_data.ts";
 import { applyModes, isPlainObject } from "./modes.ts";
 import type { ResolvedConfig } from "./resolved.ts";
+import { didYouMean } from "./suggest.ts";
 
 /** What validation needs besides the config. */
 export interface ValidateOptions {
@@ -73,6 +76,8 @@ export function validateConfig(input: unknown, options: ValidateOptions): Valida
     }
   }
 
+  if (isPlainObject(modes)) checkModeJobs(input.jobs, modes, issues, seenInModes);
+
   const applied = applyModes(input, options.mode, options.hostname ?? Deno.hostname());
   if (!applied.ok) {
     issues.add("", applied.error);
@@ -85,8 +90,44 @@ export function validateConfig(input: unknown, options: ValidateOptions): Valida
     partial: false,
     prefix: "",
   });
+  checkJsonData(body.app, "app", merged);
   const fresh = merged.items.filter((i) => !seenInModes.has(`${i.path}\0${i.message}`));
   const all = [...fresh, ...issues.items];
   if (all.length > 0) return { ok: false, issues: all };
   return { ok: true, config: { source: options.source, modes: applied.applied, ...body } };
+}
+
+/**
+ * A mode section may add a job, but one that names a job found nowhere else
+ * and gives it no `cmd` is almost surely a misspelt job name: report it at
+ * the section (whichever mode is selected), instead of only as a missing
+ * `cmd` when that mode is used.
+ */
+function checkModeJobs(
+  baseJobs: unknown,
+  modes: Record<string, unknown>,
+  issues: IssueList,
+  seen: Set<string>,
+): void {
+  const jobsOf = (body: unknown): Record<string, unknown> =>
+    isPlainObject(body) && isPlainObject(body.jobs) ? body.jobs : {};
+  const known = Object.keys(isPlainObject(baseJobs) ? baseJobs : {});
+  const added = new Set<string>();
+  for (const section of Object.values(modes)) {
+    for (const [name, job] of Object.entries(jobsOf(section))) {
+      if (isPlainObject(job) && job.cmd !== undefined) added.add(name);
+    }
+  }
+  for (const [mode, section] of Object.entries(modes)) {
+    for (const [name, job] of Object.entries(jobsOf(section))) {
+      if (known.includes(name) || added.has(name) || !isPlainObject(job)) continue;
+      issues.add(
+        joinPath(joinPath(joinPath("modes", mode), "jobs"), name),
+        `${JSON.stringify(name)} is not a job of the config, and this section gives it no "cmd"${
+          didYouMean(name, known)
+        }`,
+      );
+      seen.add(`${joinPath("jobs", name)}\0${MISSING_CMD}`);
+    }
+  }
 }

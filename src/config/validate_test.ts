@@ -79,7 +79,30 @@ const cases: [string, unknown, string[]][] = [
     },
   }, ["jobs.a.after: jobs wait on each other in a cycle: a → b → c → a"]],
   ["job waiting on itself", { jobs: { a: { cmd: "a", after: ["a"] } } }, [
-    "jobs.a.after: jobs wait on each other in a cycle: a → a",
+    'jobs.a.after[0]: "a" is this job itself (a job cannot wait for itself)',
+  ]],
+  ["empty command string", { jobs: { a: { cmd: "  " }, b: { cmd: "b", sideCommand: "" } } }, [
+    'jobs.a.cmd: must not be empty (expected a command, e.g. "node server.js")',
+    'jobs.b.sideCommand: must not be empty (expected a command, e.g. "node server.js")',
+  ]],
+  ["argv with a non-string", { jobs: { a: { cmd: ["node", 8080] } } }, [
+    "jobs.a.cmd[1]: must be a string, got 8080",
+  ]],
+  [
+    "units written the long way",
+    job({ minUptime: "10sec", killTimeout: "5 min", maxMemory: "1.5GiB" }),
+    [
+      'jobs.web.minUptime: "10sec" is not a duration (expected e.g. "10s")',
+      'jobs.web.killTimeout: "5 min" is not a duration (expected e.g. "5m")',
+      'jobs.web.maxMemory: "1.5GiB" is not a size (expected e.g. "1.5GB")',
+    ],
+  ],
+  ["a prefix of a choice", {
+    jobs: { a: { cmd: "a", killSignal: "TERM" } },
+    logging: { level: "warn" },
+  }, [
+    'jobs.a.killSignal: "TERM" is not a stop signal (expected "SIGTERM", "SIGINT", "SIGQUIT", "SIGHUP", "SIGKILL", "SIGUSR1" or "SIGUSR2") (did you mean "SIGTERM"?)',
+    'logging.level: "warn" is not a log level (expected "debug", "info", "warning" or "error") (did you mean "warning"?)',
   ]],
   ["unknown user and group", job({ user: "bob", group: "wheel" }), [
     'jobs.web.user: unknown user "bob" (not in /etc/passwd)',
@@ -122,6 +145,33 @@ const cases: [string, unknown, string[]][] = [
     'jobs.a.stderr.file: missing (expected a path, e.g. "logs/web.log")',
     "jobs.a.stderr.maxFiles: must be a whole number >= 1, got 0",
     'logging.level: "verbose" is not a log level (expected "debug", "info", "warning" or "error")',
+  ]],
+  [
+    "nested objects given as values",
+    job({ backoff: "1s", heartbeat: true, schedule: "0 4 * * *", ulimit: 4096, dir: "" }),
+    [
+      'jobs.web.dir: must be a non-empty string, got ""',
+      'jobs.web.backoff: must be an object like { initial: "1s", max: "60s" }, got "1s"',
+      "jobs.web.ulimit: must be an object like { nofile: 4096 }, got 4096",
+      'jobs.web.heartbeat: must be an object like { timeout: "10s" }, got true',
+      'jobs.web.schedule: must be an object like { restart: "0 4 * * *" }, got "0 4 * * *"',
+    ],
+  ],
+  ["app settings that are not JSON data", {
+    jobs: { a: { cmd: "a" } },
+    app: { big: 1n, screen: { onTap: () => 1 } },
+  }, [
+    "app.big: must be JSON data (a string, number, boolean, null, array or object), got a bigint 1",
+    "app.screen.onTap: must be JSON data (a string, number, boolean, null, array or object), got a function",
+  ]],
+  ["a section that is a class instance", { jobs: { a: { cmd: "a" } }, network: new Map() }, [
+    "network: must be an object, got a Map",
+  ]],
+  ["wait given job names", {
+    jobs: { db: { cmd: "db" }, a: { cmd: "a", wait: "db" }, b: { cmd: "b", wait: ["db"] } },
+  }, [
+    'jobs.a.wait: must be true or false, got "db" (to start after other jobs, write after: ["db"])',
+    'jobs.b.wait: must be true or false, got an array ["db"] (to start after other jobs, write after: ["db"])',
   ]],
   ["backoff initial above max", job({ backoff: { initial: "2m", max: "1m" } }), [
     "jobs.web.backoff.initial: must not be longer than backoff.max",
@@ -173,14 +223,36 @@ Deno.test("an unknown mode is reported with the known modes", () => {
   deepStrictEqual(problems({ jobs: { a: { cmd: "a" } }, modes: { dev: {} } }, "prod"), [
     'Unknown mode "prod" (known modes: "dev")',
   ]);
+  deepStrictEqual(problems({ jobs: { a: { cmd: "a" } }, modes: { dev: {} } }, "dve"), [
+    'Unknown mode "dve" (known modes: "dev") (did you mean "dev"?)',
+  ]);
 });
 
 Deno.test("a mode may add a job; the merged config must then be complete", () => {
-  const input = { jobs: { a: { cmd: "a" } }, modes: { dev: { jobs: { b: { after: ["a"] } } } } };
+  const input = {
+    jobs: { a: { cmd: "a" } },
+    modes: { dev: { jobs: { b: { cmd: "b", after: ["a"] } } }, "dev.x": { jobs: { b: {} } } },
+  };
   deepStrictEqual(problems(input), []);
-  deepStrictEqual(problems(input, "dev"), [
-    'jobs.b: missing "cmd" (the command to run, e.g. "node server.js")',
-  ]);
+  deepStrictEqual(problems(input, "dev.x"), []);
+  deepStrictEqual(
+    problems({ ...input, modes: { dev: { jobs: { b: { after: ["c"] } } } } }, "dev"),
+    [
+      'jobs.b.after[0]: unknown job "c"',
+      'modes.dev.jobs.b: "b" is not a job of the config, and this section gives it no "cmd"',
+    ],
+  );
+});
+
+Deno.test("a mode section naming a misspelt job is reported whichever mode is selected", () => {
+  const input = {
+    jobs: { web: { cmd: "node web.js" } },
+    modes: { dev: { jobs: { wbe: { env: { DEBUG: "1" } } } } },
+  };
+  const expected =
+    'modes.dev.jobs.wbe: "wbe" is not a job of the config, and this section gives it no "cmd" (did you mean "web"?)';
+  deepStrictEqual(problems(input), [expected]);
+  deepStrictEqual(problems(input, "dev"), [expected]);
 });
 
 Deno.test("resolving applies every default", () => {

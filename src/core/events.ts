@@ -62,6 +62,12 @@ export type SupEvent =
     to: JobState;
     pid: number | null;
     reason: ActionReason;
+    /** Exit code of the process whose end caused this transition (null: none, or a signal). Always set by sup. */
+    code?: number | null;
+    /** Signal that ended the process whose end caused this transition. Always set by sup. */
+    signal?: string | null;
+    /** How long the job's process had run (ms) when it ended or was asked to stop; null when no process ran. Always set by sup. */
+    uptimeMs?: number | null;
   }
   | At & { type: "job.spawned"; job: string; pid: number; argv: string[] }
   | At & { type: "job.ready"; job: string; pid: number }

@@ -13,6 +13,7 @@
  * | fatal                      | fatalRetryElapsed     | starting (+spawn, retries reset)      |
  * | starting                   | spawned               | running (pid)                         |
  * | starting                   | spawnFailed           | fatal (no restart storm)              |
+ * | running                    | exited (exec failed)  | fatal (the wrapper could not exec)    |
  * | running                    | ready                 | running (ready = true, `job.ready`)   |
  * | running                    | startupWindowElapsed  | running (retries reset)               |
  * | running                    | stop / restart        | stopping (killSignal to group)        |
@@ -46,7 +47,8 @@
  */
 
 import type { RestartPolicy, StopSignal } from "../config/types.ts";
-import type { ActionReason, JobState, SupEvent } from "./events.ts";
+import type { ActionReason, SupEvent } from "./events.ts";
+import { Builder, phasePid } from "./job_transition.ts";
 
 /** The part of a job's config the state machine decides with. */
 export interface JobPolicy {
@@ -109,6 +111,11 @@ export type JobInput =
     signal: string | null;
     /** The last lines of stderr, for `job.exited`. */
     stderrTail: string[];
+    /**
+     * Set when the process was a wrapper (`setsid`, `prlimit`) that could
+     * not execute the job's command: the job goes `fatal` with this message.
+     */
+    execFailed?: string | null;
   }
   | { type: "ready" }
   | { type: "killTimeout" }
@@ -154,9 +161,7 @@ export function backoffDelay(policy: JobPolicy, retries: number): number {
 }
 
 /** The pid of the job's live process, if any. */
-export function phasePid(phase: JobPhase): number | null {
-  return phase.state === "running" || phase.state === "stopping" ? phase.pid : null;
-}
+export { phasePid };
 
 /** Computes the next snapshot and the effects of `input` at time `now`. */
 export function transition(snapshot: JobSnapshot, input: JobInput, now: number): Transition {
@@ -288,6 +293,7 @@ function afterExit(
   const clean = code === 0;
   const finished = policy.once && clean;
   const expected = phase.state === "stopping" || finished;
+  t.ended = { code, signal, uptimeMs };
   t.effect({ type: "clearTimer", timer: "uptime" });
   t.emit({
     type: "job.exited",
@@ -308,6 +314,10 @@ function afterExit(
     return t.to({ state: "stopped" }, t.reason());
   }
 
+  if (input.execFailed) {
+    t.emit({ type: "job.spawnFailed", job: t.job, message: input.execFailed });
+    return toFatal(t, input.execFailed);
+  }
   const restartPolicy: RestartPolicy = policy.once && policy.restart !== "never"
     ? "on-failure"
     : policy.restart;
@@ -368,47 +378,3 @@ function toFatal(t: Builder, message: string): Transition {
   if (retryMs !== null) t.effect({ type: "setTimer", timer: "fatalRetry", ms: retryMs });
   return t.to({ state: "fatal", message }, { source: "crash", detail: message });
 }
-
-/** Accumulates the next snapshot and effects of one transition. */
-class Builder {
-  effects: JobEffect[] = [];
-  constructor(public snap: JobSnapshot, readonly now: number) {}
-
-  get job(): string {
-    return this.snap.job;
-  }
-
-  reason(): ActionReason {
-    return this.snap.lastReason ?? { source: "config" };
-  }
-
-  set(patch: Partial<JobSnapshot>): this {
-    this.snap = { ...this.snap, ...patch };
-    return this;
-  }
-
-  effect(effect: JobEffect): void {
-    this.effects.push(effect);
-  }
-
-  emit(event: DistributiveOmit<SupEvent, "at">): void {
-    this.effects.push({ type: "emit", event: { ...event, at: this.now } as SupEvent });
-  }
-
-  /** Moves to `phase`, emitting `job.state` when the state changes. */
-  to(phase: JobPhase, reason: ActionReason): Transition {
-    const from: JobState = this.snap.phase.state;
-    this.set({ phase, lastReason: reason });
-    if (from !== phase.state) {
-      const pid = phasePid(phase);
-      this.emit({ type: "job.state", job: this.job, from, to: phase.state, pid, reason });
-    }
-    return this.done();
-  }
-
-  done(): Transition {
-    return { snapshot: this.snap, effects: this.effects };
-  }
-}
-
-type DistributiveOmit<T, K extends PropertyKey> = T extends unknown ? Omit<T, K> : never;

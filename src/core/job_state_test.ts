@@ -298,3 +298,35 @@ Deno.test("restarts count every spawn after the first", () => {
   equal(r.snap.restarts, 2);
   equal(r.snap.spawns, 3);
 });
+
+Deno.test("a wrapper that could not exec the command makes the job fatal at once, not a retry", () => {
+  const message = 'Cannot start job "api": command "/x" cannot be executed (Permission denied)';
+  const r = drive([
+    start,
+    spawned(1, 1),
+    [3, { type: "exited", pid: 1, code: 126, signal: null, stderrTail: [], execFailed: message }],
+  ], { maxRetries: 10 });
+  equal(r.snap.phase.state, "fatal");
+  equal(r.snap.retries, 0);
+  ok(r.events.some((e) => e.type === "job.spawnFailed" && e.message === message));
+  ok(!r.events.some((e) => e.type === "job.backoff"));
+});
+
+Deno.test("job.state reports the exit and uptime of the run that ended", () => {
+  const r = drive([start, spawned(10, 1), exited(60, 1, 3), [70, {
+    type: "stop",
+    reason: manual,
+  }]]);
+  const states = r.events.flatMap((e) => e.type === "job.state" ? [e] : []);
+  const backoff = states.find((e) => e.to === "backoff")!;
+  deepStrictEqual([backoff.code, backoff.signal, backoff.uptimeMs, backoff.pid], [
+    3,
+    null,
+    50,
+    null,
+  ]);
+  const first = states[0];
+  deepStrictEqual([first.code, first.signal, first.uptimeMs], [null, null, null]);
+  const running = states.find((e) => e.to === "running")!;
+  equal(running.pid, 1);
+});

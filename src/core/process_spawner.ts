@@ -69,6 +69,7 @@ const PRLIMIT_FLAGS = {
  */
 export function spawnProcess(spec: SpawnSpec): SpawnedProcess {
   const command = resolveCommand(spec);
+  checkAccess(spec, command);
   const jobArgv = [command, ...spec.argv.slice(1)];
   const argv = [...prefix(spec), ...jobArgv];
   const env = { ...spec.env, SUP_JOB: spec.name };
@@ -112,6 +113,22 @@ export function spawnProcess(spec: SpawnSpec): SpawnedProcess {
     stdout: spec.pipeStdout ? child.stdout : null,
     stderr: spec.pipeStderr ? child.stderr : null,
   };
+}
+
+/**
+ * The error of a `setsid`/`prlimit` wrapper that could not execute the job's
+ * command (it exits 126 or 127 and says why on stderr), as a `SpawnError`
+ * message; null for any other exit.
+ */
+export function wrapperExecError(
+  job: string,
+  code: number | null,
+  stderrTail: string[],
+): string | null {
+  if (code !== 126 && code !== 127) return null;
+  const match = /^(?:setsid|prlimit): failed to execute (.+?): (.+)$/.exec(stderrTail.at(-1) ?? "");
+  if (!match) return null;
+  return new SpawnError(job, `command "${match[1]}" cannot be executed (${match[2]})`).message;
 }
 
 /**
@@ -193,6 +210,72 @@ function resolveCommand(spec: SpawnSpec): string {
     throw new SpawnError(spec.name, `command "${command}" is not executable (permission denied)`);
   }
   return resolved;
+}
+
+/**
+ * When the job runs as another user, checks what the kernel would refuse
+ * only after `setsid` started (exit 126, a quick death): that user must be
+ * able to enter `dir` and every directory on the way to the command, and to
+ * execute the command.
+ */
+function checkAccess(spec: SpawnSpec, command: string): void {
+  if (spec.uid === null || spec.uid === 0) return;
+  const who = { uid: spec.uid, gid: spec.gid };
+  const user = `user ${spec.uid}`;
+  const blocked = (path: string) => searchBlockedAt(path, who);
+  const dirBlock = blocked(`${spec.dir}/`);
+  if (dirBlock !== null) {
+    throw new SpawnError(
+      spec.name,
+      `directory "${spec.dir}" cannot be entered by ${user} (permission denied on "${dirBlock}")`,
+    );
+  }
+  const fileBlock = blocked(command);
+  if (fileBlock !== null) {
+    throw new SpawnError(
+      spec.name,
+      `command "${command}" cannot be reached by ${user} (permission denied on "${fileBlock}")`,
+    );
+  }
+  const info = statOrNull(command);
+  if (info && !allows(info, who, 0o1)) {
+    throw new SpawnError(
+      spec.name,
+      `command "${command}" is not executable by ${user} (permission denied)`,
+    );
+  }
+}
+
+/** The first directory on the way to `path` that `who` may not search, or null. */
+function searchBlockedAt(path: string, who: { uid: number; gid: number | null }): string | null {
+  let dir = "";
+  for (const part of ["", ...path.split("/").slice(1, -1).filter(Boolean)]) {
+    dir = `${dir}/${part}`.replace("//", "/");
+    const info = statOrNull(dir);
+    if (info === null) return null; // a missing directory is reported elsewhere
+    if (!allows(info, who, 0o1)) return dir;
+  }
+  return null;
+}
+
+/** Whether the owner/group/other bits of `info` grant `bit` (1 = x) to `who`. */
+function allows(
+  info: Deno.FileInfo,
+  who: { uid: number; gid: number | null },
+  bit: number,
+): boolean {
+  const mode = info.mode ?? 0o777;
+  if (info.uid === who.uid) return ((mode >> 6) & bit) !== 0;
+  if (who.gid !== null && info.gid === who.gid) return ((mode >> 3) & bit) !== 0;
+  return (mode & bit) !== 0;
+}
+
+function statOrNull(path: string): Deno.FileInfo | null {
+  try {
+    return Deno.statSync(path);
+  } catch {
+    return null;
+  }
 }
 
 function limit(value: LimitValue): string {

@@ -1,5 +1,5 @@
 import { equal, ok, throws } from "node:assert/strict";
-import { SpawnError, spawnProcess, type SpawnSpec } from "./process_spawner.ts";
+import { SpawnError, spawnProcess, type SpawnSpec, wrapperExecError } from "./process_spawner.ts";
 import { readProcStat } from "./proc_stat.ts";
 
 const base: SpawnSpec = {
@@ -74,5 +74,43 @@ Deno.test("spawnProcess puts the job in its own session and process group", asyn
   } finally {
     Deno.kill(proc.pid, "SIGKILL");
     await proc.exit;
+  }
+});
+
+Deno.test("wrapperExecError turns setsid/prlimit exec failures into a spawn error, nothing else", () => {
+  equal(
+    wrapperExecError("api", 126, ["setsid: failed to execute /srv/run.sh: Permission denied"]),
+    'Cannot start job "api": command "/srv/run.sh" cannot be executed (Permission denied)',
+  );
+  equal(
+    wrapperExecError("api", 127, ["prlimit: failed to execute ./x: No such file or directory"]),
+    'Cannot start job "api": command "./x" cannot be executed (No such file or directory)',
+  );
+  equal(wrapperExecError("api", 1, ["setsid: failed to execute /x: Permission denied"]), null);
+  equal(wrapperExecError("api", 127, ["sh: 1: foo: not found"]), null);
+  equal(wrapperExecError("api", 126, []), null);
+});
+
+Deno.test("spawnProcess as another user checks that user may enter the dir and run the command", () => {
+  const root = Deno.makeTempDirSync();
+  try {
+    Deno.chmodSync(root, 0o755);
+    Deno.mkdirSync(`${root}/private`, { mode: 0o700 });
+    Deno.chmodSync(`${root}/private`, 0o700);
+    Deno.writeTextFileSync(`${root}/owner-only.sh`, "#!/bin/sh\n");
+    Deno.chmodSync(`${root}/owner-only.sh`, 0o700);
+    const nobody = { ...base, uid: 65534, gid: 65534, dir: root };
+    const cases: [Partial<SpawnSpec>, string][] = [
+      [{ dir: `${root}/private`, argv: ["true"] }, `directory "${root}/private" cannot be entered`],
+      [{ argv: [`${root}/owner-only.sh`] }, `is not executable by user 65534 (permission denied)`],
+    ];
+    for (const [spec, message] of cases) {
+      throws(() => spawnProcess({ ...nobody, ...spec }), (error: unknown) => {
+        ok(error instanceof SpawnError && error.message.includes(message), String(error));
+        return true;
+      });
+    }
+  } finally {
+    Deno.removeSync(root, { recursive: true });
   }
 });

@@ -137,17 +137,30 @@ export class RuntimeStateFile {
   }
 }
 
+/** Where `stateFilePath` looks (tests point these elsewhere). */
+export interface StateDirOptions {
+  /** Reads an environment variable. @default Deno.env.get */
+  env?: (key: string) => string | undefined;
+  /** The system-wide directory. @default "/run/sup" */
+  runDir?: string;
+}
+
 /**
  * Where the state file of config `configPath` lives: `$SUP_STATE_DIR`,
  * `$XDG_RUNTIME_DIR/sup`, `/run/sup`, or next to the config, whichever is
  * writable first.
  */
-export function stateFilePath(configPath: string): string {
+export function stateFilePath(configPath: string, options: StateDirOptions = {}): string {
   const base = configPath.split("/").pop() ?? "config";
   const name = `${base}-${fnv1a(configPath)}.json`;
-  const env = (key: string) => Deno.env.get(key) || null;
+  const read = options.env ?? ((key: string) => Deno.env.get(key));
+  const env = (key: string) => read(key) || null;
   const xdg = env("XDG_RUNTIME_DIR");
-  const candidates = [env("SUP_STATE_DIR"), xdg ? `${xdg}/sup` : null, "/run/sup"];
+  const candidates = [
+    env("SUP_STATE_DIR"),
+    xdg ? `${xdg}/sup` : null,
+    options.runDir ?? "/run/sup",
+  ];
   for (const dir of candidates) {
     if (dir !== null && writableDir(dir)) return `${dir}/${name}`;
   }

@@ -54,6 +54,47 @@ Deno.test("stateFilePath prefers SUP_STATE_DIR and keys the file by config path"
   }
 });
 
+Deno.test("stateFilePath falls back from $XDG_RUNTIME_DIR/sup to /run/sup to next to the config", () => {
+  const root = Deno.makeTempDirSync();
+  try {
+    const xdg = `${root}/xdg`;
+    const run = `${root}/run-sup`;
+    Deno.mkdirSync(xdg);
+    // A path under a regular file can never be created: an unwritable candidate, even for root.
+    Deno.writeTextFileSync(`${root}/file`, "");
+    const blocked = `${root}/file/x`;
+    const config = `${root}/app/sup.config.ts`;
+    const env = (vars: Record<string, string>) => (key: string) => vars[key];
+
+    const inXdg = stateFilePath(config, { env: env({ XDG_RUNTIME_DIR: xdg }), runDir: run });
+    ok(inXdg.startsWith(`${xdg}/sup/sup.config.ts-`), inXdg);
+    ok(Deno.statSync(`${xdg}/sup`).isDirectory, "the sup directory is created");
+
+    const noXdg = stateFilePath(config, { env: env({}), runDir: run });
+    ok(noXdg.startsWith(`${run}/sup.config.ts-`), noXdg);
+
+    const xdgBlocked = stateFilePath(config, {
+      env: env({ XDG_RUNTIME_DIR: blocked }),
+      runDir: run,
+    });
+    ok(xdgBlocked.startsWith(`${run}/`), xdgBlocked);
+
+    const nothing = stateFilePath(config, {
+      env: env({ XDG_RUNTIME_DIR: blocked }),
+      runDir: `${blocked}/run`,
+    });
+    equal(nothing, `${root}/app/.sup.config.ts.sup-state.json`);
+
+    const override = stateFilePath(config, {
+      env: env({ SUP_STATE_DIR: `${root}/state`, XDG_RUNTIME_DIR: xdg }),
+      runDir: run,
+    });
+    ok(override.startsWith(`${root}/state/`), override);
+  } finally {
+    Deno.removeSync(root, { recursive: true });
+  }
+});
+
 Deno.test("reapOrphans ends a recorded group and refuses while the recording sup lives", async () => {
   const child = new Deno.Command("/usr/bin/setsid", { args: ["/bin/sh", "-c", "sleep 30 & wait"] })
     .spawn();

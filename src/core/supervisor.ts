@@ -24,9 +24,10 @@ import {
 } from "./job_entry.ts";
 import { JobHelpers } from "./job_helpers.ts";
 import { type JobEffect, type JobInput, transition } from "./job_state.ts";
-import { captureOutput } from "./output_capture.ts";
+import { JobOutput } from "./job_output.ts";
 import { OutputFiles } from "./output_files.ts";
-import { signalGroup, SpawnError, spawnProcess } from "./process_spawner.ts";
+import { bounded, stopInDependencyOrder } from "./stop_order.ts";
+import { signalGroup, SpawnError, spawnProcess, wrapperExecError } from "./process_spawner.ts";
 import { planReload, type ReloadPlan } from "./reload_plan.ts";
 import type { RuntimeStateFile } from "./runtime_state.ts";
 
@@ -58,10 +59,10 @@ export class Supervisor implements SupervisorApi {
   #jobs = new Map<string, JobEntry>();
   /** Jobs the config wants running that wait for a gate. */
   #pending = new Set<JobEntry>();
-  /** Stops of removed jobs still in progress. */
-  #retiring = new Set<Promise<void>>();
+  /** Stops of removed jobs still in progress, by job name. */
+  #retiring = new Map<string, Promise<void>>();
   /** Output captures still reading (awaited, bounded, on shutdown). */
-  #captures = new Set<Promise<void>>();
+  #output: JobOutput;
   #closing = false;
   #helpers: JobHelpers;
 
@@ -71,8 +72,9 @@ export class Supervisor implements SupervisorApi {
     this.files = options.files ?? new OutputFiles({ bus: this.bus });
     this.#state = options.state ?? null;
     this.#onError = options.onError ?? ((message) => console.error(message));
+    this.#output = new JobOutput(this.bus, this.files, this.#onError);
     this.#helpers = new JobHelpers(
-      (entry, stdout, stderr) => this.#capture(entry, stdout, stderr, entry.config),
+      (entry, stdout, stderr) => this.#output.capture(entry, stdout, stderr, entry.config),
       this.#state,
       this.#onError,
     );
@@ -105,6 +107,7 @@ export class Supervisor implements SupervisorApi {
    * `config.reloaded`.
    */
   apply(config: ResolvedConfig): ReloadPlan {
+    if (this.#closing) return { added: [], removed: [], changed: [] }; // a reload racing shutdown
     const first = this.#config === null;
     const plan = planReload(this.#config?.jobs ?? [], config.jobs);
     this.#config = config;
@@ -116,9 +119,10 @@ export class Supervisor implements SupervisorApi {
       const entry = this.#jobs.get(name)!;
       this.#jobs.delete(name);
       this.#pending.delete(entry);
-      const done = this.#stopEntry(entry, { source: "config", detail: "removed from the config" });
-      this.#retiring.add(done);
-      done.finally(() => this.#retiring.delete(done));
+      const stop = this.#stopEntry(entry, { source: "config", detail: "removed from the config" });
+      const done = Promise.all([this.#retiring.get(name), stop]).then(() => {});
+      this.#retiring.set(name, done);
+      done.finally(() => this.#retiring.get(name) === done && this.#retiring.delete(name));
     }
     const changed = new Set(plan.changed);
     const added = new Set(plan.added);
@@ -126,7 +130,13 @@ export class Supervisor implements SupervisorApi {
       if (changed.has(job.name)) this.#change(this.#jobs.get(job.name)!, job, reason);
       else if (added.has(job.name)) this.#jobs.set(job.name, newEntry(job));
     }
-    for (const name of plan.added) this.#want(this.#jobs.get(name)!, reason);
+    for (const name of plan.added) {
+      const entry = this.#jobs.get(name)!;
+      // Added back while its old process still stops: start after, never two copies at once.
+      const old = this.#retiring.get(name);
+      if (!old) this.#want(entry, reason);
+      else void old.then(() => this.#jobs.get(name) === entry && this.#wantNow(entry, reason));
+    }
     this.#releasePending();
     if (!first) this.bus.emit({ type: "config.reloaded", ...plan, at: Date.now() });
     return plan;
@@ -184,26 +194,15 @@ export class Supervisor implements SupervisorApi {
     const entries = [...this.#jobs.values()];
     // A job that exits while its dependents are being stopped is not restarted.
     for (const e of entries) e.snap = { ...e.snap, policy: { ...e.snap.policy, restart: "never" } };
-    const stops = new Map<JobEntry, Promise<void>>();
     const reason: ActionReason = { source: "shutdown" };
-    const stopOne = (entry: JobEntry): Promise<void> => {
-      let done = stops.get(entry);
-      if (done) return done;
-      const dependents = entries.filter((e) => e.config.after.includes(entry.config.name));
-      done = Promise.all(dependents.map(stopOne)).then(() =>
-        bounded(this.#stopEntry(entry, reason), entry.config.killTimeoutMs + 2_000)
-      );
-      stops.set(entry, done);
-      return done;
-    };
-    await Promise.all(entries.map(stopOne));
-    await Promise.all(this.#retiring);
+    await stopInDependencyOrder(entries, (entry) => this.#stopEntry(entry, reason));
+    await Promise.all(this.#retiring.values());
     for (const entry of entries) {
       for (const id of entry.timers.values()) clearTimeout(id);
       entry.timers.clear();
       await this.#helpers.stopAll(entry);
     }
-    await bounded(Promise.all(this.#captures).then(() => {}), 2_000);
+    await bounded(Promise.all(this.#output.active), 2_000);
     await this.files.closeAll();
     await this.#state?.flush();
   }
@@ -219,6 +218,11 @@ export class Supervisor implements SupervisorApi {
     if (entry.config.disabled || this.#closing) return;
     if (this.#blocked(entry) !== null) this.#pending.add(entry);
     else this.#send(entry, { type: "start", reason });
+  }
+
+  #wantNow(entry: JobEntry, reason: ActionReason): void {
+    this.#want(entry, reason);
+    this.#releasePending();
   }
 
   #change(entry: JobEntry, job: ResolvedJob, reason: ActionReason): void {
@@ -273,23 +277,34 @@ export class Supervisor implements SupervisorApi {
 
   /** Feeds `input` to the job's state machine; inputs sent meanwhile queue up in order. */
   #send(entry: JobEntry, input: JobInput): void {
+    // Once shutting down, nothing starts again (a process started now would outlive sup).
+    if (this.#closing && (input.type === "start" || input.type === "restart")) return;
     entry.queue.push(input);
     if (entry.busy) return;
     entry.busy = true;
     try {
       for (let next = entry.queue.shift(); next; next = entry.queue.shift()) {
-        const from = entry.snap.phase.state;
-        const { snapshot, effects } = transition(entry.snap, next, Date.now());
-        entry.snap = snapshot;
-        // OS effects first (the restart path spawns before any listener runs), then events.
-        for (const effect of effects) if (effect.type !== "emit") this.#run(entry, effect);
-        for (const effect of effects) if (effect.type === "emit") this.bus.emit(effect.event);
-        if (snapshot.phase.state !== from) this.#stateChanged(entry, from);
-        else if (next.type === "ready" && effects.length > 0) this.#onReady(entry);
+        try {
+          this.#handle(entry, next);
+        } catch (error) {
+          // Called from timers and exit handlers: a bug here must be reported, not crash sup.
+          this.#onError(`Job "${entry.config.name}" on ${next.type}: ${error}`);
+        }
       }
     } finally {
       entry.busy = false;
     }
+  }
+
+  #handle(entry: JobEntry, input: JobInput): void {
+    const from = entry.snap.phase.state;
+    const { snapshot, effects } = transition(entry.snap, input, Date.now());
+    entry.snap = snapshot;
+    // OS effects first (the restart path spawns before any listener runs), then events.
+    for (const effect of effects) if (effect.type !== "emit") this.#run(entry, effect);
+    for (const effect of effects) if (effect.type === "emit") this.bus.emit(effect.event);
+    if (snapshot.phase.state !== from) this.#stateChanged(entry, from);
+    else if (input.type === "ready" && effects.length > 0) this.#onReady(entry);
   }
 
   #run(entry: JobEntry, effect: Exclude<JobEffect, { type: "emit" }>): void {
@@ -331,36 +346,21 @@ export class Supervisor implements SupervisorApi {
         pipeStderr: job.stderr.kind !== "discard",
       });
       entry.stderrRing.clear(); // the tail explains this run's death only
-      this.#capture(entry, proc.stdout, proc.stderr, job);
-      proc.exit.then((exit) => {
+      const stderrRead = this.#output.capture(entry, proc.stdout, proc.stderr, job);
+      proc.exit.then(async (exit) => {
+        // A wrapper that could not exec says why on stderr: read it to the end (bounded).
+        if (exit.code === 126 || exit.code === 127) await bounded(stderrRead, 500);
         entry.ring.size; // settles pending lines, so the stderr tail is current
         const stderrTail = entry.stderrRing.tail();
-        this.#send(entry, { type: "exited", pid: proc.pid, ...exit, stderrTail });
-      });
+        const execFailed = wrapperExecError(job.name, exit.code, stderrTail);
+        this.#send(entry, { type: "exited", pid: proc.pid, ...exit, stderrTail, execFailed });
+      }).catch((error) => this.#onError(`Job "${job.name}": ${error}`));
       entry.queue.unshift({ type: "spawned", pid: proc.pid, argv: proc.argv });
     } catch (error) {
       const message = error instanceof SpawnError
         ? error.message
         : `Cannot start job "${job.name}": ${error instanceof Error ? error.message : error}`;
       entry.queue.unshift({ type: "spawnFailed", message });
-    }
-  }
-
-  #capture(
-    entry: JobEntry,
-    stdout: ReadableStream<Uint8Array> | null,
-    stderr: ReadableStream<Uint8Array> | null,
-    job: ResolvedJob,
-  ): void {
-    const common = { job: job.name, ring: entry.ring, bus: this.bus, files: this.files };
-    const track = (capture: Promise<void>) => {
-      this.#captures.add(capture);
-      capture.finally(() => this.#captures.delete(capture));
-    };
-    if (stdout) track(captureOutput(stdout, { ...common, stream: "stdout", target: job.stdout }));
-    if (stderr) {
-      const onLine = (line: string) => entry.stderrRing.push(line);
-      track(captureOutput(stderr, { ...common, stream: "stderr", target: job.stderr, onLine }));
     }
   }
 
@@ -373,7 +373,10 @@ export class Supervisor implements SupervisorApi {
       this.#helpers.startSide(entry);
       if (entry.config.heartbeat === null) entry.queue.push({ type: "ready" });
     } else if (!PROCESS_STATES.has(to.state)) {
-      if (PROCESS_STATES.has(from)) this.#state?.deleteJob(entry.config.name);
+      // A job removed then added again while its old process stopped: keep the new record.
+      const current = this.#jobs.get(entry.config.name);
+      const mine = !current || current === entry || !hasProcess(current);
+      if (PROCESS_STATES.has(from) && mine) this.#state?.deleteJob(entry.config.name);
       this.#settleWaiters(entry);
     }
     this.#releasePending();
@@ -389,10 +392,4 @@ export class Supervisor implements SupervisorApi {
     entry.waiters = [];
     for (const resolve of waiters) resolve();
   }
-}
-
-function bounded(promise: Promise<void>, ms: number): Promise<void> {
-  let timer: ReturnType<typeof setTimeout> | undefined;
-  const timeout = new Promise<void>((resolve) => timer = setTimeout(resolve, ms));
-  return Promise.race([promise, timeout]).finally(() => clearTimeout(timer));
 }

@@ -7,6 +7,9 @@
  * the runtime state file's "apps" section and reloaded by the next sup, with
  * their deadlines restarted from the load.
  *
+ * The config's `apps` section (`apply()`) says what a registration may ask
+ * for: any local client can register, and a restart command runs as sup.
+ *
  * Deadlines work as the heartbeat watchdog's: `refresh()` is a field write;
  * one timer per app re-arms for the remainder when it fires early.
  *
@@ -14,7 +17,14 @@
  */
 
 import { getLogger } from "@logtape/logtape";
-import type { AppRegistration, AppRegistryApi, RegisteredApp } from "../channels/app_context.ts";
+import {
+  AppNotAllowedError,
+  type AppRegistration,
+  type AppRegistryApi,
+  type RegisteredApp,
+} from "../channels/app_context.ts";
+import { checkRegistration } from "../channels/registration_input.ts";
+import type { ResolvedApps } from "../config/resolved.ts";
 import type { EventBus } from "../core/event_bus.ts";
 import { type AppProcessAdapter, osAppProcess } from "./app_process.ts";
 import { type Clock, realClock, type TimerHandle } from "./clock.ts";
@@ -36,13 +46,21 @@ export interface AppRegistryOptions {
   process?: AppProcessAdapter;
   /** @default the real clock */
   clock?: Clock;
+  /** What registrations may ask for until `apply()`. @default the config default: only "kill" */
+  policy?: ResolvedApps;
 }
+
+/** Why each action is refused unless the config allows it. */
+const RISKS = {
+  kill: "any local client could kill the process group of any pid",
+  restart: "the restart command comes from any local client and runs as sup's user",
+  reboot: "any local client could restart the machine",
+} as const;
 
 /** The state file section holding registrations. */
 export const APPS_SECTION = "apps";
 /** Most registrations held at once. */
 export const MAX_APPS = 10_000;
-const ACTIONS: readonly string[] = ["restart", "kill", "reboot", "none"];
 
 interface Entry {
   app: RegisteredApp;
@@ -52,9 +70,7 @@ interface Entry {
   timer: TimerHandle | null;
 }
 
-interface StoredApp extends RegisteredApp {
-  pidStartTime: number | null;
-}
+type StoredApp = RegisteredApp & { pidStartTime: number | null };
 
 /** Registered apps and their deadlines. */
 export class AppRegistry implements AppRegistryApi {
@@ -63,6 +79,7 @@ export class AppRegistry implements AppRegistryApi {
   #store: SectionStore | null;
   #os: AppProcessAdapter;
   #clock: Clock;
+  #policy: ResolvedApps;
   #apps = new Map<string, Entry>();
   #logger = getLogger(["sup", "apps"]);
 
@@ -73,12 +90,27 @@ export class AppRegistry implements AppRegistryApi {
     this.#store = options.store ?? null;
     this.#os = options.process ?? osAppProcess;
     this.#clock = options.clock ?? realClock;
+    this.#policy = options.policy ?? { enabled: true, allow: ["kill"] };
     this.#load();
   }
 
-  /** Registers an app; throws `RangeError` naming the bad field. */
+  /** Follows the config's `apps` section; registrations it no longer allows are removed, with a warning. */
+  apply(policy: ResolvedApps): void {
+    this.#policy = { enabled: policy.enabled, allow: [...policy.allow] };
+    for (const entry of [...this.#apps.values()]) {
+      const refusal = this.#refusal(entry.app.action);
+      if (refusal === null) continue;
+      const { name, id } = entry.app;
+      this.#logger.warn("Removed registered app {name} ({id}): {refusal}", { name, id, refusal });
+      this.#remove(entry);
+    }
+  }
+
+  /** Registers an app; throws `AppNotAllowedError` when the config forbids it, `RangeError` naming a bad field. */
   register(registration: AppRegistration): RegisteredApp {
-    const r = validate(registration);
+    const r = checkRegistration(registration);
+    const refusal = this.#refusal(r.action);
+    if (refusal !== null) throw new AppNotAllowedError(refusal);
     if (this.#apps.size >= MAX_APPS) {
       throw new RangeError(
         `Cannot register app "${r.name}": ${MAX_APPS} apps are registered already`,
@@ -124,9 +156,8 @@ export class AppRegistry implements AppRegistryApi {
   /** Removes an app; false for an unknown id. */
   unregister(id: string): boolean {
     const entry = this.#apps.get(id);
-    if (!entry) return false;
-    this.#remove(entry);
-    return true;
+    if (entry) this.#remove(entry);
+    return entry !== undefined;
   }
 
   /** Every registered app, oldest first. */
@@ -137,6 +168,17 @@ export class AppRegistry implements AppRegistryApi {
   /** Cancels every timer (registrations stay in the store for the next sup). */
   close(): void {
     for (const entry of this.#apps.values()) this.#clear(entry);
+  }
+
+  /** Why the config refuses `action`, or null when it allows it. */
+  #refusal(action: AppRegistration["action"]): string | null {
+    if (!this.#policy.enabled) {
+      return "self-registration is turned off (apps.enabled is false in the config)";
+    }
+    if (action === "none" || this.#policy.allow.includes(action)) return null;
+    return `action "${action}" is not allowed: add "${action}" to apps.allow in the config (${
+      RISKS[action]
+    })`;
   }
 
   #add(app: RegisteredApp, pidStartTime: number | null): void {
@@ -240,7 +282,7 @@ export class AppRegistry implements AppRegistryApi {
     const now = this.#clock.now();
     for (const item of stored as StoredApp[]) {
       try {
-        const r = validate(item);
+        const r = checkRegistration(item);
         if (typeof item?.id !== "string" || this.#apps.has(item.id)) continue;
         const registeredAt = typeof item.registeredAt === "number" ? item.registeredAt : now;
         const pidStartTime = typeof item.pidStartTime === "number" ? item.pidStartTime : null;
@@ -253,39 +295,4 @@ export class AppRegistry implements AppRegistryApi {
       this.#logger.info("Reloaded {count} registered apps", { count: this.#apps.size });
     }
   }
-}
-
-/** Checks a registration's fields; throws `RangeError` naming the first bad one. */
-function validate(r: AppRegistration): AppRegistration {
-  if (typeof r !== "object" || r === null) throw new RangeError("Registration must be an object");
-  const { name, timeoutMs, action, restartCommand, pid } = r;
-  if (typeof name !== "string" || name.length === 0 || name.length > 100) {
-    throw new RangeError(`name: ${JSON.stringify(name)} is not an app name (1-100 characters)`);
-  }
-  if (typeof timeoutMs !== "number" || !Number.isFinite(timeoutMs) || timeoutMs <= 0) {
-    throw new RangeError(`timeoutMs: must be a number > 0, got ${JSON.stringify(timeoutMs)}`);
-  }
-  if (typeof action !== "string" || !ACTIONS.includes(action)) {
-    throw new RangeError(
-      `action: ${JSON.stringify(action)} is not an action (expected one of ${ACTIONS.join(", ")})`,
-    );
-  }
-  const command = restartCommand ?? null;
-  if (
-    command !== null &&
-    (!Array.isArray(command) || command.length === 0 ||
-      !command.every((part) => typeof part === "string"))
-  ) {
-    throw new RangeError(`restartCommand: must be a non-empty array of strings`);
-  }
-  if (action === "restart" && command === null) {
-    throw new RangeError(`restartCommand: required when action is "restart"`);
-  }
-  const p = pid ?? null;
-  if (p !== null && (typeof p !== "number" || !Number.isInteger(p) || p < 1)) {
-    throw new RangeError(`pid: ${JSON.stringify(p)} is not a process id (whole number >= 1)`);
-  }
-  if (p === 1) throw new RangeError(`pid: 1 is init; it cannot be watched`);
-  if (action === "kill" && p === null) throw new RangeError(`pid: required when action is "kill"`);
-  return { name, timeoutMs, action, restartCommand: command, pid: p };
 }

@@ -1,10 +1,11 @@
 import { deepStrictEqual, equal, ok, throws } from "node:assert/strict";
-import type { AppRegistration } from "../channels/app_context.ts";
+import { AppNotAllowedError, type AppRegistration } from "../channels/app_context.ts";
 import { EventBus } from "../core/event_bus.ts";
 import type { SupEvent } from "../core/events.ts";
 import { FakeClock } from "../../tests/helpers/fake_clock.ts";
 import type { AppProcessAdapter } from "./app_process.ts";
 import { AppRegistry, type SectionStore } from "./apps.ts";
+import type { ResolvedApps } from "../config/resolved.ts";
 
 class MemoryStore implements SectionStore {
   data: Record<string, unknown> = {};
@@ -16,7 +17,13 @@ class MemoryStore implements SectionStore {
   }
 }
 
-function setup(store: SectionStore | null = null, clock = new FakeClock()) {
+const ALLOW_ALL: ResolvedApps = { enabled: true, allow: ["kill", "restart", "reboot"] };
+
+function setup(
+  store: SectionStore | null = null,
+  clock = new FakeClock(),
+  policy: ResolvedApps = ALLOW_ALL,
+) {
   const bus = new EventBus();
   const events: SupEvent[] = [];
   bus.onAny((e) => events.push(e));
@@ -38,6 +45,7 @@ function setup(store: SectionStore | null = null, clock = new FakeClock()) {
     store,
     clock,
     process: os,
+    policy,
     reboot: (r) => {
       reboots.push(r);
       return Promise.resolve();
@@ -177,4 +185,47 @@ Deno.test("a corrupt stored registration is dropped, the others load", () => {
   }];
   const { apps } = setup(store);
   deepStrictEqual(apps.list().map((a) => a.id), ["good"]);
+});
+
+Deno.test("by default only kill and none may be registered; restart and reboot are refused naming apps.allow", () => {
+  const { apps, events } = setup(null, new FakeClock(), { enabled: true, allow: ["kill"] });
+  apps.register({ ...base, action: "none" });
+  apps.register({ ...base, action: "kill", pid: 4242 });
+  throws(
+    () => apps.register({ ...base, action: "restart", restartCommand: ["/bin/true"] }),
+    (e: Error) =>
+      e instanceof AppNotAllowedError &&
+      e.message ===
+        'action "restart" is not allowed: add "restart" to apps.allow in the config ' +
+          "(the restart command comes from any local client and runs as sup's user)",
+  );
+  throws(
+    () => apps.register({ ...base, action: "reboot" }),
+    (e: Error) => e instanceof AppNotAllowedError && /add "reboot" to apps\.allow/.test(e.message),
+  );
+  equal(apps.list().length, 2);
+  equal(events.filter((e) => e.type === "app.registered").length, 2);
+});
+
+Deno.test("apps.enabled false refuses every registration, even action none", () => {
+  const { apps } = setup(null, new FakeClock(), { enabled: false, allow: ["kill"] });
+  throws(
+    () => apps.register({ ...base, action: "none" }),
+    (e: Error) => e instanceof AppNotAllowedError && /apps\.enabled is false/.test(e.message),
+  );
+  equal(apps.list().length, 0);
+});
+
+Deno.test("a config that stops allowing an action removes registrations that use it, stored ones too", () => {
+  const store = new MemoryStore();
+  const first = setup(store).apps;
+  first.register({ ...base, name: "runner", action: "restart", restartCommand: ["/bin/true"] });
+  first.register({ ...base, name: "watcher", action: "none" });
+  first.close();
+  const { apps, events, effects } = setup(store);
+  equal(apps.list().length, 2, "both reloaded from the store");
+  apps.apply({ enabled: true, allow: ["kill"] });
+  deepStrictEqual(apps.list().map((a) => a.name), ["watcher"]);
+  ok(events.some((e) => e.type === "app.unregistered" && e.name === "runner"));
+  deepStrictEqual(effects, [], "removing a registration runs no action");
 });

@@ -7,7 +7,7 @@
 
 import { Hono } from "hono";
 import { bodyLimit } from "hono/body-limit";
-import type { AppChannelContext } from "../channels/app_context.ts";
+import { type AppChannelContext, AppNotAllowedError } from "../channels/app_context.ts";
 import { parseRegistration } from "../channels/registration_input.ts";
 
 const MAX_BODY_BYTES = 64 * 1024;
@@ -36,6 +36,7 @@ export function appRoutes(ctx: AppChannelContext): Hono {
     try {
       return c.json(ctx.apps.register(parsed.value), 201);
     } catch (error) {
+      if (error instanceof AppNotAllowedError) return c.json({ error: error.message }, 403);
       if (error instanceof RangeError) return c.json({ error: error.message }, 400);
       throw error;
     }

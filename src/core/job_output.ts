@@ -1,0 +1,53 @@
+/**
+ * Reads one run of a job (or of one of its helpers): stdout and stderr to
+ * their targets and the job's ring, stderr also to the tail that explains a
+ * death. Tracks every capture so shutdown can wait for the last lines.
+ *
+ * @module
+ */
+
+import type { ResolvedJob } from "../config/resolved.ts";
+import type { EventBus } from "./event_bus.ts";
+import type { JobEntry } from "./job_entry.ts";
+import { captureOutput } from "./output_capture.ts";
+import type { OutputFiles } from "./output_files.ts";
+
+/** Starts and tracks the captures of jobs' output streams. */
+export class JobOutput {
+  /** Captures still reading. */
+  readonly active = new Set<Promise<void>>();
+
+  /** @param onError receives a capture's failure (never thrown: sup must not crash) */
+  constructor(
+    readonly bus: EventBus,
+    readonly files: OutputFiles,
+    readonly onError: (message: string) => void,
+  ) {}
+
+  /** Reads `stdout` and `stderr` of `entry` with `job`'s targets; resolves when stderr has ended. */
+  capture(
+    entry: JobEntry,
+    stdout: ReadableStream<Uint8Array> | null,
+    stderr: ReadableStream<Uint8Array> | null,
+    job: ResolvedJob,
+  ): Promise<void> {
+    const common = { job: job.name, ring: entry.ring, bus: this.bus, files: this.files };
+    if (stdout) {
+      this.#track(job, captureOutput(stdout, { ...common, stream: "stdout", target: job.stdout }));
+    }
+    if (!stderr) return Promise.resolve();
+    const onLine = (line: string) => entry.stderrRing.push(line);
+    return this.#track(
+      job,
+      captureOutput(stderr, { ...common, stream: "stderr", target: job.stderr, onLine }),
+    );
+  }
+
+  #track(job: ResolvedJob, capture: Promise<void>): Promise<void> {
+    // A capture never rejects; if one did, it is reported, never a crash of sup.
+    const safe = capture.catch((error) => this.onError(`Output of job "${job.name}": ${error}`));
+    this.active.add(safe);
+    safe.finally(() => this.active.delete(safe));
+    return safe;
+  }
+}

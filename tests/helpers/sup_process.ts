@@ -1,0 +1,168 @@
+/**
+ * `sup run` as a child process (the real composition root, `main.ts`), on a
+ * JSON config in a temp directory with its own runtime directory; its log
+ * (stdout and stderr) is collected as it comes so a test can wait for a line. Stopped by
+ * SIGTERM (its PID), and the time it took to exit is measured.
+ *
+ * @module
+ */
+
+import { freeTcpPort, freeUdpPort } from "./ports.ts";
+import { until } from "./wait.ts";
+
+const MAIN = new URL("../../main.ts", import.meta.url).pathname;
+
+/** The ports a config gets. */
+export interface SupPorts {
+  http: number;
+  websocket: number;
+  osc: number;
+}
+
+/** A running `sup run`. */
+export interface SupProcess extends AsyncDisposable {
+  dir: string;
+  ports: SupPorts;
+  child: Deno.ChildProcess;
+  /** e.g. "http://127.0.0.1:24001" */
+  api: string;
+  /** Lines sup logged (stdout and stderr) so far. */
+  logLines(): string[];
+  /** Waits (bounded) until a log line contains every one of `parts`; returns it. */
+  waitForLog(parts: string[], what: string, timeoutMs?: number): Promise<string>;
+  /** GET `path` on the HTTP API as JSON. */
+  get<T = unknown>(path: string): Promise<T>;
+  /** SIGTERMs sup and resolves with its exit code, its whole log, and how long it took to exit. */
+  stop(): Promise<{ code: number; stderr: string; ms: number }>;
+  /** SIGKILLs sup (a crash: its jobs are left running) and waits for it to end. */
+  kill(): Promise<void>;
+}
+
+/** Writes `config(ports, dir)` with `network` and debug logging added, then starts `sup run`. */
+export async function startSupProcess(
+  config: (ports: SupPorts, dir: string) => Record<string, unknown>,
+): Promise<SupProcess> {
+  const dir = await Deno.makeTempDir({ prefix: "sup-proc-" });
+  await Deno.mkdir(`${dir}/runtime`);
+  const ports = { http: freeTcpPort(), websocket: freeTcpPort(), osc: await freeUdpPort() };
+  await writeConfig(dir, ports, config(ports, dir));
+  return await spawnSup(dir, ports);
+}
+
+/**
+ * Starts another `sup run` on the config, ports and runtime directory of
+ * `previous` (which must have ended): a restart of sup.
+ */
+export async function restartSupProcess(previous: SupProcess): Promise<SupProcess> {
+  return await spawnSup(previous.dir, previous.ports);
+}
+
+async function writeConfig(dir: string, ports: SupPorts, body: Record<string, unknown>) {
+  const network = (body.network ?? {}) as Record<string, Record<string, unknown>>;
+  body.network = {
+    ...network,
+    http: { port: ports.http },
+    websocket: { port: ports.websocket },
+    osc: { ...network.osc, port: ports.osc },
+  };
+  body.logging = { level: "debug" };
+  await Deno.writeTextFile(`${dir}/sup.json`, JSON.stringify(body));
+  // Never reboot the test machine: a `systemctl` on sup's PATH only records that it was called.
+  await Deno.mkdir(`${dir}/bin`);
+  await Deno.writeTextFile(
+    `${dir}/bin/systemctl`,
+    `#!/bin/sh\necho "systemctl $*" >> ${dir}/systemctl-called\nexit 1\n`,
+    { mode: 0o755 },
+  );
+}
+
+async function spawnSup(dir: string, ports: SupPorts): Promise<SupProcess> {
+  const child = new Deno.Command(Deno.execPath(), {
+    args: ["run", "-A", MAIN, "run", `${dir}/sup.json`],
+    cwd: dir,
+    env: {
+      XDG_RUNTIME_DIR: `${dir}/runtime`,
+      NO_COLOR: "1",
+      PATH: `${dir}/bin:${Deno.env.get("PATH") ?? "/usr/bin:/bin"}`,
+    },
+    stdout: "piped",
+    stderr: "piped",
+  }).spawn();
+  // The console sink writes info and debug to stdout, warnings and errors to stderr.
+  let text = "";
+  const collect = async (stream: ReadableStream<Uint8Array>) => {
+    for await (const chunk of stream.pipeThrough(new TextDecoderStream())) text += chunk;
+  };
+  const stderr = Promise.all([collect(child.stdout), collect(child.stderr)]).then(() => text);
+  const api = `http://127.0.0.1:${ports.http}`;
+  let stopped: Promise<{ code: number; stderr: string; ms: number }> | null = null;
+  const logLines = () => text.split("\n").filter((l) => l !== "");
+  const proc: SupProcess = {
+    dir,
+    ports,
+    child,
+    api,
+    logLines,
+    async waitForLog(parts, what, timeoutMs = 10_000) {
+      let found = "";
+      await until(
+        () => {
+          found = logLines().find((l) => parts.every((p) => l.includes(p))) ?? "";
+          return found !== "";
+        },
+        `log line: ${what}`,
+        timeoutMs,
+      );
+      return found;
+    },
+    async get<T>(path: string): Promise<T> {
+      const response = await fetch(`${api}${path}`);
+      if (!response.ok) throw new Error(`${path}: ${response.status} ${await response.text()}`);
+      return await response.json() as T;
+    },
+    stop() {
+      stopped ??= (async () => {
+        const started = performance.now();
+        try {
+          child.kill("SIGTERM");
+        } catch {
+          // Already gone.
+        }
+        const timer = setTimeout(() => {
+          try {
+            child.kill("SIGKILL");
+          } catch {
+            // Already gone.
+          }
+        }, 15_000);
+        const status = await child.status;
+        clearTimeout(timer);
+        const ms = performance.now() - started;
+        return { code: status.code, stderr: await stderr, ms };
+      })();
+      return stopped;
+    },
+    async kill() {
+      try {
+        child.kill("SIGKILL");
+      } catch {
+        // Already gone.
+      }
+      await child.status;
+      await stderr;
+    },
+    async [Symbol.asyncDispose]() {
+      await proc.stop();
+      await Deno.remove(dir, { recursive: true });
+    },
+  };
+  // Ready once the HTTP API answers.
+  try {
+    await until(async () => (await fetch(`${api}/config`)).ok, "sup's HTTP API", 20_000);
+  } catch (error) {
+    const { stderr: text } = await proc.stop();
+    await Deno.remove(dir, { recursive: true });
+    throw new Error(`${error}; sup's stderr:\n${text}`);
+  }
+  return proc;
+}
