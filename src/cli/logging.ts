@@ -9,7 +9,6 @@
  * @module
  */
 
-import { mkdir } from "node:fs/promises";
 import { dirname } from "node:path";
 import {
   configure,
@@ -20,7 +19,6 @@ import {
   getTextFormatter,
   type Sink,
 } from "@logtape/logtape";
-import { getRotatingFileSink } from "@logtape/file";
 import type { ResolvedLogging } from "../config/resolved.ts";
 import type { LogLevel } from "../config/types.ts";
 
@@ -74,7 +72,10 @@ export async function setupLogging(
   };
   if (logging.file !== null) {
     try {
-      await mkdir(dirname(logging.file), { recursive: true });
+      await Deno.mkdir(dirname(logging.file), { recursive: true });
+      // Loaded only when a log file is configured: @logtape/file pulls in
+      // Node's fs layer, megabytes of resident memory sup otherwise never uses.
+      const { getRotatingFileSink } = await import("@logtape/file");
       sinks.file = getRotatingFileSink(logging.file, {
         maxSize: logging.maxBytes,
         maxFiles: logging.maxFiles,

@@ -151,7 +151,7 @@ export async function runSup(options: RunOptions = {}): Promise<number> {
         for (const service of services) await service.apply(next.config);
       } catch (error) {
         if (!(error instanceof ConfigError)) {
-          log.error(`Reload failed: ${error instanceof Error ? error.stack : error}`);
+          log.error(`Reload failed: ${errorText(error)}`);
           return;
         }
         watcher.watch([...new Set([...watched, ...error.files])]);
@@ -178,13 +178,22 @@ export async function runSup(options: RunOptions = {}): Promise<number> {
         log.error(`Closing a service failed: ${error}`);
       }
     }
-    await sup.shutdown();
+    try {
+      await sup.shutdown();
+    } catch (error) {
+      log.error(`Stopping the jobs failed, killing their process groups: ${errorText(error)}`);
+      sup.killAll();
+    }
     sup.bus.emit({ type: "sup.stopped", at: Date.now() });
     unlog();
     return 0;
   } finally {
     signals.close();
   }
+}
+
+function errorText(error: unknown): string {
+  return error instanceof Error ? error.stack ?? error.message : String(error);
 }
 
 /** Ends the process groups a killed sup left; false when another sup still runs this config. */

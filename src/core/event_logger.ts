@@ -79,11 +79,15 @@ export function logEvent(event: SupEvent): void {
       return;
     case "job.spawnFailed":
       return; // job.fatal follows with the same message
-    case "job.action":
-      getLogger(["sup", "job", event.job]).info(`${event.action} [${because(event.reason)}]`, {
-        ...event,
-      });
+    case "job.action": {
+      // Start-up and reload actions are summed up by "Started" and
+      // `config.reloaded`; every other action (crash, heartbeat, manual...) is news.
+      const log = getLogger(["sup", "job", event.job]);
+      const text = `${event.action} [${because(event.reason)}]`;
+      if (event.reason.source === "config") log.debug(text, { ...event });
+      else log.info(text, { ...event });
       return;
+    }
     case "config.reloaded": {
       const parts = (["added", "removed", "changed"] as const)
         .map((k) => `${k}: ${event[k].length ? event[k].join(", ") : "none"}`);

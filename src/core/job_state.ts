@@ -46,24 +46,28 @@
  * @module
  */
 
+import type { ResolvedJob } from "../config/resolved.ts";
 import type { RestartPolicy, StopSignal } from "../config/types.ts";
 import type { ActionReason, SupEvent } from "./events.ts";
 import { Builder, phasePid } from "./job_transition.ts";
 
-/** The part of a job's config the state machine decides with. */
-export interface JobPolicy {
-  restart: RestartPolicy;
-  noRestartExitCodes: number[];
-  minUptimeMs: number;
-  backoffInitialMs: number;
-  backoffMaxMs: number;
-  maxRetries: number;
-  retryFatalAfterMs: number | null;
-  killSignal: StopSignal;
-  killTimeoutMs: number;
-  /** `once` or `wait`: run to completion. */
-  once: boolean;
-}
+/**
+ * The part of a job's config the state machine decides with (`once` is also
+ * set for `wait` jobs: they run to completion).
+ */
+export type JobPolicy = Pick<
+  ResolvedJob,
+  | "restart"
+  | "noRestartExitCodes"
+  | "minUptimeMs"
+  | "backoffInitialMs"
+  | "backoffMaxMs"
+  | "maxRetries"
+  | "retryFatalAfterMs"
+  | "killSignal"
+  | "killTimeoutMs"
+  | "once"
+>;
 
 /** Per-state data: a pid exists only where a process does. */
 export type JobPhase =

@@ -17,7 +17,8 @@ export type PendingLines = () => void;
 export class RingBuffer {
   /** How many lines the ring keeps. */
   readonly capacity: number;
-  #lines: (string | undefined)[];
+  /** Grows by push until full (an idle job holds no 1000-slot array), then wraps. */
+  #lines: string[] = [];
   /** Index of the next slot to write. */
   #next = 0;
   #size = 0;
@@ -29,7 +30,6 @@ export class RingBuffer {
       throw new RangeError(`RingBuffer capacity must be a whole number >= 1, got ${capacity}`);
     }
     this.capacity = capacity;
-    this.#lines = new Array(capacity);
   }
 
   /** Lines currently held (at most `capacity`). */
@@ -51,7 +51,7 @@ export class RingBuffer {
     const out = new Array<string>(count);
     let index = (this.#next - count + this.capacity) % this.capacity;
     for (let i = 0; i < count; i++) {
-      out[i] = this.#lines[index] as string;
+      out[i] = this.#lines[index];
       index = index + 1 === this.capacity ? 0 : index + 1;
     }
     return out;
@@ -60,7 +60,7 @@ export class RingBuffer {
   /** Forgets every line (and any pending source's lines). */
   clear(): void {
     this.#settle();
-    this.#lines = new Array(this.capacity);
+    this.#lines = [];
     this.#next = 0;
     this.#size = 0;
   }
@@ -75,7 +75,8 @@ export class RingBuffer {
   }
 
   #put(line: string): void {
-    this.#lines[this.#next] = line;
+    if (this.#size < this.capacity) this.#lines.push(line);
+    else this.#lines[this.#next] = line;
     this.#next = this.#next + 1 === this.capacity ? 0 : this.#next + 1;
     if (this.#size < this.capacity) this.#size++;
   }

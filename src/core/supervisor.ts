@@ -207,6 +207,17 @@ export class Supervisor implements SupervisorApi {
     await this.#state?.flush();
   }
 
+  /**
+   * The last resort when `shutdown()` failed: SIGKILL to the process group
+   * of every job that has a process, so sup never exits leaving jobs behind.
+   */
+  killAll(): void {
+    for (const entry of this.#jobs.values()) {
+      const phase = entry.snap.phase;
+      if ("pid" in phase) signalGroup(phase.pid, "SIGKILL");
+    }
+  }
+
   #entry(name: string): JobEntry {
     const entry = this.#jobs.get(name);
     if (!entry) throw new UnknownJobError(name);

@@ -1,0 +1,87 @@
+/**
+ * The sup side of the heartbeat bench, in its own process so its CPU can be
+ * read from /proc: the real heartbeat watchdog, app registry and OSC channel
+ * over a supervisor API whose `apps` jobs were "spawned" by events (no real
+ * processes: a heartbeat never reaches the supervisor after the first one).
+ * Commands on stdin, one JSON answer per line on stdout:
+ * `stats`, `latency <trials> <timeoutMs>`, `quit`.
+ *
+ * @module
+ */
+
+import { resolvedConfig, resolvedJob } from "../tests/fixtures/resolved_job.ts";
+import { RecordingApi } from "../tests/helpers/recording_api.ts";
+import { HeartbeatService } from "../src/channels/heartbeat_service.ts";
+import type { ActionReason } from "../src/core/events.ts";
+
+const apps = Number(Deno.args[0] ?? 1000);
+const hb = { timeoutMs: 10_000, startupTimeoutMs: 60_000, action: "restart" } as const;
+const probe = { timeoutMs: 100, startupTimeoutMs: 60_000, action: "restart" } as const;
+const names = Array.from({ length: apps }, (_, i) => `app-${i}`);
+const probes = Array.from({ length: 64 }, (_, i) => `probe-${i}`);
+const config = resolvedConfig([
+  ...names.map((n) => resolvedJob(n, ["x"], { heartbeat: hb })),
+  ...probes.map((n) => resolvedJob(n, ["x"], { heartbeat: probe })),
+]);
+config.network.osc = { host: "127.0.0.1", port: 0, appHost: "127.0.0.1", appPort: 9 };
+
+/** Restart calls land here: the time the watchdog asked, per job. */
+const restarts = new Map<string, (at: number) => void>();
+class BenchApi extends RecordingApi {
+  override restart(job: string, _reason: ActionReason): void {
+    const at = performance.timeOrigin + performance.now();
+    restarts.get(job)?.(at);
+  }
+  override markReady(): boolean {
+    return true;
+  }
+}
+
+const api = new BenchApi(config);
+const service = new HeartbeatService(api, { reboot: () => Promise.resolve() });
+await service.apply(config);
+let pid = 1000;
+for (const job of names) {
+  api.bus.emit({ type: "job.spawned", job, pid: pid++, argv: ["x"], at: Date.now() });
+}
+const out = (value: unknown) => console.log(JSON.stringify(value));
+out({ port: service.osc.addr!.port, pid: Deno.pid, socket: service.osc.socketKind });
+
+/** One trial: arm a probe job, beat once, measure restart time - (lastSeen + timeout). */
+async function trial(job: string, timeoutMs: number): Promise<number> {
+  api.bus.emit({ type: "job.spawned", job, pid: pid++, argv: ["x"], at: Date.now() });
+  service.watchdog.beat(job);
+  const lastSeen = service.watchdog.info(job)!.lastSeen!;
+  const at = await new Promise<number>((resolve) => restarts.set(job, resolve));
+  restarts.delete(job);
+  return at - (lastSeen + timeoutMs);
+}
+
+async function latency(trials: number, timeoutMs: number): Promise<number[]> {
+  const results: number[] = [];
+  let next = 0;
+  // Up to 64 trials in flight, started 7 ms apart so deadlines do not coincide.
+  const lane = async (job: string, offset: number) => {
+    await new Promise((r) => setTimeout(r, offset));
+    while (next < trials) {
+      next++;
+      results.push(await trial(job, timeoutMs));
+    }
+  };
+  await Promise.all(probes.slice(0, Math.min(probes.length, trials)).map((j, i) => lane(j, i * 7)));
+  return results;
+}
+
+let buffered = "";
+reading: for await (const chunk of Deno.stdin.readable.pipeThrough(new TextDecoderStream())) {
+  const lines = (buffered + chunk).split("\n");
+  buffered = lines.pop() ?? "";
+  for (const line of lines) {
+    const [cmd, a, b] = line.trim().split(" ");
+    if (cmd === "stats") out(service.osc.stats());
+    else if (cmd === "latency") out({ latencies: await latency(Number(a), Number(b)) });
+    else if (cmd === "quit") break reading;
+  }
+}
+await service.close();
+Deno.exit(0);
