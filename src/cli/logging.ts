@@ -1,7 +1,9 @@
 /**
  * sup's own log, through LogTape: a console sink (colour on a TTY, with
- * timestamps, or JSON lines) and an optional rotating file sink (JSON
- * lines) from the config's `logging` section. Everything under the
+ * timestamps, or JSON lines) and an optional file sink (JSON lines) from the
+ * config's `logging` section. The file is a `RotatingFile`, the same writer
+ * jobs' output files use: rotated by size and daily, old files gzipped,
+ * written off the event loop, and rotated or reopened on SIGUSR1. Everything under the
  * category ["sup"] goes to both, including job output, which the core logs
  * under ["sup", "job", <name>]. Call `setupLogging` again after a reload:
  * it replaces the previous setup.
@@ -20,6 +22,7 @@ import {
   type Sink,
 } from "@logtape/logtape";
 import type { ResolvedLogging } from "../config/resolved.ts";
+import { RotatingFile } from "../core/rotating_file.ts";
 import type { LogLevel } from "../config/types.ts";
 
 /** The command-line overrides: `-v` lowers the level to "debug", `-q` raises it to "warning". */
@@ -51,15 +54,30 @@ export function effectiveLevel(level: LogLevel, flags: LogFlags): LogLevel {
   return level;
 }
 
+/** sup's own log file as the current setup has it. */
+export interface LogFile {
+  /** What SIGUSR1 does: reopen the file if logrotate moved it away, else rotate it now. No-op without a file. */
+  reopenOrRotate(): Promise<void>;
+}
+
+/** A LogTape sink writing JSON lines to a rotating file; disposing it (LogTape's `dispose`, a new `configure`) closes the file. */
+function rotatingFileSink(file: RotatingFile): Sink & AsyncDisposable {
+  const format = getJsonLinesFormatter();
+  const encoder = new TextEncoder();
+  const sink = (record: Parameters<Sink>[0]) => file.write(encoder.encode(format(record)));
+  return Object.assign(sink, { [Symbol.asyncDispose]: () => file.close() });
+}
+
 /**
- * Configures LogTape for sup (replacing any earlier setup). Throws when the
- * log file cannot be opened; the message names the file.
+ * Configures LogTape for sup (replacing any earlier setup, whose log file is
+ * flushed and closed). Throws when the log file cannot be opened; the message
+ * names the file.
  */
 export async function setupLogging(
   logging: ResolvedLogging = DEFAULT_LOGGING,
   flags: LogFlags = {},
   target: ConsoleTarget = {},
-): Promise<void> {
+): Promise<LogFile> {
   const color = target.color ??
     (!Deno.noColor && Deno.stdout.isTerminal() && Deno.stderr.isTerminal());
   const formatter = logging.format === "json"
@@ -70,29 +88,24 @@ export async function setupLogging(
   const sinks: Record<string, Sink> = {
     console: getConsoleSink({ formatter, console: target.console }),
   };
+  let file: RotatingFile | null = null;
   if (logging.file !== null) {
+    const path = logging.file;
     try {
-      await Deno.mkdir(dirname(logging.file), { recursive: true });
-      // Loaded only when a log file is configured: @logtape/file pulls in
-      // Node's fs layer, megabytes of resident memory sup otherwise never uses.
-      const { getRotatingFileSink } = await import("@logtape/file");
-      sinks.file = getRotatingFileSink(logging.file, {
-        maxSize: logging.maxBytes,
-        maxFiles: logging.maxFiles,
-        formatter: getJsonLinesFormatter(),
-        // Non-blocking: a timer writes the buffer within a second, even when
-        // sup then falls quiet (the blocking sink only flushes when the next
-        // record arrives). Rotation is checked per write, so the buffer is
-        // kept small next to maxSize to end files near it.
-        nonBlocking: true,
-        flushInterval: 1000,
-        bufferSize: Math.max(1, Math.min(8192, Math.floor(logging.maxBytes / 8))),
-      });
+      await Deno.mkdir(dirname(path), { recursive: true });
+      (await Deno.open(path, { append: true, create: true })).close();
     } catch (error) {
-      throw new Error(`Cannot open log file "${logging.file}": ${(error as Error).message}`, {
+      throw new Error(`Cannot open log file "${path}": ${(error as Error).message}`, {
         cause: error,
       });
     }
+    file = new RotatingFile(path, {
+      maxBytes: logging.maxBytes,
+      maxFiles: logging.maxFiles,
+      daily: true,
+      onError: (error) => console.error(`Log file "${path}": ${error.message}`),
+    });
+    sinks.file = rotatingFileSink(file);
   }
   await configure({
     reset: true,
@@ -106,4 +119,5 @@ export async function setupLogging(
       { category: ["logtape", "meta"], lowestLevel: "warning", sinks: ["console"] },
     ],
   });
+  return { reopenOrRotate: () => file?.reopenOrRotate() ?? Promise.resolve() };
 }

@@ -111,7 +111,7 @@ Deno.test("-q keeps warnings and errors only, in the console and the file", asyn
   }
 });
 
-Deno.test("the log file rotates at maxSize and keeps maxFiles old files", async () => {
+Deno.test("the log file rotates at maxSize and keeps maxFiles old files, gzipped", async () => {
   const dir = await Deno.makeTempDir({ prefix: "sup-log-test-" });
   try {
     const file = join(dir, "sup.log");
@@ -127,14 +127,18 @@ Deno.test("the log file rotates at maxSize and keeps maxFiles old files", async 
     await dispose();
     const names = [];
     for await (const entry of Deno.readDir(dir)) names.push(entry.name);
-    deepStrictEqual(names.sort(), ["sup.log", "sup.log.1", "sup.log.2"]);
-    const read = async (name: string) =>
-      (await Deno.readTextFile(join(dir, name))).trim().split("\n").map((l) =>
-        JSON.parse(l).properties.i
-      );
+    deepStrictEqual(names.sort(), ["sup.log", "sup.log.1.gz", "sup.log.2.gz"]);
+    const read = async (name: string) => {
+      const bytes = await Deno.readFile(join(dir, name));
+      const body = name.endsWith(".gz")
+        ? new Blob([bytes]).stream().pipeThrough(new DecompressionStream("gzip"))
+        : bytes;
+      const text = await new Response(body).text();
+      return text.trim().split("\n").map((l) => JSON.parse(l).properties.i);
+    };
     const [older, old, current] = [
-      await read("sup.log.2"),
-      await read("sup.log.1"),
+      await read("sup.log.2.gz"),
+      await read("sup.log.1.gz"),
       await read("sup.log"),
     ];
     equal(current[current.length - 1], 39);

@@ -120,7 +120,7 @@ export async function runSup(options: RunOptions = {}): Promise<number> {
     let watched = loaded.files;
     watcher.watch(watched);
     const config = loaded.config;
-    await setupLogging(config.logging, flags);
+    let logFile = await setupLogging(config.logging, flags);
     const pid1 = pid1Warning(Deno.pid);
     if (pid1 !== null) log.warn(pid1);
 
@@ -146,7 +146,7 @@ export async function runSup(options: RunOptions = {}): Promise<number> {
       try {
         const next = await loadConfig(path, options.mode);
         watcher.watch(watched = next.files);
-        await setupLogging(next.config.logging, flags);
+        logFile = await setupLogging(next.config.logging, flags);
         sup.apply(next.config);
         for (const service of services) await service.apply(next.config);
       } catch (error) {
@@ -163,7 +163,10 @@ export async function runSup(options: RunOptions = {}): Promise<number> {
     const reloads = new Serial(reloadOnce);
     reload = () => reloads.run();
     signals.onHangup = reload;
-    signals.onUsr1 = () => void sup.files.reopenAll();
+    signals.onUsr1 = () => {
+      void sup.files.reopenAll();
+      void logFile.reopenOrRotate();
+    };
 
     const stopSignal = await signals.stopped;
     sup.bus.emit({ type: "sup.stopping", signal: stopSignal, at: Date.now() });
