@@ -51,6 +51,8 @@ Deno.test("sup check prints a valid config resolved, with its mode, and exits 0"
     equal(run.code, 0, run.stderr);
     ok(run.stdout.includes("modes   dev"), run.stdout);
     ok(run.stdout.includes("web: node web.js --port 8080"), run.stdout);
+    ok(run.stdout.includes("enabled; actions allowed: none, kill"), run.stdout);
+    ok(run.stdout.includes("rebootCommand      systemctl reboot"), run.stdout);
     ok(/maxMemory\s+200MB/.test(run.stdout), run.stdout);
     ok(/env\s+DEBUG=1/.test(run.stdout), run.stdout);
     ok(run.stdout.includes(`OK: "${dir}/valid.toml" is valid`));

@@ -4,28 +4,11 @@
  */
 
 import { deepStrictEqual, equal, match, notEqual, ok } from "node:assert/strict";
-import { Supervisor } from "../src/core/supervisor.ts";
-import type { ResolvedJob } from "../src/config/resolved.ts";
-import { resolvedConfig, resolvedJob } from "./fixtures/resolved_job.ts";
-import { alive, EventLog, until } from "./fixtures/events.ts";
+import { resolvedJob } from "./fixtures/resolved_job.ts";
+import { alive, until } from "./fixtures/events.ts";
+import { withSupervisor } from "./fixtures/with_supervisor.ts";
 
 const manual = { source: "manual" } as const;
-
-/** Runs `jobs` under a fresh supervisor, hands it to `body`, always shuts it down. */
-async function withSupervisor(
-  jobs: ResolvedJob[],
-  body: (sup: Supervisor, log: EventLog) => Promise<void>,
-): Promise<void> {
-  const sup = new Supervisor({ onError: () => {} });
-  const log = new EventLog(sup.bus);
-  try {
-    sup.apply(resolvedConfig(jobs));
-    await body(sup, log);
-  } finally {
-    await sup.shutdown();
-    log.close();
-  }
-}
 
 const sh = (script: string) => ["/bin/sh", "-c", script];
 

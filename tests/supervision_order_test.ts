@@ -5,27 +5,12 @@
 
 import { deepStrictEqual, equal, ok } from "node:assert/strict";
 import { Supervisor } from "../src/core/supervisor.ts";
-import type { ResolvedJob } from "../src/config/resolved.ts";
 import { resolvedConfig, resolvedJob } from "./fixtures/resolved_job.ts";
 import { alive, EventLog, until } from "./fixtures/events.ts";
+import { withSupervisor } from "./fixtures/with_supervisor.ts";
 
 const manual = { source: "manual" } as const;
 const sh = (script: string) => ["/bin/sh", "-c", script];
-
-async function withSupervisor(
-  jobs: ResolvedJob[],
-  body: (sup: Supervisor, log: EventLog) => Promise<void>,
-): Promise<void> {
-  const sup = new Supervisor({ onError: () => {} });
-  const log = new EventLog(sup.bus);
-  try {
-    sup.apply(resolvedConfig(jobs));
-    await body(sup, log);
-  } finally {
-    await sup.shutdown();
-    log.close();
-  }
-}
 
 Deno.test("a wait job gates the jobs after it until it exits 0; once jobs are not restarted", async () => {
   const jobs = [

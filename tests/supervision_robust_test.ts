@@ -8,28 +8,12 @@
 import { deepStrictEqual, equal, ok } from "node:assert/strict";
 import { configure, type LogRecord, reset } from "@logtape/logtape";
 import { Supervisor } from "../src/core/supervisor.ts";
-import type { ResolvedJob } from "../src/config/resolved.ts";
 import { resolvedConfig, resolvedJob } from "./fixtures/resolved_job.ts";
 import { alive, EventLog, until } from "./fixtures/events.ts";
+import { withSupervisor } from "./fixtures/with_supervisor.ts";
 
 const manual = { source: "manual" } as const;
 const sh = (script: string) => ["/bin/sh", "-c", script];
-
-async function withSupervisor(
-  jobs: ResolvedJob[],
-  body: (sup: Supervisor, log: EventLog, errors: string[]) => Promise<void>,
-): Promise<void> {
-  const errors: string[] = [];
-  const sup = new Supervisor({ onError: (message) => errors.push(message) });
-  const log = new EventLog(sup.bus);
-  try {
-    sup.apply(resolvedConfig(jobs));
-    await body(sup, log, errors);
-  } finally {
-    await sup.shutdown();
-    log.close();
-  }
-}
 
 Deno.test("every job.state carries job, pid, exit code or signal, uptime, reason and time", async () => {
   const dir = await Deno.makeTempDir();

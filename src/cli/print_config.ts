@@ -91,6 +91,16 @@ export function formatConfig(config: ResolvedConfig): string {
           : {}),
       })
     }`,
+    "",
+    "apps (self-registration)",
+    `  ${
+      config.apps.enabled
+        ? `enabled; actions allowed: ${["none", ...config.apps.allow].join(", ")}`
+        : "turned off"
+    }`,
+    "",
+    "machine",
+    `  rebootCommand      ${config.machine.rebootCommand.join(" ")}`,
   ];
   if (Object.keys(config.app).length > 0) {
     lines.push("", "app", ...JSON.stringify(config.app, null, 2).split("\n").map((l) => `  ${l}`));
