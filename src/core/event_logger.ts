@@ -52,9 +52,14 @@ export function logEvent(event: SupEvent): void {
     case "job.spawned":
       getLogger(["sup", "job", event.job]).info(`Started (pid ${event.pid})`, { ...event });
       return;
-    case "job.ready":
-      getLogger(["sup", "job", event.job]).info(`Ready (pid ${event.pid})`, { ...event });
+    case "job.ready": {
+      // Ready at spawn (no heartbeat config) repeats "Started": debug only.
+      const log = getLogger(["sup", "job", event.job]);
+      const text = `Ready (pid ${event.pid}, first heartbeat)`;
+      if (event.by === "heartbeat") log.info(text, { ...event });
+      else log.debug(`Ready (pid ${event.pid}, no heartbeat configured)`, { ...event });
       return;
+    }
     case "job.exited": {
       const log = getLogger(["sup", "job", event.job]);
       const how = event.signal ? `was killed by ${event.signal}` : `exited with code ${event.code}`;

@@ -38,6 +38,12 @@ export interface ActionReason {
   detail?: string;
 }
 
+/**
+ * What made a job ready: its first heartbeat since the spawn, or the spawn
+ * itself for a job without a heartbeat config.
+ */
+export type ReadySource = "heartbeat" | "spawn";
+
 /** How a process ended: exactly one of code or signal is set. */
 export interface ExitStatus {
   code: number | null;
@@ -70,7 +76,7 @@ export type SupEvent =
     uptimeMs?: number | null;
   }
   | At & { type: "job.spawned"; job: string; pid: number; argv: string[] }
-  | At & { type: "job.ready"; job: string; pid: number }
+  | At & { type: "job.ready"; job: string; pid: number; by: ReadySource }
   | At & {
     type: "job.exited";
     job: string;

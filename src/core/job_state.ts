@@ -48,7 +48,7 @@
 
 import type { ResolvedJob } from "../config/resolved.ts";
 import type { RestartPolicy, StopSignal } from "../config/types.ts";
-import type { ActionReason, SupEvent } from "./events.ts";
+import type { ActionReason, ReadySource, SupEvent } from "./events.ts";
 import { Builder, phasePid } from "./job_transition.ts";
 
 /**
@@ -121,7 +121,7 @@ export type JobInput =
      */
     execFailed?: string | null;
   }
-  | { type: "ready" }
+  | { type: "ready"; by: ReadySource }
   | { type: "killTimeout" }
   | { type: "backoffElapsed" }
   | { type: "fatalRetryElapsed" }
@@ -194,7 +194,7 @@ export function transition(snapshot: JobSnapshot, input: JobInput, now: number):
       return onExited(t, input);
     case "ready":
       if (phase.state !== "running" || phase.ready) return t.done();
-      t.emit({ type: "job.ready", job: t.job, pid: phase.pid });
+      t.emit({ type: "job.ready", job: t.job, pid: phase.pid, by: input.by });
       return t.set({ phase: { ...phase, ready: true } }).done();
     case "killTimeout":
       if (phase.state !== "stopping") return t.done();

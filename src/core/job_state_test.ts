@@ -275,9 +275,14 @@ Deno.test("job.exited carries uptime, expectation and the stderr tail", () => {
   ok(c && c.type === "job.exited" && c.expected);
 });
 
-Deno.test("ready is announced once per spawn", () => {
-  const r = drive([start, spawned(1, 7), [2, { type: "ready" }], [3, { type: "ready" }]]);
-  equal(r.events.filter((e) => e.type === "job.ready").length, 1);
+Deno.test("ready is announced once per spawn, saying what made the job ready", () => {
+  const r = drive([start, spawned(1, 7), [2, { type: "ready", by: "heartbeat" }], [3, {
+    type: "ready",
+    by: "spawn",
+  }]]);
+  const ready = r.events.filter((e) => e.type === "job.ready");
+  equal(ready.length, 1);
+  equal(ready[0].type === "job.ready" && ready[0].by, "heartbeat");
   equal(r.snap.phase.state === "running" && r.snap.phase.ready, true);
 });
 

@@ -175,7 +175,7 @@ export class Supervisor implements SupervisorApi {
   markReady(name: string): boolean {
     const entry = this.#jobs.get(name);
     if (!entry || entry.snap.phase.state !== "running") return false;
-    this.#send(entry, { type: "ready" });
+    this.#send(entry, { type: "ready", by: "heartbeat" });
     return true;
   }
 
@@ -382,7 +382,7 @@ export class Supervisor implements SupervisorApi {
       const { killSignal, killTimeoutMs } = entry.snap.policy;
       this.#state?.setJob(entry.config.name, { pgid: to.pid, killSignal, killTimeoutMs });
       this.#helpers.startSide(entry);
-      if (entry.config.heartbeat === null) entry.queue.push({ type: "ready" });
+      if (entry.config.heartbeat === null) entry.queue.push({ type: "ready", by: "spawn" });
     } else if (!PROCESS_STATES.has(to.state)) {
       // A job removed then added again while its old process stopped: keep the new record.
       const current = this.#jobs.get(entry.config.name);
