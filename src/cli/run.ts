@@ -25,6 +25,7 @@ import { WebSocketChannel } from "../channels/websocket_channel.ts";
 import { WebService } from "../web/web_service.ts";
 import { BounceProbe } from "../probes/bounce.ts";
 import { DependsProbe } from "../probes/depends.ts";
+import { MemmonProbe } from "../probes/memmon.ts";
 import { ScheduleProbe } from "../probes/schedule.ts";
 import { configArgument } from "./config_arg.ts";
 import { ExitCode, UserError } from "./exit_codes.ts";
@@ -53,6 +54,7 @@ export async function defaultServices(): Promise<ServiceFactory[]> {
   return await Promise.resolve<ServiceFactory[]>([
     (api) => new DependsProbe(api),
     (api) => new BounceProbe(api),
+    (api) => new MemmonProbe(api),
     (api) => new ScheduleProbe(api),
     (api, state) => heartbeats = new HeartbeatService(api, { state }),
     () => websocket = new WebSocketChannel(heartbeats.context),
