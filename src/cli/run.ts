@@ -2,7 +2,7 @@
  * `sup run [config] [mode]`: runs the jobs in the foreground. The
  * composition root of a running sup: loads the config, ends process groups
  * a killed sup left, builds the supervisor and the services around it
- * (probes, later channels and the web server), reloads on file changes and
+ * (probes, heartbeat channels, the web server), reloads on file changes and
  * SIGHUP, reopens log files on SIGUSR1, stops everything on SIGINT/SIGTERM.
  *
  * @module
@@ -46,12 +46,12 @@ export type ServiceFactory = (api: SupervisorApi, state: RuntimeStateFile) => Se
  * The services `sup run` composes, in start order (closed in reverse).
  * Probes, heartbeat channels and the web server add one line each here.
  */
-export async function defaultServices(): Promise<ServiceFactory[]> {
+export function defaultServices(): ServiceFactory[] {
   // The heartbeat service (watchdog, registered apps, OSC) builds the context
   // the WebSocket channel and the HTTP API share.
   let heartbeats!: HeartbeatService;
   let websocket!: WebSocketChannel;
-  return await Promise.resolve<ServiceFactory[]>([
+  return [
     (api) => new DependsProbe(api),
     (api) => new BounceProbe(api),
     (api) => new MemmonProbe(api),
@@ -62,7 +62,7 @@ export async function defaultServices(): Promise<ServiceFactory[]> {
       new WebService(heartbeats.context, {
         channels: { osc: () => heartbeats.osc.stats(), websocket: () => websocket.stats() },
       }),
-  ]);
+  ];
 }
 
 /** Options of `runSup`. */
@@ -133,7 +133,7 @@ export async function runSup(options: RunOptions = {}): Promise<number> {
     }
     const sup = new Supervisor({ state, onError: (message) => log.error(message) });
     const unlog = logEvents(sup.bus);
-    const services = (options.services ?? await defaultServices()).map((make) => make(sup, state));
+    const services = (options.services ?? defaultServices()).map((make) => make(sup, state));
     sup.apply(config);
     for (const service of services) await service.apply(config);
     sup.bus.emit({
