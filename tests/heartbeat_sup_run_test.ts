@@ -10,28 +10,18 @@ import { encodeOscMessage } from "../src/channels/osc_encode.ts";
 import { freeTcpPort, freeUdpPort } from "./helpers/live_sup.ts";
 import { udpClient } from "./helpers/udp_client.ts";
 import { until } from "./helpers/wait.ts";
+import { SupProcess } from "./fixtures/sup_process.ts";
 
-const MAIN = new URL("../main.ts", import.meta.url).pathname;
-
-function startSup(dir: string): { child: Deno.ChildProcess; stderr: Promise<string> } {
-  const child = new Deno.Command(Deno.execPath(), {
-    args: ["run", "-A", MAIN, "run", `${dir}/sup.json`],
-    cwd: dir,
-    env: { XDG_RUNTIME_DIR: `${dir}/runtime`, NO_COLOR: "1" },
-    stdout: "null",
-    stderr: "piped",
-  }).spawn();
-  return { child, stderr: new Response(child.stderr).text() };
+/** `sup run` on `dir`/sup.json with its runtime dir in `dir`. */
+function startSup(dir: string): SupProcess {
+  return new SupProcess(`${dir}/sup.json`, { XDG_RUNTIME_DIR: `${dir}/runtime` });
 }
 
-async function stopSup(sup: { child: Deno.ChildProcess; stderr: Promise<string> }) {
-  try {
-    sup.child.kill("SIGTERM");
-  } catch {
-    // Already gone.
-  }
-  const status = await sup.child.status;
-  equal(status.code, 0, await sup.stderr);
+/** SIGTERMs sup and checks it exited 0 (its log is the failure message). */
+async function stopSup(sup: SupProcess): Promise<void> {
+  sup.kill("SIGTERM");
+  const status = await sup.exit();
+  equal(status.code, 0, sup.lines.join("\n"));
 }
 
 Deno.test("sup run restarts a quiet job and keeps an OSC-registered app across its own restart", async () => {

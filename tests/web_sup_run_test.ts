@@ -3,9 +3,8 @@ import { connect } from "sup/client";
 import { freeTcpPort, freeUdpPort } from "./helpers/live_sup.ts";
 import { until } from "./helpers/wait.ts";
 import { openSocket } from "./helpers/ws.ts";
+import { SupProcess } from "./fixtures/sup_process.ts";
 import { createSocket } from "node:dgram";
-
-const MAIN = new URL("../main.ts", import.meta.url).pathname;
 
 async function getJson(url: string): Promise<unknown> {
   const response = await fetch(url);
@@ -29,14 +28,7 @@ Deno.test("sup run serves the HTTP API and the app channels on the configured po
     }),
   );
   await Deno.mkdir(`${dir}/runtime`);
-  const child = new Deno.Command(Deno.execPath(), {
-    args: ["run", "-A", MAIN, "run", `${dir}/sup.json`],
-    cwd: dir,
-    env: { XDG_RUNTIME_DIR: `${dir}/runtime`, NO_COLOR: "1" },
-    stdout: "null",
-    stderr: "piped",
-  }).spawn();
-  const stderr = new Response(child.stderr).text();
+  const sup = new SupProcess(`${dir}/sup.json`, { XDG_RUNTIME_DIR: `${dir}/runtime` });
   const api = `http://127.0.0.1:${ports.http}`;
   const client = connect({ url: `ws://127.0.0.1:${ports.websocket}/app`, job: "kiosk" });
   try {
@@ -68,10 +60,9 @@ Deno.test("sup run serves the HTTP API and the app channels on the configured po
     equal(((await getJson(`${api}/api/jobs/kiosk`)) as { state: string }).state, "running");
   } finally {
     client.close();
-    child.kill("SIGTERM");
-    const status = await child.status;
-    const errors = await stderr;
+    sup.kill("SIGTERM");
+    const status = await sup.exit();
     await Deno.remove(dir, { recursive: true });
-    equal(status.code, 0, errors);
+    equal(status.code, 0, sup.lines.join("\n"));
   }
 });

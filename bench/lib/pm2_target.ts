@@ -8,9 +8,8 @@
  */
 
 import { pollUntil } from "./clock.ts";
-import type { PeerInfo } from "./peers.ts";
 import { trySignal } from "./proc.ts";
-import { endAll, type JobSpec, type Running, spawnLogged, type Target } from "./target.ts";
+import { endAll, type JobSpec, type Running, spawnLogged, TargetBase } from "./target.ts";
 
 /** The PM2 ecosystem file content for `jobs`. */
 export function pm2Ecosystem(jobs: JobSpec[]): Record<string, unknown> {
@@ -40,18 +39,8 @@ export function pm2Ecosystem(jobs: JobSpec[]): Record<string, unknown> {
 }
 
 /** PM2 as a benchmark target. */
-export class Pm2Target implements Target {
+export class Pm2Target extends TargetBase {
   readonly name = "pm2";
-  readonly version: string;
-  #info: PeerInfo;
-  #marker: string;
-
-  /** `info` says how to run the PM2 CLI; `marker` is in every job's command line. */
-  constructor(info: PeerInfo, marker: string) {
-    this.#info = info;
-    this.version = info.version;
-    this.#marker = marker;
-  }
 
   /** Writes `ecosystem.json` into `dir`, runs `pm2 start` with PM2_HOME=`dir`/pm2, finds the daemon. */
   async start(dir: string, jobs: JobSpec[]): Promise<Running> {
@@ -60,7 +49,7 @@ export class Pm2Target implements Target {
     const eco = `${dir}/ecosystem.json`;
     await Deno.writeTextFile(eco, JSON.stringify(pm2Ecosystem(jobs), null, 2));
     const env = { PM2_HOME: home, NO_COLOR: "1" };
-    const spawned = spawnLogged([...this.#info.argv, "start", eco], {
+    const spawned = spawnLogged([...this.info.argv, "start", eco], {
       cwd: dir,
       env,
       logFile: `${dir}/pm2-cli.log`,
@@ -85,13 +74,13 @@ export class Pm2Target implements Target {
       trySignal(spawned.child.pid, "SIGKILL");
       throw e;
     }
-    const marker = this.#marker;
+    const marker = this.marker;
     const clis = [spawned];
     return {
       launchedAt: spawned.launchedAt,
       pid: daemon,
       stop: () => {
-        clis.push(spawnLogged([...this.#info.argv, "kill"], {
+        clis.push(spawnLogged([...this.info.argv, "kill"], {
           cwd: dir,
           env,
           logFile: `${dir}/pm2-cli.log`,

@@ -7,9 +7,8 @@
  * @module
  */
 
-import type { PeerInfo } from "./peers.ts";
 import { freeNetwork } from "./ports.ts";
-import { endAll, type JobSpec, type Running, spawnLogged, type Target } from "./target.ts";
+import { endAll, type JobSpec, type Running, spawnLogged, TargetBase } from "./target.ts";
 
 /**
  * The sup config for `jobs`: immediate restart after a job that lived past
@@ -33,18 +32,8 @@ export function supConfig(
 }
 
 /** sup as a benchmark target. */
-export class SupTarget implements Target {
+export class SupTarget extends TargetBase {
   readonly name = "sup";
-  readonly version: string;
-  #info: PeerInfo;
-  #marker: string;
-
-  /** `info` says how to run sup; `marker` is in every job's command line. */
-  constructor(info: PeerInfo, marker: string) {
-    this.#info = info;
-    this.version = info.version;
-    this.#marker = marker;
-  }
 
   /** Writes `sup.json` into `dir` and runs `sup run sup.json` there. */
   async start(dir: string, jobs: JobSpec[]): Promise<Running> {
@@ -53,13 +42,13 @@ export class SupTarget implements Target {
     await Deno.writeTextFile(config, JSON.stringify(supConfig(jobs, network), null, 2));
     const runtime = `${dir}/runtime`;
     await Deno.mkdir(runtime, { recursive: true });
-    const spawned = spawnLogged([...this.#info.argv, "run", config], {
+    const spawned = spawnLogged([...this.info.argv, "run", config], {
       cwd: dir,
       env: { XDG_RUNTIME_DIR: runtime, NO_COLOR: "1" },
       logFile: `${dir}/sup.log`,
     });
     const pid = spawned.child.pid;
-    const marker = this.#marker;
+    const marker = this.marker;
     return {
       launchedAt: spawned.launchedAt,
       pid,

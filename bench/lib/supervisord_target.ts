@@ -7,8 +7,7 @@
  * @module
  */
 
-import type { PeerInfo } from "./peers.ts";
-import { endAll, type JobSpec, type Running, spawnLogged, type Target } from "./target.ts";
+import { endAll, type JobSpec, type Running, spawnLogged, TargetBase } from "./target.ts";
 
 /** Quotes a word for supervisord's shlex-split `command=`. */
 function quote(word: string): string {
@@ -49,29 +48,19 @@ export function supervisordConfig(dir: string, jobs: JobSpec[]): string {
 }
 
 /** supervisord as a benchmark target. */
-export class SupervisordTarget implements Target {
+export class SupervisordTarget extends TargetBase {
   readonly name = "supervisord";
-  readonly version: string;
-  #info: PeerInfo;
-  #marker: string;
-
-  /** `info` says how to run supervisord; `marker` is in every job's command line. */
-  constructor(info: PeerInfo, marker: string) {
-    this.#info = info;
-    this.version = info.version;
-    this.#marker = marker;
-  }
 
   /** Writes `supervisord.conf` into `dir` and runs `supervisord -n -c` on it. */
   async start(dir: string, jobs: JobSpec[]): Promise<Running> {
     const conf = `${dir}/supervisord.conf`;
     await Deno.writeTextFile(conf, supervisordConfig(dir, jobs));
-    const spawned = spawnLogged([...this.#info.argv, "-n", "-c", conf], {
+    const spawned = spawnLogged([...this.info.argv, "-n", "-c", conf], {
       cwd: dir,
       logFile: `${dir}/supervisord.out`,
     });
     const pid = spawned.child.pid;
-    const marker = this.#marker;
+    const marker = this.marker;
     return {
       launchedAt: spawned.launchedAt,
       pid,

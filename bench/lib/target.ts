@@ -7,6 +7,7 @@
 
 import { monoMs, pollUntil, sleep } from "./clock.ts";
 import { isAlive, signalIfOurs, trySignal } from "./proc.ts";
+import type { PeerInfo } from "./peers.ts";
 
 /** One job the benchmark wants supervised. */
 export interface JobSpec {
@@ -30,6 +31,23 @@ export interface Target {
   version: string;
   /** Writes its config into `dir` and launches it. */
   start(dir: string, jobs: JobSpec[]): Promise<Running>;
+}
+
+/** What every target keeps: how to run it and the marker in its jobs' command lines. */
+export abstract class TargetBase implements Target {
+  abstract readonly name: string;
+  readonly version: string;
+  protected readonly info: PeerInfo;
+  protected readonly marker: string;
+
+  /** `info` says how to run the supervisor; `marker` is in every job's command line. */
+  constructor(info: PeerInfo, marker: string) {
+    this.info = info;
+    this.version = info.version;
+    this.marker = marker;
+  }
+
+  abstract start(dir: string, jobs: JobSpec[]): Promise<Running>;
 }
 
 /** A supervisor that was launched. */

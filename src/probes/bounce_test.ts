@@ -1,7 +1,6 @@
 import { deepStrictEqual, equal } from "node:assert/strict";
-import type { JobStatus } from "../core/api.ts";
 import { FakeClock } from "../../tests/helpers/fake_clock.ts";
-import { RecordingApi } from "../../tests/helpers/recording_api.ts";
+import { jobStatus, RecordingApi } from "../../tests/helpers/recording_api.ts";
 import { resolvedConfig, resolvedJob } from "../../tests/fixtures/resolved_job.ts";
 import { BounceProbe } from "./bounce.ts";
 
@@ -83,7 +82,10 @@ Deno.test("an exit of an older process does not clear the current one's timer", 
 Deno.test("apply arms a job already running for the rest of its period, and disarms removed bounce", () => {
   const clock = new FakeClock();
   const api = new RecordingApi(config(10_000));
-  api.statuses.set("web", status("web", 7, clock.now() - 4_000));
+  api.statuses.set(
+    "web",
+    jobStatus("web", { state: "running", pid: 7, startedAt: clock.now() - 4_000 }),
+  );
   const probe = new BounceProbe(api, clock);
   probe.apply(config(10_000));
   deepStrictEqual(probe.armed(), ["web"]);
@@ -108,19 +110,3 @@ Deno.test("close clears timers and stops listening", () => {
   deepStrictEqual(restarts(), []);
   equal(clock.pending, 0);
 });
-
-function status(name: string, pid: number, startedAt: number): JobStatus {
-  return {
-    name,
-    state: "running",
-    pid,
-    ready: false,
-    startedAt,
-    lastExit: null,
-    retries: 0,
-    restarts: 0,
-    lastReason: null,
-    fatalMessage: null,
-    disabled: false,
-  };
-}

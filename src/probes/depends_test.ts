@@ -1,7 +1,6 @@
 import { deepStrictEqual, equal, match } from "node:assert/strict";
-import type { JobStatus } from "../core/api.ts";
 import type { JobState } from "../core/events.ts";
-import { RecordingApi } from "../../tests/helpers/recording_api.ts";
+import { jobStatus, RecordingApi } from "../../tests/helpers/recording_api.ts";
 import { until } from "../../tests/helpers/wait.ts";
 import { resolvedConfig, resolvedJob } from "../../tests/fixtures/resolved_job.ts";
 import { DependsProbe, fingerprint } from "./depends.ts";
@@ -26,7 +25,7 @@ async function withProbe(
   const config = resolvedConfig(jobs);
   const api = new RecordingApi(config);
   for (const job of jobs) {
-    api.statuses.set(job.name, status(job.name, states[job.name] ?? "running"));
+    api.statuses.set(job.name, jobStatus(job.name, { state: states[job.name] ?? "running" }));
   }
   const checked = new Set<string>();
   const changed = new Set<string>();
@@ -143,19 +142,3 @@ Deno.test("fingerprint is a SHA-256 of the content, null for a missing file", as
     await Deno.remove(dir, { recursive: true });
   }
 });
-
-function status(name: string, state: JobState): JobStatus {
-  return {
-    name,
-    state,
-    pid: null,
-    ready: false,
-    startedAt: null,
-    lastExit: null,
-    retries: 0,
-    restarts: 0,
-    lastReason: null,
-    fatalMessage: null,
-    disabled: false,
-  };
-}

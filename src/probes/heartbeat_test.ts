@@ -3,7 +3,7 @@ import type { HeartbeatAction } from "../config/types.ts";
 import type { SupEvent } from "../core/events.ts";
 import { resolvedConfig, resolvedJob } from "../../tests/fixtures/resolved_job.ts";
 import { FakeClock } from "../../tests/helpers/fake_clock.ts";
-import { RecordingApi } from "../../tests/helpers/recording_api.ts";
+import { jobStatus, RecordingApi } from "../../tests/helpers/recording_api.ts";
 import { HeartbeatWatchdog } from "./heartbeat.ts";
 
 function setup(action: HeartbeatAction = "restart", timeoutMs = 1000, startupTimeoutMs = 5000) {
@@ -209,19 +209,10 @@ Deno.test("unknown jobs are refused", () => {
 
 Deno.test("apply arms jobs already running and forgets removed jobs", () => {
   const { api, clock, dog, missed } = setup();
-  api.statuses.set("kiosk", {
-    name: "kiosk",
-    state: "running",
-    pid: 55,
-    ready: true,
-    startedAt: clock.now(),
-    lastExit: null,
-    retries: 0,
-    restarts: 0,
-    lastReason: null,
-    fatalMessage: null,
-    disabled: false,
-  });
+  api.statuses.set(
+    "kiosk",
+    jobStatus("kiosk", { state: "running", pid: 55, ready: true, startedAt: clock.now() }),
+  );
   dog.apply(api.config());
   equal(dog.info("kiosk")?.armed, true);
   clock.advance(1000);

@@ -2,7 +2,7 @@ import { deepStrictEqual, equal } from "node:assert/strict";
 import type { ResolvedConfig } from "../config/resolved.ts";
 import type { JobState } from "../core/events.ts";
 import { FakeClock } from "../../tests/helpers/fake_clock.ts";
-import { RecordingApi } from "../../tests/helpers/recording_api.ts";
+import { jobStatus, RecordingApi } from "../../tests/helpers/recording_api.ts";
 import { resolvedConfig, resolvedJob } from "../../tests/fixtures/resolved_job.ts";
 import { MemmonProbe, readableSize } from "./memmon.ts";
 
@@ -141,19 +141,7 @@ Deno.test("a job removed from the config (or its limit) is no longer checked", (
 
 Deno.test("apply watches a job that is already running", () => {
   const { clock, api, probe, rss, restarts } = setup(config(null));
-  api.statuses.set("web", {
-    name: "web",
-    state: "running",
-    pid: 300,
-    ready: false,
-    startedAt: clock.now(),
-    lastExit: null,
-    retries: 0,
-    restarts: 0,
-    lastReason: null,
-    fatalMessage: null,
-    disabled: false,
-  });
+  api.statuses.set("web", jobStatus("web", { state: "running", pid: 300, startedAt: clock.now() }));
   rss.set(300, 2 * 1024 * MB);
   probe.apply(config(1536 * MB));
   deepStrictEqual(probe.watched(), ["web"]);

@@ -1,9 +1,8 @@
 import { deepStrictEqual, equal } from "node:assert/strict";
 import type { JobState } from "../core/events.ts";
-import type { JobStatus } from "../core/api.ts";
 import type { ResolvedSchedule } from "../config/resolved.ts";
 import { FakeClock } from "../../tests/helpers/fake_clock.ts";
-import { RecordingApi } from "../../tests/helpers/recording_api.ts";
+import { jobStatus, RecordingApi } from "../../tests/helpers/recording_api.ts";
 import { until } from "../../tests/helpers/wait.ts";
 import { resolvedConfig, resolvedJob } from "../../tests/fixtures/resolved_job.ts";
 import { ScheduleProbe } from "./schedule.ts";
@@ -67,7 +66,7 @@ Deno.test("every-second schedules start, stop and restart through the api, skipp
     paused: "stopped",
   };
   for (const [name, state] of Object.entries(states)) {
-    api.statuses.set(name, status(name, state, name === "off"));
+    api.statuses.set(name, jobStatus(name, { state, disabled: name === "off" }));
   }
   const probe = new ScheduleProbe(api);
   try {
@@ -87,19 +86,3 @@ Deno.test("every-second schedules start, stop and restart through the api, skipp
     `stop worker schedule cron "${every}" (stop)`,
   ]);
 });
-
-function status(name: string, state: JobState, disabled: boolean): JobStatus {
-  return {
-    name,
-    state,
-    pid: null,
-    ready: false,
-    startedAt: null,
-    lastExit: null,
-    retries: 0,
-    restarts: 0,
-    lastReason: null,
-    fatalMessage: null,
-    disabled,
-  };
-}

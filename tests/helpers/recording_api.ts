@@ -72,3 +72,21 @@ export class RecordingApi implements SupervisorApi {
     return [];
   }
 }
+
+/** A job status for tests: a stopped job with no history, with `fields` on top. */
+export function jobStatus(name: string, fields: Partial<JobStatus> = {}): JobStatus {
+  return {
+    name,
+    state: "stopped",
+    pid: null,
+    ready: false,
+    startedAt: null,
+    lastExit: null,
+    retries: 0,
+    restarts: 0,
+    lastReason: null,
+    fatalMessage: null,
+    disabled: false,
+    ...fields,
+  };
+}
