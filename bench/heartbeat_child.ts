@@ -9,8 +9,8 @@
  * @module
  */
 
-import { resolvedConfig, resolvedJob } from "../tests/fixtures/resolved_job.ts";
-import { RecordingApi } from "../tests/helpers/recording_api.ts";
+import { resolvedConfig, resolvedJob } from "../src/testing/resolved_job.ts";
+import { RecordingApi } from "../src/testing/recording_api.ts";
 import { HeartbeatService } from "../src/channels/heartbeat_service.ts";
 import type { ActionReason } from "../src/core/events.ts";
 

@@ -6,7 +6,7 @@
 
 import { deepStrictEqual, equal } from "node:assert/strict";
 import { encodeOscMessage } from "../src/channels/osc_encode.ts";
-import { resolvedJob } from "./fixtures/resolved_job.ts";
+import { resolvedJob } from "../src/testing/resolved_job.ts";
 import { startLiveSup } from "./helpers/live_sup.ts";
 import { udpClient } from "./helpers/udp_client.ts";
 import { openSocket } from "./helpers/ws.ts";

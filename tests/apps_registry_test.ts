@@ -8,7 +8,7 @@ import { deepStrictEqual, equal, ok } from "node:assert/strict";
 import { EventBus } from "../src/core/event_bus.ts";
 import { groupMembers } from "../src/core/proc_stat.ts";
 import { RuntimeStateFile } from "../src/core/runtime_state.ts";
-import { AppRegistry } from "../src/probes/apps.ts";
+import { AppRegistry } from "../src/apps/registry.ts";
 import { record } from "./helpers/events.ts";
 
 const noReboot = () => Promise.reject(new Error("no reboot in tests"));

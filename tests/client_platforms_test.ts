@@ -1,6 +1,6 @@
 import { equal, ok } from "node:assert/strict";
 import type { EventOf } from "../src/core/events.ts";
-import { resolvedJob } from "./fixtures/resolved_job.ts";
+import { resolvedJob } from "../src/testing/resolved_job.ts";
 import { launchChromium } from "./helpers/chromium.ts";
 import { startLiveSup } from "./helpers/live_sup.ts";
 

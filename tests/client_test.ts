@@ -1,8 +1,8 @@
 import { deepStrictEqual, equal, ok, rejects } from "node:assert/strict";
 import { connect, type SupClient } from "sup/client";
-import { resolvedJob } from "./fixtures/resolved_job.ts";
+import { resolvedJob } from "../src/testing/resolved_job.ts";
 import { startLiveSup } from "./helpers/live_sup.ts";
-import { until } from "./helpers/wait.ts";
+import { until } from "../src/testing/wait.ts";
 
 const heartbeat = { timeoutMs: 30_000, startupTimeoutMs: 60_000, action: "restart" as const };
 

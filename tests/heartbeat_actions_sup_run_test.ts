@@ -12,7 +12,7 @@ import { encodeOscMessage } from "../src/channels/osc_encode.ts";
 import type { JobStatus } from "../src/core/api.ts";
 import { startSupProcess } from "./helpers/sup_process.ts";
 import { udpClient } from "./helpers/udp_client.ts";
-import { until } from "./helpers/wait.ts";
+import { until } from "../src/testing/wait.ts";
 import { openSocket } from "./helpers/ws.ts";
 
 Deno.test("sup run: heartbeat action kill SIGKILLs, reboot runs machine.rebootCommand (for apps too), none only reports", async () => {

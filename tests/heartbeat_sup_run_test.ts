@@ -9,7 +9,7 @@ import { equal, ok } from "node:assert/strict";
 import { encodeOscMessage } from "../src/channels/osc_encode.ts";
 import { freeTcpPort, freeUdpPort } from "./helpers/live_sup.ts";
 import { udpClient } from "./helpers/udp_client.ts";
-import { until } from "./helpers/wait.ts";
+import { until } from "../src/testing/wait.ts";
 import { SupProcess } from "./fixtures/sup_process.ts";
 
 /** `sup run` on `dir`/sup.json with its runtime dir in `dir`. */

@@ -5,9 +5,9 @@
 
 import { equal, ok } from "node:assert/strict";
 import type { EventOf } from "../src/core/events.ts";
-import { resolvedJob } from "./fixtures/resolved_job.ts";
+import { resolvedJob } from "../src/testing/resolved_job.ts";
 import { startHeartbeatSup } from "./helpers/heartbeat_sup.ts";
-import { commandReboot } from "../src/probes/reboot.ts";
+import { commandReboot } from "../src/core/reboot.ts";
 
 /** A job that sends `n` heartbeats with oscsend, 50 ms apart, then hangs (stays alive, silent). */
 function beatsThenHangs(n: number, job = "kiosk"): string[] {

@@ -7,7 +7,7 @@
 import { deepStrictEqual, equal, ok } from "node:assert/strict";
 import { encodeOscBundle, encodeOscMessage } from "../src/channels/osc_encode.ts";
 import type { EventOf } from "../src/core/events.ts";
-import { resolvedJob } from "./fixtures/resolved_job.ts";
+import { resolvedJob } from "../src/testing/resolved_job.ts";
 import { startHeartbeatSup } from "./helpers/heartbeat_sup.ts";
 import { udpClient } from "./helpers/udp_client.ts";
 

@@ -3,7 +3,7 @@
 import { equal, ok } from "node:assert/strict";
 import { Supervisor } from "../src/core/supervisor.ts";
 import { BounceProbe } from "../src/probes/bounce.ts";
-import { resolvedConfig, resolvedJob } from "./fixtures/resolved_job.ts";
+import { resolvedConfig, resolvedJob } from "../src/testing/resolved_job.ts";
 import { EventLog } from "./fixtures/events.ts";
 
 Deno.test("bounce restarts a running job every period", async () => {

@@ -6,9 +6,9 @@
 import { deepStrictEqual, equal, notEqual } from "node:assert/strict";
 import { Supervisor } from "../src/core/supervisor.ts";
 import { DependsProbe } from "../src/probes/depends.ts";
-import { resolvedConfig, resolvedJob } from "./fixtures/resolved_job.ts";
+import { resolvedConfig, resolvedJob } from "../src/testing/resolved_job.ts";
 import { EventLog } from "./fixtures/events.ts";
-import { until } from "./helpers/wait.ts";
+import { until } from "../src/testing/wait.ts";
 
 Deno.test("depends restarts a running job when its file's content changes, not on touch", async () => {
   const dir = await Deno.makeTempDir({ prefix: "sup_depends_it_" });

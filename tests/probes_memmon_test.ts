@@ -2,7 +2,7 @@
 
 import { equal, notEqual, ok } from "node:assert/strict";
 import { MemmonProbe } from "../src/probes/memmon.ts";
-import { resolvedConfig, resolvedJob } from "./fixtures/resolved_job.ts";
+import { resolvedConfig, resolvedJob } from "../src/testing/resolved_job.ts";
 import { withSupervisor } from "./fixtures/with_supervisor.ts";
 
 const MB = 1024 * 1024;

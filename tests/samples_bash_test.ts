@@ -1,8 +1,8 @@
 import { deepStrictEqual, equal, ok } from "node:assert/strict";
 import type { EventOf } from "../src/core/events.ts";
-import { resolvedJob } from "./fixtures/resolved_job.ts";
+import { resolvedJob } from "../src/testing/resolved_job.ts";
 import { startLiveSup } from "./helpers/live_sup.ts";
-import { until } from "./helpers/wait.ts";
+import { until } from "../src/testing/wait.ts";
 
 const SAMPLE = new URL("../samples/bash_heartbeat.sh", import.meta.url).pathname;
 const heartbeat = { timeoutMs: 2_000, startupTimeoutMs: 10_000, action: "restart" as const };

@@ -1,5 +1,5 @@
 import { equal, match } from "node:assert/strict";
-import { resolvedJob } from "./fixtures/resolved_job.ts";
+import { resolvedJob } from "../src/testing/resolved_job.ts";
 import { startLiveSup } from "./helpers/live_sup.ts";
 import type { EventOf } from "../src/core/events.ts";
 

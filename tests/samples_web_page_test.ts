@@ -1,5 +1,5 @@
 import { equal, match, ok } from "node:assert/strict";
-import { resolvedJob } from "./fixtures/resolved_job.ts";
+import { resolvedJob } from "../src/testing/resolved_job.ts";
 import { launchChromium } from "./helpers/chromium.ts";
 import { startLiveSup } from "./helpers/live_sup.ts";
 

@@ -4,7 +4,7 @@
  */
 
 import { deepStrictEqual, equal, match, notEqual, ok } from "node:assert/strict";
-import { resolvedJob } from "./fixtures/resolved_job.ts";
+import { resolvedJob } from "../src/testing/resolved_job.ts";
 import { alive, until } from "./fixtures/events.ts";
 import { withSupervisor } from "./fixtures/with_supervisor.ts";
 

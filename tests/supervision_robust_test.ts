@@ -8,7 +8,7 @@
 import { deepStrictEqual, equal, ok } from "node:assert/strict";
 import { configure, type LogRecord, reset } from "@logtape/logtape";
 import { Supervisor } from "../src/core/supervisor.ts";
-import { resolvedConfig, resolvedJob } from "./fixtures/resolved_job.ts";
+import { resolvedConfig, resolvedJob } from "../src/testing/resolved_job.ts";
 import { alive, EventLog, until } from "./fixtures/events.ts";
 import { withSupervisor } from "./fixtures/with_supervisor.ts";
 

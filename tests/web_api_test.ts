@@ -1,5 +1,5 @@
 import { deepStrictEqual, equal } from "node:assert/strict";
-import { resolvedJob } from "./fixtures/resolved_job.ts";
+import { resolvedJob } from "../src/testing/resolved_job.ts";
 import { freeTcpPort, startLiveSup } from "./helpers/live_sup.ts";
 
 const heartbeat = { timeoutMs: 30_000, startupTimeoutMs: 60_000, action: "restart" as const };

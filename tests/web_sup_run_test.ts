@@ -1,7 +1,7 @@
 import { deepStrictEqual, equal } from "node:assert/strict";
 import { connect } from "sup/client";
 import { freeTcpPort, freeUdpPort } from "./helpers/live_sup.ts";
-import { until } from "./helpers/wait.ts";
+import { until } from "../src/testing/wait.ts";
 import { openSocket } from "./helpers/ws.ts";
 import { SupProcess } from "./fixtures/sup_process.ts";
 import { createSocket } from "node:dgram";

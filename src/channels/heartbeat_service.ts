@@ -18,13 +18,13 @@
 import { getLogger } from "@logtape/logtape";
 import type { ResolvedConfig } from "../config/resolved.ts";
 import type { SupervisorApi } from "../core/api.ts";
-import { AppRegistry, type SectionStore } from "../probes/apps.ts";
+import { AppRegistry, type SectionStore } from "../apps/registry.ts";
 import { HeartbeatWatchdog } from "../probes/heartbeat.ts";
-import { commandReboot, DEFAULT_REBOOT_COMMAND, type RebootAdapter } from "../probes/reboot.ts";
+import { commandReboot, DEFAULT_REBOOT_COMMAND, type RebootAdapter } from "../core/reboot.ts";
 import type { Unsubscribe } from "../core/event_bus.ts";
-import { logAppEvents } from "./app_event_log.ts";
-import type { AppChannelContext } from "./app_context.ts";
-import { createAppChannelContext } from "./app_channel_context.ts";
+import { logAppEvents } from "../apps/app_event_log.ts";
+import type { AppChannelContext } from "../apps/app_context.ts";
+import { createAppChannelContext } from "../apps/app_channel_context.ts";
 import { OscChannel, type OscChannelOptions } from "./osc_channel.ts";
 
 const log = getLogger(["sup", "heartbeat"]);

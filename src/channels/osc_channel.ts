@@ -10,12 +10,12 @@
 
 import { getLogger } from "@logtape/logtape";
 import type { ResolvedConfig, ResolvedListen, ResolvedNetwork } from "../config/resolved.ts";
-import type { AppChannelContext } from "./app_context.ts";
+import type { AppChannelContext } from "../apps/app_context.ts";
 import { decodeOsc, OscDecodeError, type OscPacket } from "./osc_codec.ts";
 import { dispatchOsc, heart, type OscPeer, type OscSink } from "./osc_dispatch.ts";
 import { HEART_NO_JOB, isBareHeart, matchHeart } from "./osc_fast_path.ts";
 import { RejectionLog } from "./rejection_log.ts";
-import { openUdp, type UdpPeer, type UdpSocket } from "./udp_socket.ts";
+import { openUdp, type UdpPeer, type UdpSocket } from "../net/udp_socket.ts";
 
 const log = getLogger(["sup", "channel", "osc"]);
 

@@ -7,10 +7,10 @@
  * @module
  */
 
-import { type AppChannelContext, AppNotAllowedError } from "./app_context.ts";
+import { type AppChannelContext, AppNotAllowedError } from "../apps/app_context.ts";
 import type { OscArg, OscMessage } from "./osc_codec.ts";
 import { encodeOscMessage, type OscOutArg } from "./osc_encode.ts";
-import { parseRegistration } from "./registration_input.ts";
+import { parseRegistration } from "../apps/registration.ts";
 
 /** Where a datagram came from, and how to answer. */
 export interface OscPeer {

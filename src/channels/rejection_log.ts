@@ -9,7 +9,7 @@
 import { getLogger, type Logger } from "@logtape/logtape";
 import type { EventBus } from "../core/event_bus.ts";
 import type { SupEvent } from "../core/events.ts";
-import { type Clock, realClock } from "../probes/clock.ts";
+import { type Clock, realClock } from "../core/clock.ts";
 
 type Channel = Extract<SupEvent, { type: "channel.rejected" }>["channel"];
 

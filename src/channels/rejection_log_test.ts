@@ -1,7 +1,7 @@
 import { deepStrictEqual, equal } from "node:assert/strict";
 import { EventBus } from "../core/event_bus.ts";
 import type { SupEvent } from "../core/events.ts";
-import { FakeClock } from "../../tests/helpers/fake_clock.ts";
+import { FakeClock } from "../testing/fake_clock.ts";
 import { RejectionLog } from "./rejection_log.ts";
 
 Deno.test("refusals are all counted but reported once per reason per interval", () => {

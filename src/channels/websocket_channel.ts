@@ -12,10 +12,10 @@ import { Hono } from "hono";
 import { upgradeWebSocket } from "hono/deno";
 import type { WSContext } from "hono/ws";
 import { type Connection, RateWindow, send, sendText, withRef } from "./websocket_connection.ts";
-import { type AppChannelContext, AppNotAllowedError } from "./app_context.ts";
+import { type AppChannelContext, AppNotAllowedError } from "../apps/app_context.ts";
 import type { ResolvedConfig, ResolvedListen } from "../config/resolved.ts";
 import { type AppFrame, type FrameRef, MAX_FRAME_CHARS, parseFrame } from "./websocket_frames.ts";
-import { ListenerSlot } from "../web/listener.ts";
+import { ListenerSlot } from "../net/listen_slot.ts";
 import { RejectionLog } from "./rejection_log.ts";
 import { getLogger } from "@logtape/logtape";
 

@@ -9,8 +9,8 @@
  * @module
  */
 
-import type { AppRegistration } from "./app_context.ts";
-import { parseRegistration } from "./registration_input.ts";
+import type { AppRegistration } from "../apps/app_context.ts";
+import { parseRegistration } from "../apps/registration.ts";
 import { showValue } from "../config/units.ts";
 
 /** A correlation id echoed in answers. */

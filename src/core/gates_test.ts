@@ -1,6 +1,6 @@
 import { equal } from "node:assert/strict";
 import { blockedBy, type GateFacts } from "./gates.ts";
-import { resolvedJob } from "../../tests/fixtures/resolved_job.ts";
+import { resolvedJob } from "../testing/resolved_job.ts";
 import { deepEqual, planReload } from "./reload_plan.ts";
 import { deepStrictEqual } from "node:assert/strict";
 

@@ -11,7 +11,7 @@ import type { ResolvedConfig } from "../config/resolved.ts";
 import type { SupervisorApi } from "../core/api.ts";
 import type { Unsubscribe } from "../core/event_bus.ts";
 import { formatDuration } from "../config/units.ts";
-import { type Clock, realClock, type TimerHandle } from "./clock.ts";
+import { type Clock, realClock, type TimerHandle } from "../core/clock.ts";
 import { requestAction } from "./probe_action.ts";
 
 interface Armed {

@@ -1,7 +1,7 @@
 import { deepStrictEqual, equal } from "node:assert/strict";
-import { FakeClock } from "../../tests/helpers/fake_clock.ts";
-import { jobStatus, RecordingApi } from "../../tests/helpers/recording_api.ts";
-import { resolvedConfig, resolvedJob } from "../../tests/fixtures/resolved_job.ts";
+import { FakeClock } from "../testing/fake_clock.ts";
+import { jobStatus, RecordingApi } from "../testing/recording_api.ts";
+import { resolvedConfig, resolvedJob } from "../testing/resolved_job.ts";
 import { BounceProbe } from "./bounce.ts";
 
 const config = (bounceMs: number | null) =>

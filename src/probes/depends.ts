@@ -17,7 +17,7 @@ import { dirname } from "node:path";
 import { getLogger } from "@logtape/logtape";
 import type { ResolvedConfig } from "../config/resolved.ts";
 import type { SupervisorApi } from "../core/api.ts";
-import { type Clock, realClock, type TimerHandle } from "./clock.ts";
+import { type Clock, realClock, type TimerHandle } from "../core/clock.ts";
 import { mayRestart, requestAction } from "./probe_action.ts";
 import { DirWatchers } from "./dir_watchers.ts";
 

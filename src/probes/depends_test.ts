@@ -1,8 +1,8 @@
 import { deepStrictEqual, equal, match } from "node:assert/strict";
 import type { JobState } from "../core/events.ts";
-import { jobStatus, RecordingApi } from "../../tests/helpers/recording_api.ts";
-import { until } from "../../tests/helpers/wait.ts";
-import { resolvedConfig, resolvedJob } from "../../tests/fixtures/resolved_job.ts";
+import { jobStatus, RecordingApi } from "../testing/recording_api.ts";
+import { until } from "../testing/wait.ts";
+import { resolvedConfig, resolvedJob } from "../testing/resolved_job.ts";
 import { DependsProbe, fingerprint } from "./depends.ts";
 
 async function withProbe(

@@ -18,8 +18,8 @@ import { getLogger } from "@logtape/logtape";
 import type { ResolvedConfig, ResolvedHeartbeat } from "../config/resolved.ts";
 import type { SupervisorApi } from "../core/api.ts";
 import type { Unsubscribe } from "../core/event_bus.ts";
-import { type Clock, realClock, type TimerHandle } from "./clock.ts";
-import type { RebootAdapter } from "./reboot.ts";
+import { type Clock, realClock, type TimerHandle } from "../core/clock.ts";
+import type { RebootAdapter } from "../core/reboot.ts";
 
 /** What a watchdog is built from. */
 export interface HeartbeatWatchdogOptions {

@@ -1,9 +1,9 @@
 import { deepStrictEqual, equal, ok } from "node:assert/strict";
 import type { HeartbeatAction } from "../config/types.ts";
 import type { SupEvent } from "../core/events.ts";
-import { resolvedConfig, resolvedJob } from "../../tests/fixtures/resolved_job.ts";
-import { FakeClock } from "../../tests/helpers/fake_clock.ts";
-import { jobStatus, RecordingApi } from "../../tests/helpers/recording_api.ts";
+import { resolvedConfig, resolvedJob } from "../testing/resolved_job.ts";
+import { FakeClock } from "../testing/fake_clock.ts";
+import { jobStatus, RecordingApi } from "../testing/recording_api.ts";
 import { HeartbeatWatchdog } from "./heartbeat.ts";
 
 function setup(action: HeartbeatAction = "restart", timeoutMs = 1000, startupTimeoutMs = 5000) {

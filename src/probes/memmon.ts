@@ -18,7 +18,7 @@ import { getLogger } from "@logtape/logtape";
 import type { ResolvedConfig } from "../config/resolved.ts";
 import type { SupervisorApi } from "../core/api.ts";
 import type { Unsubscribe } from "../core/event_bus.ts";
-import { type Clock, realClock, type TimerHandle } from "./clock.ts";
+import { type Clock, realClock, type TimerHandle } from "../core/clock.ts";
 import { requestAction } from "./probe_action.ts";
 import { readGroupRss } from "./proc_memory.ts";
 

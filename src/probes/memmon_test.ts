@@ -1,9 +1,9 @@
 import { deepStrictEqual, equal } from "node:assert/strict";
 import type { ResolvedConfig } from "../config/resolved.ts";
 import type { JobState } from "../core/events.ts";
-import { FakeClock } from "../../tests/helpers/fake_clock.ts";
-import { jobStatus, RecordingApi } from "../../tests/helpers/recording_api.ts";
-import { resolvedConfig, resolvedJob } from "../../tests/fixtures/resolved_job.ts";
+import { FakeClock } from "../testing/fake_clock.ts";
+import { jobStatus, RecordingApi } from "../testing/recording_api.ts";
+import { resolvedConfig, resolvedJob } from "../testing/resolved_job.ts";
 import { MemmonProbe, readableSize } from "./memmon.ts";
 
 const MB = 1024 * 1024;

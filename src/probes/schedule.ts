@@ -12,7 +12,7 @@ import { Cron } from "croner";
 import { getLogger } from "@logtape/logtape";
 import type { ResolvedConfig } from "../config/resolved.ts";
 import type { SupervisorApi } from "../core/api.ts";
-import { type Clock, realClock } from "./clock.ts";
+import { type Clock, realClock } from "../core/clock.ts";
 import { mayRestart, type ProbeAction, requestAction } from "./probe_action.ts";
 
 /** One cron schedule of one job. */

@@ -1,10 +1,10 @@
 import { deepStrictEqual, equal } from "node:assert/strict";
 import type { JobState } from "../core/events.ts";
 import type { ResolvedSchedule } from "../config/resolved.ts";
-import { FakeClock } from "../../tests/helpers/fake_clock.ts";
-import { jobStatus, RecordingApi } from "../../tests/helpers/recording_api.ts";
-import { until } from "../../tests/helpers/wait.ts";
-import { resolvedConfig, resolvedJob } from "../../tests/fixtures/resolved_job.ts";
+import { FakeClock } from "../testing/fake_clock.ts";
+import { jobStatus, RecordingApi } from "../testing/recording_api.ts";
+import { until } from "../testing/wait.ts";
+import { resolvedConfig, resolvedJob } from "../testing/resolved_job.ts";
 import { ScheduleProbe } from "./schedule.ts";
 
 const job = (name: string, schedule: Partial<ResolvedSchedule>, disabled = false) =>

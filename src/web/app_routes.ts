@@ -7,8 +7,8 @@
 
 import { Hono } from "hono";
 import { bodyLimit } from "hono/body-limit";
-import { type AppChannelContext, AppNotAllowedError } from "../channels/app_context.ts";
-import { parseRegistration } from "../channels/registration_input.ts";
+import { type AppChannelContext, AppNotAllowedError } from "../apps/app_context.ts";
+import { parseRegistration } from "../apps/registration.ts";
 
 const MAX_BODY_BYTES = 64 * 1024;
 

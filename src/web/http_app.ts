@@ -13,7 +13,7 @@
 
 import { Hono } from "hono";
 import type { MiddlewareHandler } from "hono";
-import type { AppChannelContext } from "../channels/app_context.ts";
+import type { AppChannelContext } from "../apps/app_context.ts";
 import { appRoutes } from "./app_routes.ts";
 import { jobRoutes } from "./job_routes.ts";
 

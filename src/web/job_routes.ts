@@ -7,7 +7,7 @@
  */
 
 import { Hono } from "hono";
-import type { AppChannelContext } from "../channels/app_context.ts";
+import type { AppChannelContext } from "../apps/app_context.ts";
 import { UnknownJobError } from "../core/api.ts";
 
 const MAX_OUTPUT_LINES = 1000;

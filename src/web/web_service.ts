@@ -7,10 +7,10 @@
 
 import type { Hono } from "hono";
 import { getLogger } from "@logtape/logtape";
-import type { AppChannelContext } from "../channels/app_context.ts";
+import type { AppChannelContext } from "../apps/app_context.ts";
 import type { ResolvedConfig, ResolvedListen } from "../config/resolved.ts";
 import { createHttpApp } from "./http_app.ts";
-import { ListenerSlot } from "./listener.ts";
+import { ListenerSlot } from "../net/listen_slot.ts";
 
 const log = getLogger(["sup", "web"]);
 

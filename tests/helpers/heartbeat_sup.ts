@@ -11,9 +11,9 @@ import type { ResolvedConfig, ResolvedJob } from "../../src/config/resolved.ts";
 import { EventBus } from "../../src/core/event_bus.ts";
 import { Supervisor } from "../../src/core/supervisor.ts";
 import { HeartbeatService } from "../../src/channels/heartbeat_service.ts";
-import type { SectionStore } from "../../src/probes/apps.ts";
-import type { RebootAdapter } from "../../src/probes/reboot.ts";
-import { resolvedConfig } from "../fixtures/resolved_job.ts";
+import type { SectionStore } from "../../src/apps/registry.ts";
+import type { RebootAdapter } from "../../src/core/reboot.ts";
+import { resolvedConfig } from "../../src/testing/resolved_job.ts";
 import { type EventLog, record } from "./events.ts";
 
 /** A running sup. */

@@ -8,7 +8,7 @@
  */
 
 import { freeTcpPort, freeUdpPort } from "./ports.ts";
-import { until } from "./wait.ts";
+import { until } from "../../src/testing/wait.ts";
 
 const MAIN = new URL("../../main.ts", import.meta.url).pathname;
 

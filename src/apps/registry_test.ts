@@ -1,10 +1,10 @@
 import { deepStrictEqual, equal, ok, throws } from "node:assert/strict";
-import { AppNotAllowedError, type AppRegistration } from "../channels/app_context.ts";
+import { AppNotAllowedError, type AppRegistration } from "./app_context.ts";
 import { EventBus } from "../core/event_bus.ts";
 import type { SupEvent } from "../core/events.ts";
-import { FakeClock } from "../../tests/helpers/fake_clock.ts";
+import { FakeClock } from "../testing/fake_clock.ts";
 import type { AppProcessAdapter } from "./app_process.ts";
-import { AppRegistry, type SectionStore } from "./apps.ts";
+import { AppRegistry, type SectionStore } from "./registry.ts";
 import type { ResolvedApps } from "../config/resolved.ts";
 
 class MemoryStore implements SectionStore {

@@ -5,10 +5,10 @@
  * @module
  */
 
-import type { ResolvedConfig } from "../../src/config/resolved.ts";
-import type { JobStatus, SupervisorApi } from "../../src/core/api.ts";
-import { EventBus } from "../../src/core/event_bus.ts";
-import type { ActionReason } from "../../src/core/events.ts";
+import type { ResolvedConfig } from "../config/resolved.ts";
+import type { JobStatus, SupervisorApi } from "../core/api.ts";
+import { EventBus } from "../core/event_bus.ts";
+import type { ActionReason } from "../core/events.ts";
 
 /** One recorded call. */
 export interface RecordedAction {

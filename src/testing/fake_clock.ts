@@ -4,7 +4,7 @@
  * @module
  */
 
-import type { Clock, TimerHandle } from "../../src/probes/clock.ts";
+import type { Clock, TimerHandle } from "../core/clock.ts";
 
 /** A `Clock` whose time moves only when told. */
 export class FakeClock implements Clock {

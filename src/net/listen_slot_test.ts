@@ -1,5 +1,5 @@
 import { equal, match } from "node:assert/strict";
-import { type ListenError, ListenerSlot } from "./listener.ts";
+import { type ListenError, ListenerSlot } from "./listen_slot.ts";
 
 const hello = () => new Response("hello");
 

@@ -1,5 +1,5 @@
 import { deepStrictEqual, equal } from "node:assert/strict";
-import { parseRegistration } from "./registration_input.ts";
+import { parseRegistration } from "./registration.ts";
 
 Deno.test("a registration accepts a duration string or milliseconds and a command string or argv", () => {
   deepStrictEqual(

@@ -1,5 +1,5 @@
 import { deepStrictEqual, equal, notEqual } from "node:assert/strict";
-import { resolvedConfig, resolvedJob } from "../../tests/fixtures/resolved_job.ts";
+import { resolvedConfig, resolvedJob } from "../testing/resolved_job.ts";
 import { createJobResolver, resolveJob } from "./resolve_job.ts";
 
 const hb = { timeoutMs: 1000, startupTimeoutMs: 5000, action: "restart" } as const;

@@ -22,13 +22,13 @@ import {
   type AppRegistration,
   type AppRegistryApi,
   type RegisteredApp,
-} from "../channels/app_context.ts";
-import { checkRegistration } from "../channels/registration_input.ts";
+} from "./app_context.ts";
+import { checkRegistration } from "./registration.ts";
 import type { ResolvedApps } from "../config/resolved.ts";
 import type { EventBus } from "../core/event_bus.ts";
 import { type AppProcessAdapter, osAppProcess } from "./app_process.ts";
-import { type Clock, realClock, type TimerHandle } from "./clock.ts";
-import type { RebootAdapter } from "./reboot.ts";
+import { type Clock, realClock, type TimerHandle } from "../core/clock.ts";
+import type { RebootAdapter } from "../core/reboot.ts";
 
 /** Where registrations persist: the runtime state file's sections (`RuntimeStateFile` fits). */
 export interface SectionStore {
