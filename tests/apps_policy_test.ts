@@ -7,9 +7,9 @@
 import { deepStrictEqual, equal } from "node:assert/strict";
 import { encodeOscMessage } from "../src/channels/osc_encode.ts";
 import { resolvedJob } from "../src/testing/resolved_job.ts";
-import { startLiveSup } from "./helpers/live_sup.ts";
-import { udpClient } from "./helpers/udp_client.ts";
-import { openSocket } from "./helpers/ws.ts";
+import { startLiveSup } from "./support/live_sup.ts";
+import { udpClient } from "./support/udp_client.ts";
+import { openSocket } from "./support/ws.ts";
 
 const registration = { name: "watcher", timeout: "10s", action: "none" };
 

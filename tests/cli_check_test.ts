@@ -1,5 +1,5 @@
 import { deepStrictEqual, equal, ok } from "node:assert/strict";
-import { fixtureDir, runSup } from "./cli_helpers.ts";
+import { fixtureDir, runSup } from "./support/cli.ts";
 import { loadConfig } from "../src/config/loader.ts";
 import { ExitCode } from "../src/cli/exit_codes.ts";
 

@@ -1,5 +1,5 @@
 import { equal, notEqual, ok } from "node:assert/strict";
-import { runSup } from "./cli_helpers.ts";
+import { runSup } from "./support/cli.ts";
 
 async function denoCheck(cwd: string, file: string): Promise<{ code: number; stderr: string }> {
   const out = await new Deno.Command(Deno.execPath(), {

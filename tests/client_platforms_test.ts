@@ -1,8 +1,8 @@
 import { equal, ok } from "node:assert/strict";
 import type { EventOf } from "../src/core/events.ts";
 import { resolvedJob } from "../src/testing/resolved_job.ts";
-import { launchChromium } from "./helpers/chromium.ts";
-import { startLiveSup } from "./helpers/live_sup.ts";
+import { launchChromium } from "./support/chromium.ts";
+import { startLiveSup } from "./support/live_sup.ts";
 
 const CLIENT = new URL("../src/client.ts", import.meta.url).pathname;
 const heartbeat = { timeoutMs: 30_000, startupTimeoutMs: 60_000, action: "restart" as const };

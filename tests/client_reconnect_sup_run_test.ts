@@ -8,7 +8,7 @@
 import { notEqual } from "node:assert/strict";
 import { connect } from "sup/client";
 import type { JobStatus } from "../src/core/api.ts";
-import { restartSupProcess, startSupProcess, type SupProcess } from "./helpers/sup_process.ts";
+import { restartSupProcess, startSupProcess, type SupProcess } from "./support/sup_run.ts";
 import { until } from "../src/testing/wait.ts";
 
 Deno.test("sup/client reconnects after sup is killed and started again; heartbeats resume", async () => {

@@ -1,7 +1,7 @@
 import { deepStrictEqual, equal, ok, rejects } from "node:assert/strict";
 import { connect, type SupClient } from "sup/client";
 import { resolvedJob } from "../src/testing/resolved_job.ts";
-import { startLiveSup } from "./helpers/live_sup.ts";
+import { startLiveSup } from "./support/live_sup.ts";
 import { until } from "../src/testing/wait.ts";
 
 const heartbeat = { timeoutMs: 30_000, startupTimeoutMs: 60_000, action: "restart" as const };

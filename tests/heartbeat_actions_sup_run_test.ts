@@ -10,10 +10,10 @@ import { deepStrictEqual, equal, ok } from "node:assert/strict";
 import { connect } from "sup/client";
 import { encodeOscMessage } from "../src/channels/osc_encode.ts";
 import type { JobStatus } from "../src/core/api.ts";
-import { startSupProcess } from "./helpers/sup_process.ts";
-import { udpClient } from "./helpers/udp_client.ts";
+import { startSupProcess } from "./support/sup_run.ts";
+import { udpClient } from "./support/udp_client.ts";
 import { until } from "../src/testing/wait.ts";
-import { openSocket } from "./helpers/ws.ts";
+import { openSocket } from "./support/ws.ts";
 
 Deno.test("sup run: heartbeat action kill SIGKILLs, reboot runs machine.rebootCommand (for apps too), none only reports", async () => {
   await using sup = await startSupProcess((_ports, dir) => ({

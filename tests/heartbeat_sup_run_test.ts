@@ -7,10 +7,10 @@
 
 import { equal, ok } from "node:assert/strict";
 import { encodeOscMessage } from "../src/channels/osc_encode.ts";
-import { freeTcpPort, freeUdpPort } from "./helpers/live_sup.ts";
-import { udpClient } from "./helpers/udp_client.ts";
+import { freeTcpPort, freeUdpPort } from "./support/live_sup.ts";
+import { udpClient } from "./support/udp_client.ts";
 import { until } from "../src/testing/wait.ts";
-import { SupProcess } from "./fixtures/sup_process.ts";
+import { SupProcess } from "./support/sup_process.ts";
 
 /** `sup run` on `dir`/sup.json with its runtime dir in `dir`. */
 function startSup(dir: string): SupProcess {

@@ -6,7 +6,7 @@
 import { equal, ok } from "node:assert/strict";
 import type { EventOf } from "../src/core/events.ts";
 import { resolvedJob } from "../src/testing/resolved_job.ts";
-import { startHeartbeatSup } from "./helpers/heartbeat_sup.ts";
+import { startHeartbeatSup } from "./support/heartbeat_sup.ts";
 import { commandReboot } from "../src/core/reboot.ts";
 
 /** A job that sends `n` heartbeats with oscsend, 50 ms apart, then hangs (stays alive, silent). */

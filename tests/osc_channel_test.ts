@@ -8,8 +8,8 @@ import { deepStrictEqual, equal, ok } from "node:assert/strict";
 import { encodeOscBundle, encodeOscMessage } from "../src/channels/osc_encode.ts";
 import type { EventOf } from "../src/core/events.ts";
 import { resolvedJob } from "../src/testing/resolved_job.ts";
-import { startHeartbeatSup } from "./helpers/heartbeat_sup.ts";
-import { udpClient } from "./helpers/udp_client.ts";
+import { startHeartbeatSup } from "./support/heartbeat_sup.ts";
+import { udpClient } from "./support/udp_client.ts";
 
 const hb = { timeoutMs: 5000, startupTimeoutMs: 10_000, action: "restart" } as const;
 

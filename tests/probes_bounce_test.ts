@@ -4,7 +4,7 @@ import { equal, ok } from "node:assert/strict";
 import { Supervisor } from "../src/core/supervisor.ts";
 import { BounceProbe } from "../src/probes/bounce.ts";
 import { resolvedConfig, resolvedJob } from "../src/testing/resolved_job.ts";
-import { EventLog } from "./fixtures/events.ts";
+import { EventLog } from "./support/event_log.ts";
 
 Deno.test("bounce restarts a running job every period", async () => {
   const sup = new Supervisor({ onError: () => {} });

@@ -7,7 +7,7 @@ import { deepStrictEqual, equal, notEqual } from "node:assert/strict";
 import { Supervisor } from "../src/core/supervisor.ts";
 import { DependsProbe } from "../src/probes/depends.ts";
 import { resolvedConfig, resolvedJob } from "../src/testing/resolved_job.ts";
-import { EventLog } from "./fixtures/events.ts";
+import { EventLog } from "./support/event_log.ts";
 import { until } from "../src/testing/wait.ts";
 
 Deno.test("depends restarts a running job when its file's content changes, not on touch", async () => {

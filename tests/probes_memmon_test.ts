@@ -3,7 +3,7 @@
 import { equal, notEqual, ok } from "node:assert/strict";
 import { MemmonProbe } from "../src/probes/memmon.ts";
 import { resolvedConfig, resolvedJob } from "../src/testing/resolved_job.ts";
-import { withSupervisor } from "./fixtures/with_supervisor.ts";
+import { withSupervisor } from "./support/with_supervisor.ts";
 
 const MB = 1024 * 1024;
 

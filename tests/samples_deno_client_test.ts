@@ -1,6 +1,6 @@
 import { equal, match } from "node:assert/strict";
 import { resolvedJob } from "../src/testing/resolved_job.ts";
-import { startLiveSup } from "./helpers/live_sup.ts";
+import { startLiveSup } from "./support/live_sup.ts";
 import type { EventOf } from "../src/core/events.ts";
 
 const ROOT = new URL("..", import.meta.url).pathname;

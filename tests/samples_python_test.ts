@@ -1,7 +1,7 @@
 import { deepStrictEqual, equal, match } from "node:assert/strict";
 import type { EventOf } from "../src/core/events.ts";
 import { resolvedJob } from "../src/testing/resolved_job.ts";
-import { startLiveSup } from "./helpers/live_sup.ts";
+import { startLiveSup } from "./support/live_sup.ts";
 import { until } from "../src/testing/wait.ts";
 
 const SAMPLE = new URL("../samples/python_osc_heartbeat.py", import.meta.url).pathname;

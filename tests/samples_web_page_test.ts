@@ -1,7 +1,7 @@
 import { equal, match, ok } from "node:assert/strict";
 import { resolvedJob } from "../src/testing/resolved_job.ts";
-import { launchChromium } from "./helpers/chromium.ts";
-import { startLiveSup } from "./helpers/live_sup.ts";
+import { launchChromium } from "./support/chromium.ts";
+import { startLiveSup } from "./support/live_sup.ts";
 
 const PAGE = new URL("../samples/web_heartbeat.html", import.meta.url);
 

@@ -5,8 +5,8 @@
 
 import { deepStrictEqual, equal, match, notEqual, ok } from "node:assert/strict";
 import { resolvedJob } from "../src/testing/resolved_job.ts";
-import { alive, until } from "./fixtures/events.ts";
-import { withSupervisor } from "./fixtures/with_supervisor.ts";
+import { alive, until } from "./support/event_log.ts";
+import { withSupervisor } from "./support/with_supervisor.ts";
 
 const manual = { source: "manual" } as const;
 

@@ -6,9 +6,9 @@
  */
 
 import { deepStrictEqual, equal, match, ok } from "node:assert/strict";
-import { alive, until } from "./fixtures/events.ts";
-import { SupProcess } from "./fixtures/sup_process.ts";
-import { freeTcpPort } from "./helpers/ports.ts";
+import { alive, until } from "./support/event_log.ts";
+import { SupProcess } from "./support/sup_process.ts";
+import { freeTcpPort } from "./support/ports.ts";
 
 function network(): string {
   return `network: { http: { port: ${freeTcpPort()} }, websocket: { port: ${freeTcpPort()} }, ` +

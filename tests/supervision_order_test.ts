@@ -6,8 +6,8 @@
 import { deepStrictEqual, equal, ok } from "node:assert/strict";
 import { Supervisor } from "../src/core/supervisor.ts";
 import { resolvedConfig, resolvedJob } from "../src/testing/resolved_job.ts";
-import { alive, EventLog, until } from "./fixtures/events.ts";
-import { withSupervisor } from "./fixtures/with_supervisor.ts";
+import { alive, EventLog, until } from "./support/event_log.ts";
+import { withSupervisor } from "./support/with_supervisor.ts";
 
 const manual = { source: "manual" } as const;
 const sh = (script: string) => ["/bin/sh", "-c", script];

@@ -4,9 +4,9 @@
  */
 
 import { equal, ok } from "node:assert/strict";
-import { alive, until } from "./fixtures/events.ts";
-import { SupProcess } from "./fixtures/sup_process.ts";
-import { freeTcpPort } from "./helpers/ports.ts";
+import { alive, until } from "./support/event_log.ts";
+import { SupProcess } from "./support/sup_process.ts";
+import { freeTcpPort } from "./support/ports.ts";
 
 /** A job that records its pid in `<dir>/<name>.pids` and sleeps (with a grandchild when asked). */
 function job(dir: string, name: string, extra = "", grandchild = false): string {

@@ -1,6 +1,6 @@
 import { deepStrictEqual, equal } from "node:assert/strict";
 import { resolvedJob } from "../src/testing/resolved_job.ts";
-import { freeTcpPort, startLiveSup } from "./helpers/live_sup.ts";
+import { freeTcpPort, startLiveSup } from "./support/live_sup.ts";
 
 const heartbeat = { timeoutMs: 30_000, startupTimeoutMs: 60_000, action: "restart" as const };
 

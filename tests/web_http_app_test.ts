@@ -1,6 +1,6 @@
 import { deepStrictEqual, equal, match, ok } from "node:assert/strict";
 import { resolvedJob } from "../src/testing/resolved_job.ts";
-import { startLiveSup } from "./helpers/live_sup.ts";
+import { startLiveSup } from "./support/live_sup.ts";
 import type { EventOf } from "../src/core/events.ts";
 
 const heartbeat = { timeoutMs: 30_000, startupTimeoutMs: 60_000, action: "restart" as const };

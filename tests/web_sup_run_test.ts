@@ -1,9 +1,9 @@
 import { deepStrictEqual, equal } from "node:assert/strict";
 import { connect } from "sup/client";
-import { freeTcpPort, freeUdpPort } from "./helpers/live_sup.ts";
+import { freeTcpPort, freeUdpPort } from "./support/live_sup.ts";
 import { until } from "../src/testing/wait.ts";
-import { openSocket } from "./helpers/ws.ts";
-import { SupProcess } from "./fixtures/sup_process.ts";
+import { openSocket } from "./support/ws.ts";
+import { SupProcess } from "./support/sup_process.ts";
 import { createSocket } from "node:dgram";
 
 async function getJson(url: string): Promise<unknown> {

@@ -1,8 +1,8 @@
 import { deepStrictEqual, equal, ok } from "node:assert/strict";
 import { resolvedJob } from "../src/testing/resolved_job.ts";
 import type { EventOf } from "../src/core/events.ts";
-import { startLiveSup } from "./helpers/live_sup.ts";
-import { openSocket } from "./helpers/ws.ts";
+import { startLiveSup } from "./support/live_sup.ts";
+import { openSocket } from "./support/ws.ts";
 
 const heartbeat = { timeoutMs: 30_000, startupTimeoutMs: 60_000, action: "restart" as const };
 

@@ -2,7 +2,7 @@ import { equal, ok } from "node:assert/strict";
 import { connect } from "sup/client";
 import type { EventOf } from "../src/core/events.ts";
 import { resolvedJob } from "../src/testing/resolved_job.ts";
-import { startLiveSup } from "./helpers/live_sup.ts";
+import { startLiveSup } from "./support/live_sup.ts";
 import { until } from "../src/testing/wait.ts";
 
 Deno.test("a job that stops heartbeating over WebSocket is restarted within timeout + 100 ms", async () => {

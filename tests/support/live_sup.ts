@@ -16,7 +16,7 @@ import type { AppChannelContext } from "../../src/apps/app_context.ts";
 import { WebSocketChannel } from "../../src/channels/websocket_channel.ts";
 import { WebService } from "../../src/web/web_service.ts";
 import { resolvedConfig } from "../../src/testing/resolved_job.ts";
-import { type EventLog, record } from "./events.ts";
+import { type EventLog, record } from "./event_record.ts";
 import type { OscChannel } from "../../src/channels/osc_channel.ts";
 import { HeartbeatService } from "../../src/channels/heartbeat_service.ts";
 

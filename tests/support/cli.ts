@@ -7,7 +7,7 @@ export interface CliRun {
   stderr: string;
 }
 
-const MAIN = new URL("../main.ts", import.meta.url).pathname;
+const MAIN = new URL("../../main.ts", import.meta.url).pathname;
 
 /** Runs `deno run -A main.ts ...args` in `cwd` (bounded by a 60 s timeout). */
 export async function runSup(args: string[], cwd: string): Promise<CliRun> {
@@ -30,7 +30,7 @@ export async function runSup(args: string[], cwd: string): Promise<CliRun> {
 export async function fixtureDir(names: string[]): Promise<string> {
   const dir = await Deno.realPath(await Deno.makeTempDir({ prefix: "sup-cli-test-" }));
   for (const name of names) {
-    await Deno.copyFile(new URL(`./fixtures/configs/${name}`, import.meta.url), `${dir}/${name}`);
+    await Deno.copyFile(new URL(`../fixtures/configs/${name}`, import.meta.url), `${dir}/${name}`);
   }
   return dir;
 }

@@ -14,7 +14,7 @@ import { HeartbeatService } from "../../src/channels/heartbeat_service.ts";
 import type { SectionStore } from "../../src/apps/registry.ts";
 import type { RebootAdapter } from "../../src/core/reboot.ts";
 import { resolvedConfig } from "../../src/testing/resolved_job.ts";
-import { type EventLog, record } from "./events.ts";
+import { type EventLog, record } from "./event_record.ts";
 
 /** A running sup. */
 export interface HeartbeatSup extends AsyncDisposable {
