@@ -58,8 +58,16 @@ export interface SupervisorApi {
   stop(name: string, reason: ActionReason): Promise<void>;
   /** Stops then starts a job (starts it if not running). Throws `UnknownJobError`. */
   restart(name: string, reason: ActionReason): void;
-  /** Sends a signal to the job's whole process group; the restart policy decides what follows. */
+  /**
+   * Sends a signal to the job's whole process group (emits `job.signaled`);
+   * the restart policy decides what follows. Throws `UnknownJobError`.
+   */
   signal(name: string, signal: Deno.Signal, reason: ActionReason): void;
+  /**
+   * Restarts the machine: emits `machine.action`, then runs the config's
+   * `machine.rebootCommand`. The one path for every machine action.
+   */
+  reboot(reason: ActionReason): Promise<void>;
   /**
    * Marks the job ready (first heartbeat since its spawn): emits `job.ready`,
    * runs `postLaunchCommand`, releases jobs waiting on it with `after`.

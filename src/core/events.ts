@@ -68,12 +68,12 @@ export type SupEvent =
     to: JobState;
     pid: number | null;
     reason: ActionReason;
-    /** Exit code of the process whose end caused this transition (null: none, or a signal). Always set by sup. */
-    code?: number | null;
-    /** Signal that ended the process whose end caused this transition. Always set by sup. */
-    signal?: string | null;
-    /** How long the job's process had run (ms) when it ended or was asked to stop; null when no process ran. Always set by sup. */
-    uptimeMs?: number | null;
+    /** Exit code of the process whose end caused this transition (null: none, or a signal). */
+    code: number | null;
+    /** Signal that ended the process whose end caused this transition (null: none, or a code). */
+    signal: string | null;
+    /** How long the job's process had run (ms) when it ended or was asked to stop; null when no process ran. */
+    uptimeMs: number | null;
   }
   | At & { type: "job.spawned"; job: string; pid: number; argv: string[] }
   | At & { type: "job.ready"; job: string; pid: number; by: ReadySource }
@@ -98,6 +98,14 @@ export type SupEvent =
     action: "start" | "stop" | "restart";
     reason: ActionReason;
   }
+  | At & {
+    /** A signal sent to the job's process group on request (`sup signal`, a heartbeat's "kill"). */
+    type: "job.signaled";
+    job: string;
+    pid: number;
+    signal: string;
+    reason: ActionReason;
+  }
   | At & { type: "job.output"; job: string; stream: "stdout" | "stderr"; line: string }
   | At & { type: "config.reloaded"; added: string[]; removed: string[]; changed: string[] }
   | At & { type: "config.invalid"; source: string; errors: string[] }
@@ -117,6 +125,23 @@ export type SupEvent =
     channel: "osc" | "websocket";
     address: string;
     args: unknown[];
+  }
+  | At & {
+    /** A self-registered app missed its refresh; `action` is what sup does about it. */
+    type: "app.missed";
+    id: string;
+    name: string;
+    pid: number | null;
+    lastSeen: number;
+    timeoutMs: number;
+    action: "restart" | "kill" | "reboot" | "none";
+  }
+  | At & {
+    /** sup restarts the machine (the command runs right after this event). */
+    type: "machine.action";
+    action: "reboot";
+    reason: ActionReason;
+    command: string[];
   }
   | At & { type: "app.registered"; id: string; name: string; pid: number | null; timeoutMs: number }
   | At & { type: "app.unregistered"; id: string; name: string }

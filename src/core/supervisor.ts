@@ -30,6 +30,7 @@ import { bounded, stopInDependencyOrder } from "./stop_order.ts";
 import { signalGroup, SpawnError, spawnProcess, wrapperExecError } from "./process_spawner.ts";
 import { planReload, type ReloadPlan } from "./reload_plan.ts";
 import type { RuntimeStateFile } from "./runtime_state.ts";
+import { commandReboot, type RebootAdapter } from "./reboot.ts";
 
 /** What a supervisor is built from. */
 export interface SupervisorOptions {
@@ -41,6 +42,8 @@ export interface SupervisorOptions {
   state?: RuntimeStateFile | null;
   /** Reports failures of helpers (side and post-launch commands). @default console.error */
   onError?: (message: string) => void;
+  /** Runs a machine reboot. @default runs the config's `machine.rebootCommand` */
+  reboot?: RebootAdapter;
 }
 
 const PROCESS_STATES: ReadonlySet<JobState> = new Set(["starting", "running", "stopping"]);
@@ -65,6 +68,7 @@ export class Supervisor implements SupervisorApi {
   #output: JobOutput;
   #closing = false;
   #helpers: JobHelpers;
+  #reboot: RebootAdapter | null;
 
   /** Builds an idle supervisor; `apply(config)` starts the jobs. */
   constructor(options: SupervisorOptions = {}) {
@@ -72,6 +76,7 @@ export class Supervisor implements SupervisorApi {
     this.files = options.files ?? new OutputFiles({ bus: this.bus });
     this.#state = options.state ?? null;
     this.#onError = options.onError ?? ((message) => console.error(message));
+    this.#reboot = options.reboot ?? null;
     this.#output = new JobOutput(this.bus, this.files, this.#onError);
     this.#helpers = new JobHelpers(
       (entry, stdout, stderr) => this.#output.capture(entry, stdout, stderr, entry.config),
@@ -162,9 +167,19 @@ export class Supervisor implements SupervisorApi {
   }
 
   /** Sends `signal` to the job's process group; the restart policy decides what follows. */
-  signal(name: string, signal: Deno.Signal, _reason: ActionReason): void {
+  signal(name: string, signal: Deno.Signal, reason: ActionReason): void {
     const pid = toStatus(this.#entry(name)).pid;
-    if (pid !== null) signalGroup(pid, signal);
+    if (pid === null) return;
+    this.bus.emit({ type: "job.signaled", job: name, pid, signal, reason, at: Date.now() });
+    signalGroup(pid, signal);
+  }
+
+  /** Restarts the machine: `machine.action`, then the reboot command. Never throws. */
+  async reboot(reason: ActionReason): Promise<void> {
+    const command = [...(this.#config?.machine.rebootCommand ?? ["systemctl", "reboot"])];
+    this.bus.emit({ type: "machine.action", action: "reboot", reason, command, at: Date.now() });
+    const detail = reason.detail ? `${reason.source}: ${reason.detail}` : reason.source;
+    await (this.#reboot ?? commandReboot(command))(detail);
   }
 
   /**

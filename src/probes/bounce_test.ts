@@ -62,6 +62,9 @@ Deno.test("bounce timer is cleared when the process exits or is being stopped", 
     to: "stopping",
     pid: 200,
     reason: { source: "manual" },
+    code: null,
+    signal: null,
+    uptimeMs: null,
     at: clock.now(),
   });
   clock.advance(120_000);

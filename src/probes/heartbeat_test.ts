@@ -167,6 +167,9 @@ Deno.test("a job that exits or is being stopped is not acted on", () => {
     to: "stopping",
     pid: 101,
     reason: { source: "manual" },
+    code: null,
+    signal: null,
+    uptimeMs: null,
     at: clock.now(),
   });
   clock.advance(10_000);

@@ -51,6 +51,9 @@ function setup(initial: ResolvedConfig = config()) {
       to,
       pid,
       reason: { source: "manual" },
+      code: null,
+      signal: null,
+      uptimeMs: null,
       at: clock.now(),
     });
   const restarts = () => api.actions.filter((a) => a.method === "restart");

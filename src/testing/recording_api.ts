@@ -12,7 +12,7 @@ import type { ActionReason } from "../core/events.ts";
 
 /** One recorded call. */
 export interface RecordedAction {
-  method: "start" | "stop" | "restart" | "signal" | "markReady";
+  method: "start" | "stop" | "restart" | "signal" | "markReady" | "reboot";
   job: string;
   reason?: ActionReason;
   signal?: Deno.Signal;
@@ -61,6 +61,11 @@ export class RecordingApi implements SupervisorApi {
   /** Records. */
   signal(job: string, signal: Deno.Signal, reason: ActionReason): void {
     this.actions.push({ method: "signal", job, signal, reason });
+  }
+  /** Records. */
+  reboot(reason: ActionReason): Promise<void> {
+    this.actions.push({ method: "reboot", job: "", reason });
+    return Promise.resolve();
   }
   /** Records; true. */
   markReady(job: string): boolean {
