@@ -7,8 +7,9 @@
  */
 
 /**
- * A duration: milliseconds as a number, or a string with a unit.
- * @example "250ms" | "10s" | "5m" | "1h" | "1d" | 1500
+ * A duration: milliseconds as a number, or a string with a unit written
+ * straight after the amount (`ms`, `s`, `m`, `h`, `d`). At most 366 days.
+ * @example "250ms" | "10s" | "5m" | "1h" | "30d" | 1500
  */
 export type Duration =
   | number
@@ -19,8 +20,9 @@ export type Duration =
   | `${number}d`;
 
 /**
- * A size: bytes as a number, or a string with a 1024-based unit
- * (1KB = 1024 bytes, 1MB = 1024 KB, 1GB = 1024 MB).
+ * A size: bytes as a number, or a string with a 1024-based unit written
+ * straight after the amount, in capitals (1KB = 1024 bytes, 1MB = 1024 KB,
+ * 1GB = 1024 MB).
  * @example "512KB" | "200MB" | "1GB" | 4096
  */
 export type Size =

@@ -54,6 +54,10 @@ const cases: [string, unknown, string[]][] = [
     'jobs.web.killTimeout: -1 is not a duration (expected e.g. "10s")',
     "jobs.web.bounce: must be longer than 0",
   ]],
+  ["durations past the longest one", job({ bounce: "400d", retryFatalAfter: 1e300 }), [
+    "jobs.web.retryFatalAfter: 1e+300 is longer than the longest duration sup accepts (366d)",
+    'jobs.web.bounce: "400d" is longer than the longest duration sup accepts (366d)',
+  ]],
   ["bad signal and restart policy", job({ killSignal: "SIGTREM", restart: "sometimes" }), [
     'jobs.web.restart: "sometimes" is not a restart policy (expected "always", "on-failure" or "never")',
     'jobs.web.killSignal: "SIGTREM" is not a stop signal (expected "SIGTERM", "SIGINT", "SIGQUIT", "SIGHUP", "SIGKILL", "SIGUSR1" or "SIGUSR2") (did you mean "SIGTERM"?)',
