@@ -19,6 +19,7 @@ const fileTarget = (path: string): ResolvedOutput => ({
   maxBytes: 0,
   maxFiles: 0,
   daily: false,
+  mode: 0o600,
 });
 
 /** Runs `script` under /bin/sh with both pipes captured; resolves when both streams ended. */

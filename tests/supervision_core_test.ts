@@ -225,6 +225,7 @@ Deno.test("job output goes to its file, and to the ring buffer interleaved", asy
     maxBytes: 1 << 20,
     maxFiles: 2,
     daily: false,
+    mode: 0o600,
   };
   const job = resolvedJob("talker", sh("echo one; echo two >&2; echo three"), {
     once: true,

@@ -98,6 +98,7 @@ Deno.test("sup keeps going when a job's output file cannot be opened or the job 
     maxBytes: 1 << 20,
     maxFiles: 1,
     daily: false,
+    mode: 0o600,
   };
   const jobs = [
     resolvedJob("nofile", sh("echo hello; echo again >&2; exec sleep 30"), {

@@ -22,7 +22,7 @@ import {
   type Sink,
 } from "@logtape/logtape";
 import type { ResolvedLogging } from "../config/resolved.ts";
-import { RotatingFile } from "../core/rotating_file.ts";
+import { folderMode, RotatingFile } from "../core/rotating_file.ts";
 import type { LogLevel } from "../config/types.ts";
 
 /** The command-line overrides: `-v` lowers the level to "debug", `-q` raises it to "warning". */
@@ -45,6 +45,7 @@ export const DEFAULT_LOGGING: ResolvedLogging = {
   file: null,
   maxBytes: 10 * 1024 * 1024,
   maxFiles: 5,
+  fileMode: 0o600,
 };
 
 /** The level in force: the config's, unless `-v` or `-q` says otherwise. */
@@ -92,8 +93,8 @@ export async function setupLogging(
   if (logging.file !== null) {
     const path = logging.file;
     try {
-      await Deno.mkdir(dirname(path), { recursive: true });
-      (await Deno.open(path, { append: true, create: true })).close();
+      await Deno.mkdir(dirname(path), { recursive: true, mode: folderMode(logging.fileMode) });
+      (await Deno.open(path, { append: true, create: true, mode: logging.fileMode })).close();
     } catch (error) {
       throw new Error(`Cannot open log file "${path}": ${(error as Error).message}`, {
         cause: error,
@@ -103,6 +104,7 @@ export async function setupLogging(
       maxBytes: logging.maxBytes,
       maxFiles: logging.maxFiles,
       daily: true,
+      mode: logging.fileMode,
       onError: (error) => console.error(`Log file "${path}": ${error.message}`),
     });
     sinks.file = rotatingFileSink(file);

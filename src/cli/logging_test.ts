@@ -73,6 +73,8 @@ Deno.test("the file sink writes JSON lines to the configured file", async () => 
       "sup.job.web",
       "crashed",
     ]);
+    const mode = (path: string) => Deno.statSync(path).mode! & 0o777;
+    deepStrictEqual([mode(file), mode(join(dir, "logs"))], [0o600, 0o700], "only sup's user reads");
   } finally {
     await Deno.remove(dir, { recursive: true });
   }

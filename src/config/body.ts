@@ -13,7 +13,7 @@ import { type AllKeys, Fields } from "./fields.ts";
 import { readJob } from "./job.ts";
 import { isPlainObject } from "./modes.ts";
 import { checkReferences } from "./references.ts";
-import type { ResolvedConfig, ResolvedJob } from "./resolved.ts";
+import type { ResolvedConfig, ResolvedJob, ResolvedOutput } from "./resolved.ts";
 import { readApps, readLogging, readMachine, readNetwork } from "./sections.ts";
 import type { ConfigBody, UserConfig } from "./types.ts";
 
@@ -76,12 +76,19 @@ export function readBody(
   const app = body.app === undefined
     ? {}
     : Fields.of(body.app, at("app"), issues, "an object of settings")?.obj ?? {};
+  const logging = readLogging(body.logging, issues, dir, at("logging"));
   return {
-    jobs,
+    jobs: jobs.map((job) => withFileMode(job, logging.fileMode)),
     network: readNetwork(body.network, issues, at("network")),
-    logging: readLogging(body.logging, issues, dir, at("logging")),
+    logging,
     app,
     apps: readApps(body.apps, issues, at("apps")),
     machine: readMachine(body.machine, issues, at("machine")),
   };
+}
+
+/** The job with `logging.fileMode` on its output files. */
+function withFileMode(job: ResolvedJob, mode: number): ResolvedJob {
+  const stamp = (o: ResolvedOutput): ResolvedOutput => o.kind === "file" ? { ...o, mode } : o;
+  return { ...job, stdout: stamp(job.stdout), stderr: stamp(job.stderr) };
 }

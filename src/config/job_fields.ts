@@ -11,11 +11,12 @@ import { splitCommand } from "./command.ts";
 import { joinPath } from "./config_error.ts";
 import { cronProblem } from "./cron.ts";
 import { type AllKeys, describe, type Fields } from "./fields.ts";
-import type {
-  ResolvedHeartbeat,
-  ResolvedJob,
-  ResolvedOutput,
-  ResolvedSchedule,
+import {
+  DEFAULT_FILE_MODE,
+  type ResolvedHeartbeat,
+  type ResolvedJob,
+  type ResolvedOutput,
+  type ResolvedSchedule,
 } from "./resolved.ts";
 import type {
   HeartbeatAction,
@@ -149,6 +150,7 @@ export function readOutput(f: Fields, key: string, dir: string): ResolvedOutput 
       maxBytes: 10 * 1024 ** 2,
       maxFiles: 5,
       daily: true,
+      mode: DEFAULT_FILE_MODE,
     };
   }
   if (typeof value === "object" && value !== null && !Array.isArray(value)) {
@@ -164,6 +166,7 @@ export function readOutput(f: Fields, key: string, dir: string): ResolvedOutput 
       maxBytes: o.size("maxSize", 10 * 1024 ** 2),
       maxFiles: o.whole("maxFiles", 5, 1),
       daily: o.bool("daily", true),
+      mode: DEFAULT_FILE_MODE,
     };
   }
   f.fail(

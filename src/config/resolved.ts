@@ -20,7 +20,15 @@ import type {
 export type ResolvedOutput =
   | { kind: "log" }
   | { kind: "discard" }
-  | { kind: "file"; path: string; maxBytes: number; maxFiles: number; daily: boolean };
+  | {
+    kind: "file";
+    path: string;
+    maxBytes: number;
+    maxFiles: number;
+    daily: boolean;
+    /** Permissions (`logging.fileMode`). */
+    mode: number;
+  };
 
 /** A job's heartbeat watchdog, in milliseconds. */
 export interface ResolvedHeartbeat {
@@ -89,6 +97,9 @@ export interface ResolvedNetwork {
   osc: ResolvedListen & { appHost: string; appPort: number };
 }
 
+/** Log files are readable by sup's user only unless `logging.fileMode` widens it. */
+export const DEFAULT_FILE_MODE = 0o600;
+
 /** sup's own log. */
 export interface ResolvedLogging {
   level: LogLevel;
@@ -97,6 +108,8 @@ export interface ResolvedLogging {
   file: string | null;
   maxBytes: number;
   maxFiles: number;
+  /** Permissions of log files sup creates (0o600 by default). */
+  fileMode: number;
 }
 
 /** Self-registering apps: what registrations may do. */

@@ -9,12 +9,13 @@ import { type IssueList, joinPath } from "./config_error.ts";
 import { type AllKeys, describe, Fields, listChoices } from "./fields.ts";
 import { didYouMean } from "./suggest.ts";
 import { readCommand } from "./job_fields.ts";
-import type {
-  ResolvedApps,
-  ResolvedListen,
-  ResolvedLogging,
-  ResolvedMachine,
-  ResolvedNetwork,
+import {
+  DEFAULT_FILE_MODE,
+  type ResolvedApps,
+  type ResolvedListen,
+  type ResolvedLogging,
+  type ResolvedMachine,
+  type ResolvedNetwork,
 } from "./resolved.ts";
 import type {
   AppAction,
@@ -28,7 +29,7 @@ import type {
 
 const NETWORK_KEYS = ["host", "http", "websocket", "osc"] as const;
 const OSC_KEYS = ["port", "host", "appPort", "appHost"] as const;
-const LOGGING_KEYS = ["level", "format", "file", "maxSize", "maxFiles"] as const;
+const LOGGING_KEYS = ["level", "format", "file", "maxSize", "maxFiles", "fileMode"] as const;
 const _network: AllKeys<NetworkConfig, typeof NETWORK_KEYS[number]> = true;
 const _osc: AllKeys<OscConfig, typeof OSC_KEYS[number]> = true;
 const _logging: AllKeys<LoggingConfig, typeof LOGGING_KEYS[number]> = true;
@@ -105,6 +106,7 @@ export function readLogging(
     file: null,
     maxBytes: 10 * 1024 ** 2,
     maxFiles: 5,
+    fileMode: DEFAULT_FILE_MODE,
   };
   const f = value === undefined ? null : Fields.of(value, path, issues);
   if (!f) return defaults;
@@ -120,7 +122,18 @@ export function readLogging(
     file,
     maxBytes: f.size("maxSize", defaults.maxBytes),
     maxFiles: f.whole("maxFiles", defaults.maxFiles, 1),
+    fileMode: readFileMode(f),
   };
+}
+
+function readFileMode(f: Fields): number {
+  const mode = f.whole("fileMode", DEFAULT_FILE_MODE, 0, 0o777);
+  if ((mode & 0o600) === 0o600) return mode;
+  f.fail(
+    "fileMode",
+    `must let sup's user read and write (include 0o600), got 0o${mode.toString(8)}`,
+  );
+  return DEFAULT_FILE_MODE;
 }
 
 /** Actions `apps.allow` may list. */

@@ -232,6 +232,15 @@ export interface LoggingConfig {
   maxSize?: Size;
   /** Rotated log files kept. @default 5 */
   maxFiles?: number;
+  /**
+   * Permissions of the log files sup creates (its own log and jobs' output
+   * files); folders it creates for them get the matching search bits. The
+   * default lets only sup's user read them: job output may hold secrets.
+   * Must include 0o600 (sup reads and writes them).
+   * @default 0o600
+   * @example 0o640
+   */
+  fileMode?: number;
 }
 
 /** An action a self-registered app may ask for when it misses a refresh. */

@@ -54,6 +54,10 @@ const cases: [string, unknown, string[]][] = [
     'jobs.web.killTimeout: -1 is not a duration (expected e.g. "10s")',
     "jobs.web.bounce: must be longer than 0",
   ]],
+  ["a log file mode sup could not write", {
+    jobs: { a: { cmd: "a" } },
+    logging: { fileMode: 0o444 },
+  }, ["logging.fileMode: must let sup's user read and write (include 0o600), got 0o444"]],
   ["durations past the longest one", job({ bounce: "400d", retryFatalAfter: 1e300 }), [
     "jobs.web.retryFatalAfter: 1e+300 is longer than the longest duration sup accepts (366d)",
     'jobs.web.bounce: "400d" is longer than the longest duration sup accepts (366d)',
@@ -311,6 +315,7 @@ Deno.test("resolving applies every default", () => {
     file: null,
     maxBytes: 10485760,
     maxFiles: 5,
+    fileMode: 0o600,
   });
   deepStrictEqual(config.app, {});
 });
@@ -353,6 +358,7 @@ Deno.test("resolving converts units, paths, ids, shell and wait", () => {
     maxBytes: 10485760,
     maxFiles: 5,
     daily: true,
+    mode: 0o600,
   });
   deepStrictEqual(web.stderr, { kind: "discard" });
   deepStrictEqual([web.maxMemoryBytes, web.bounceMs], [200 * 1024 * 1024, 3_600_000]);

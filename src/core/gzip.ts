@@ -5,12 +5,16 @@
  * @module
  */
 
-/** Compresses `source` into `target` (created or truncated). Does not remove `source`. */
+/**
+ * Compresses `source` into `target` (created or truncated, with the
+ * permissions of `source`). Does not remove `source`.
+ */
 export async function gzipFile(source: string, target: string): Promise<void> {
   const input = await Deno.open(source, { read: true });
   let output: Deno.FsFile;
   try {
-    output = await Deno.open(target, { write: true, create: true, truncate: true });
+    const mode = ((await input.stat()).mode ?? 0o600) & 0o777;
+    output = await Deno.open(target, { write: true, create: true, truncate: true, mode });
   } catch (error) {
     input.close();
     throw error;

@@ -58,6 +58,7 @@ export class OutputFiles {
       maxBytes: target.maxBytes,
       maxFiles: target.maxFiles,
       daily: target.daily,
+      mode: target.mode,
       now,
       recoverLeftovers: !this.#recovered.has(target.path),
       onRotate: bus ? (path) => bus.emit({ type: "log.rotated", path, at: Date.now() }) : undefined,

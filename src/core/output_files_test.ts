@@ -11,6 +11,7 @@ const target = (path: string, maxBytes = 0): FileOutput => ({
   maxBytes,
   maxFiles: 3,
   daily: false,
+  mode: 0o600,
 });
 
 async function withDir(fn: (dir: string) => Promise<void>): Promise<void> {

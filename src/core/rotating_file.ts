@@ -34,6 +34,11 @@ export interface RotatingFileOptions {
   highWaterBytes?: number;
   /** Archive rotated files a stopped sup left uncompressed, at the first write. @default true */
   recoverLeftovers?: boolean;
+  /**
+   * Permissions of the file, set when it is opened (also on a file that
+   * exists); folders created for it get the matching search bits. @default 0o600
+   */
+  mode?: number;
 }
 
 /** A file operation queued in order with the writes. */
@@ -44,6 +49,11 @@ interface Control {
 
 /** Below this many queued bytes, the writer waits a timer turn for more before writing. */
 const GATHER_BYTES = 512 * 1024;
+
+/** The permissions of a folder for files of `fileMode`: search bits where read bits are. */
+export function folderMode(fileMode: number): number {
+  return fileMode | ((fileMode & 0o444) >> 2);
+}
 
 /** The first local midnight strictly after `ms`. */
 export function nextLocalMidnight(ms: number): number {
@@ -79,6 +89,7 @@ export class RotatingFile {
       onError: options.onError ?? ((error) => console.error(error.message)),
       highWaterBytes: options.highWaterBytes ?? 8 * 1024 * 1024,
       recoverLeftovers: options.recoverLeftovers ?? true,
+      mode: options.mode ?? 0o600,
     };
     this.#archive = new LogArchive(
       path,
@@ -249,16 +260,19 @@ export class RotatingFile {
   /** The open file, opening (and creating, with its directory) the path if needed. */
   async #ensureOpen(): Promise<Deno.FsFile> {
     if (this.#file) return this.#file;
-    const open = () => Deno.open(this.path, { append: true, create: true });
+    const mode = this.#options.mode;
+    const open = () => Deno.open(this.path, { append: true, create: true, mode });
     let file: Deno.FsFile;
     try {
       file = await open();
     } catch (error) {
       if (!(error instanceof Deno.errors.NotFound)) throw error;
-      await Deno.mkdir(dirname(this.path), { recursive: true });
+      await Deno.mkdir(dirname(this.path), { recursive: true, mode: folderMode(mode) });
       file = await open();
     }
     const info = await file.stat();
+    // `mode` applies to new files only: a file an older sup made 0644 is narrowed here.
+    if (info.mode !== null && (info.mode & 0o777) !== mode) await Deno.chmod(this.path, mode);
     this.#file = file;
     this.#size = info.size;
     const since = info.size > 0 && info.mtime ? info.mtime.getTime() : this.#options.now();

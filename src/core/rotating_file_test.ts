@@ -1,6 +1,6 @@
 import { deepStrictEqual, equal, match, ok } from "node:assert/strict";
 import { gunzipFile } from "./gzip.ts";
-import { nextLocalMidnight, RotatingFile } from "./rotating_file.ts";
+import { folderMode, nextLocalMidnight, RotatingFile } from "./rotating_file.ts";
 
 const text = (bytes: Uint8Array) => new TextDecoder().decode(bytes);
 const bytes = (value: string) => new TextEncoder().encode(value);
@@ -237,4 +237,47 @@ Deno.test("the writer's buffer may be reused by the caller right after write", (
     }
     await file.close();
     equal(await Deno.readTextFile(path), "abc\ndef\n");
+  }));
+
+const modeOf = async (path: string) => (await Deno.stat(path)).mode! & 0o777;
+
+Deno.test("log files are created 0600 and their folders 0700, whatever the umask", () =>
+  withDir(async (dir) => {
+    const old = Deno.umask(0o022);
+    try {
+      const path = `${dir}/logs/job.log`;
+      const file = new RotatingFile(path, { maxBytes: 4, maxFiles: 2, daily: false });
+      file.write(bytes("secret\nmore\n"));
+      await file.close();
+      equal(await modeOf(path), 0o600);
+      equal(await modeOf(`${dir}/logs`), 0o700);
+      const rotated = `${path}.1.gz`;
+      ok(await exists(rotated), "a rotated copy exists");
+      equal(await modeOf(rotated), 0o600, "the gzipped copy keeps the file's mode");
+    } finally {
+      Deno.umask(old);
+    }
+  }));
+
+Deno.test("a log file an older sup left world-readable is narrowed when opened", () =>
+  withDir(async (dir) => {
+    const path = `${dir}/job.log`;
+    await Deno.writeTextFile(path, "old\n", { mode: 0o644 });
+    await Deno.chmod(path, 0o644);
+    const file = new RotatingFile(path, { maxBytes: 0, maxFiles: 2, daily: false });
+    file.write(bytes("new\n"));
+    await file.close();
+    equal(await modeOf(path), 0o600);
+    equal(await Deno.readTextFile(path), "old\nnew\n");
+  }));
+
+Deno.test("logging.fileMode widens log files and their folders on purpose", () =>
+  withDir(async (dir) => {
+    const path = `${dir}/shared/job.log`;
+    const file = new RotatingFile(path, { maxBytes: 0, maxFiles: 2, daily: false, mode: 0o640 });
+    file.write(bytes("line\n"));
+    await file.close();
+    equal(await modeOf(path), 0o640);
+    equal(await modeOf(`${dir}/shared`), 0o750);
+    deepStrictEqual([0o600, 0o640, 0o644].map(folderMode), [0o700, 0o750, 0o755]);
   }));

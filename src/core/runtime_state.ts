@@ -126,7 +126,7 @@ export class RuntimeStateFile {
     this.#pendingStart.clear();
     const text = JSON.stringify(this.#data, null, 2);
     const tmp = `${this.path}.${Deno.pid}.tmp`;
-    this.#writing = Deno.writeTextFile(tmp, text)
+    this.#writing = Deno.writeTextFile(tmp, text, { mode: 0o600 })
       .then(() => Deno.rename(tmp, this.path))
       .catch((error) => console.error(`Cannot write runtime state file "${this.path}":`, error))
       .finally(() => {

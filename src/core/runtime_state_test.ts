@@ -20,6 +20,7 @@ Deno.test("the state file records job groups with their leader's start time, kee
     );
     equal(data.jobs.me.startTime, readProcStat(Deno.pid)?.startTime);
     deepStrictEqual(data.sections.apps, [{ id: "a1" }]);
+    equal(Deno.statSync(path).mode! & 0o777, 0o600, "only sup's user reads the state file");
     deepStrictEqual(
       [...Deno.readDirSync(dir)].map((e) => e.name),
       ["state.json"],
