@@ -1,7 +1,8 @@
 /**
  * Renders a resolved config for people (`sup check`): one block per job,
- * durations and sizes written with units, defaults that mean "nothing"
- * (null, false, empty) left out.
+ * in the shape and with the option names a config is written with
+ * (`backoff.initial`, `maxMemory`, `user`), durations and sizes written with
+ * units, defaults that mean "nothing" (null, false, empty) left out.
  *
  * @module
  */
@@ -43,13 +44,26 @@ function show(key: string, value: unknown): string {
   return String(value);
 }
 
+/** Resolved keys whose config option has another name. */
+const OPTION_NAMES: Record<string, string> = { maxBytes: "maxSize", uid: "user", gid: "group" };
+
 function label(key: string): string {
-  return key.replace(/(Ms|Bytes)$/, "");
+  return OPTION_NAMES[key] ?? key.replace(/(Ms|Bytes)$/, "");
+}
+
+/** The job's fields in the config's shape: `backoffInitialMs` and `backoffMaxMs` as `backoff`. */
+function optionsOf(job: ResolvedJob): [string, unknown][] {
+  return Object.entries(job).flatMap(([key, value]): [string, unknown][] => {
+    if (key === "backoffInitialMs") {
+      return [["backoff", { initialMs: job.backoffInitialMs, maxMs: job.backoffMaxMs }]];
+    }
+    return key === "backoffMaxMs" ? [] : [[key, value]];
+  });
 }
 
 function jobLines(job: ResolvedJob): string[] {
   const lines = [`  ${job.name}: ${showArgv(job.argv)}`];
-  for (const [key, value] of Object.entries(job)) {
+  for (const [key, value] of optionsOf(job)) {
     if (key === "name" || key === "argv" || isEmpty(value)) continue;
     if (key === "env") {
       const vars = Object.entries(value as Record<string, string>).map(([k, v]) => `${k}=${v}`);
