@@ -20,8 +20,8 @@ async function bundleClient(dir: string): Promise<string> {
 }
 
 Deno.test("sup/client bundled for the browser heartbeats a job and reads config from Chromium", async () => {
+  const browser = await launchChromium(); // first: a missing Chromium leaves no temp folder
   const dir = await Deno.makeTempDir({ prefix: "sup-client-browser-" });
-  const browser = await launchChromium();
   try {
     await using sup = await startLiveSup({
       jobs: () => [resolvedJob("kiosk", ["sleep", "300"], { heartbeat })],

@@ -19,18 +19,36 @@ export interface TestBrowser {
   close(): Promise<void>;
 }
 
-/** Launches Chromium headless; throws a clear error when it is not installed. */
-export async function launchChromium(): Promise<TestBrowser> {
+/**
+ * Launches Chromium headless; throws a clear error when it is not installed.
+ * A launch that fails leaves no profile folder behind.
+ */
+export async function launchChromium(path = CHROMIUM_PATH): Promise<TestBrowser> {
   try {
-    await Deno.stat(CHROMIUM_PATH);
+    await Deno.stat(path);
   } catch {
     throw new Error(
-      `Chromium is not installed at ${CHROMIUM_PATH} (apt-get update && apt-get install -y chromium)`,
+      `Chromium is not installed at ${path} (apt-get update && apt-get install -y chromium)`,
     );
   }
   const profile = await Deno.makeTempDir({ prefix: "sup-chromium-" });
-  const context = await chromium.launchPersistentContext(profile, {
-    executablePath: CHROMIUM_PATH,
+  const context = await launch(path, profile).catch(async (error) => {
+    await Deno.remove(profile, { recursive: true }).catch(() => {});
+    throw error;
+  });
+  return {
+    context,
+    newPage: () => context.newPage(),
+    async close() {
+      await context.close().catch(() => {});
+      await Deno.remove(profile, { recursive: true }).catch(() => {});
+    },
+  };
+}
+
+function launch(path: string, profile: string): Promise<BrowserContext> {
+  return chromium.launchPersistentContext(profile, {
+    executablePath: path,
     headless: true,
     timeout: 30_000,
     args: [
@@ -44,12 +62,4 @@ export async function launchChromium(): Promise<TestBrowser> {
       "--disable-sync",
     ],
   });
-  return {
-    context,
-    newPage: () => context.newPage(),
-    async close() {
-      await context.close().catch(() => {});
-      await Deno.remove(profile, { recursive: true }).catch(() => {});
-    },
-  };
 }
