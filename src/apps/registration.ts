@@ -53,7 +53,9 @@ export function parseRegistration(input: unknown, defaultName?: string): Registr
   if (typeof name !== "string" || !NAME.test(name)) {
     return {
       ok: false,
-      error: `name: ${showValue(name)} is not an app name (1 to 100 letters, digits, "-", "_", ".")`,
+      error: `name: ${
+        showValue(name)
+      } is not an app name (1 to 100 letters, digits, "-", "_", ".")`,
     };
   }
   const timeout = parseDuration(fields.timeout);

@@ -77,8 +77,14 @@ Deno.test("a bad registration names the field, the value and what was expected",
       "pid: -4 is not a process id (whole number >= 1)",
     ],
     [{ name: "a", timeout: "1s", action: "kill", pid: 1 }, "pid: 1 is init; it cannot be watched"],
-    [{ name: "x".repeat(101), timeout: "1s", action: "none" }, /^name: "x{101}" is not an app name \(1 to 100 /],
-    [{ name: "a", timeout: "1s", action: "none", restartCommand: [] }, "restartCommand: must not be empty"],
+    [
+      { name: "x".repeat(101), timeout: "1s", action: "none" },
+      /^name: "x{101}" is not an app name \(1 to 100 /,
+    ],
+    [
+      { name: "a", timeout: "1s", action: "none", restartCommand: [] },
+      "restartCommand: must not be empty",
+    ],
   ];
   for (const [input, error] of cases) {
     const result = parseRegistration(input);

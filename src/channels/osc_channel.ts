@@ -198,7 +198,11 @@ export class OscChannel {
         return;
       case "config": {
         const osc = this.#api.config().network.osc;
-        this.#send(encodeOscMessage("/config", [JSON.stringify(reply.app)]), osc.appPort, osc.appHost);
+        this.#send(
+          encodeOscMessage("/config", [JSON.stringify(reply.app)]),
+          osc.appPort,
+          osc.appHost,
+        );
         return;
       }
       case "registered":

@@ -74,7 +74,9 @@ function register(args: OscArg[]): OscCommandResult {
   let pid: unknown = null;
   if (str(rest[0])) restartCommand = rest.shift();
   if (rest.length > 0) pid = rest.shift();
-  if (rest.length > 0) return { ok: false, code: "bad-register", error: `expected ${REGISTER_ARGS}` };
+  if (rest.length > 0) {
+    return { ok: false, code: "bad-register", error: `expected ${REGISTER_ARGS}` };
+  }
   const parsed = parseRegistration({ name, timeout, action, restartCommand, pid });
   if (!parsed.ok) return { ok: false, code: "bad-register", error: parsed.error };
   return command({ type: "register", registration: parsed.value });

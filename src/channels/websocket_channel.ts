@@ -77,7 +77,11 @@ export class WebSocketChannel {
     this.#handle = parts.handle;
     this.#maxFrameChars = options.maxFrameChars ?? MAX_FRAME_CHARS;
     this.#errorBudget = options.errorFramesPerSecond ?? 20;
-    this.#rejections = new RejectionLog("websocket", parts.api.bus, options.reportIntervalMs ?? 5000);
+    this.#rejections = new RejectionLog(
+      "websocket",
+      parts.api.bus,
+      options.reportIntervalMs ?? 5000,
+    );
     const resolveJob = createJobResolver(() => this.#api.config());
     this.app = new Hono();
     this.#slot = new ListenSlot(

@@ -76,7 +76,9 @@ export function appRoutes(parts: AppRoutesParts): Hono {
     const id = c.req.param("id");
     const reply = ask(c, { type: "unregister", id });
     if (reply.type !== "unregistered") return answer(c, reply);
-    return reply.ok ? c.body(null, 204) : c.json({ error: `No registered app with id "${id}"` }, 404);
+    return reply.ok
+      ? c.body(null, 204)
+      : c.json({ error: `No registered app with id "${id}"` }, 404);
   });
   return app;
 }
