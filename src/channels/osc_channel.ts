@@ -14,6 +14,7 @@ import { getLogger } from "@logtape/logtape";
 import type { ResolvedConfig, ResolvedListen } from "../config/resolved.ts";
 import type { SupervisorApi } from "../core/api.ts";
 import type { AppCommand, AppPeer, AppReply, HandleAppCommand } from "../apps/app_command.ts";
+import { unknownApp } from "../apps/app_command_handler.ts";
 import { decodeOsc, OscDecodeError, type OscPacket } from "./osc_codec.ts";
 import { oscCommand } from "./osc_command.ts";
 import { encodeOscMessage } from "./osc_encode.ts";
@@ -209,12 +210,7 @@ export class OscChannel {
         this.#send(encodeOscMessage("/registered", [reply.app.id]), from.port, from.host);
         return;
       case "unregistered":
-        if (!reply.ok) {
-          this.#reject(
-            "unknown-app",
-            `${address} from ${from.host}:${from.port}: no app with id ${JSON.stringify(reply.id)}`,
-          );
-        }
+        if (!reply.ok) this.#answer(address, unknownApp(reply.id), from);
         return;
       case "refused":
         this.#reject(reply.code, `${address} from ${from.host}:${from.port}: ${reply.error}`);

@@ -15,6 +15,7 @@
 import { type Context, Hono } from "hono";
 import { bodyLimit } from "hono/body-limit";
 import type { AppCommand, AppPeer, AppReply, HandleAppCommand } from "../apps/app_command.ts";
+import { unknownApp } from "../apps/app_command_handler.ts";
 import { parseRegistration } from "../apps/registration.ts";
 import type { RegisteredApp } from "../apps/registry_api.ts";
 
@@ -76,9 +77,7 @@ export function appRoutes(parts: AppRoutesParts): Hono {
     const id = c.req.param("id");
     const reply = ask(c, { type: "unregister", id });
     if (reply.type !== "unregistered") return answer(c, reply);
-    return reply.ok
-      ? c.body(null, 204)
-      : c.json({ error: `No registered app with id "${id}"` }, 404);
+    return reply.ok ? c.body(null, 204) : answer(c, unknownApp(id));
   });
   return app;
 }
