@@ -180,15 +180,20 @@ export class OscChannel {
       return;
     }
     this.#stats.messages++;
-    const decoded = oscCommand(packet);
-    if (!decoded.ok) {
-      const refusal = { type: "refused", code: decoded.code, error: decoded.error } as const;
-      return this.#answer(packet.address, refusal, from);
+    try {
+      const decoded = oscCommand(packet);
+      if (!decoded.ok) {
+        const refusal = { type: "refused", code: decoded.code, error: decoded.error } as const;
+        return this.#answer(packet.address, refusal, from);
+      }
+      const peer: AppPeer = { channel: "osc", name: `${from.host}:${from.port}`, job: null };
+      const reply = this.#handle(decoded.command, peer);
+      if (reply.type === "ok" && decoded.command.type === "heartbeat") this.#stats.heartbeats++;
+      this.#answer(packet.address, reply, from);
+    } catch (error) {
+      // One message of a bundle failing leaves the others served.
+      this.#reject("internal", `${packet.address} from ${from.host}:${from.port}: ${error}`);
     }
-    const peer: AppPeer = { channel: "osc", name: `${from.host}:${from.port}`, job: null };
-    const reply = this.#handle(decoded.command, peer);
-    if (reply.type === "ok" && decoded.command.type === "heartbeat") this.#stats.heartbeats++;
-    this.#answer(packet.address, reply, from);
   }
 
   /** Encodes a reply: answers go to the sender, `/config` to the apps' port, refusals to the counters. */
