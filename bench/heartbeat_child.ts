@@ -1,6 +1,7 @@
 /**
  * The sup side of the heartbeat bench, in its own process so its CPU can be
- * read from /proc: the real heartbeat watchdog, app registry and OSC channel
+ * read from /proc: the real heartbeat watchdog, app registry, app command
+ * handler and OSC channel (built by `buildAppSide`, as `sup run` builds them)
  * over a supervisor API whose `apps` jobs were "spawned" by events (no real
  * processes: a heartbeat never reaches the supervisor after the first one).
  * Commands on stdin, one JSON answer per line on stdout:
@@ -11,7 +12,7 @@
 
 import { resolvedConfig, resolvedJob } from "../src/testing/resolved_job.ts";
 import { RecordingApi } from "../src/testing/recording_api.ts";
-import { HeartbeatService } from "../src/channels/heartbeat_service.ts";
+import { buildAppSide } from "../src/cli/run.ts";
 import type { ActionReason } from "../src/core/events.ts";
 
 const apps = Number(Deno.args[0] ?? 1000);
@@ -38,20 +39,22 @@ class BenchApi extends RecordingApi {
 }
 
 const api = new BenchApi(config);
-const service = new HeartbeatService(api, { reboot: () => Promise.resolve() });
-await service.apply(config);
+// The app side as `sup run` builds it; only the OSC channel listens (no WebSocket or HTTP server).
+const side = buildAppSide({ api, state: null });
+const components = side.components.filter((c) => c !== side.websocket && c !== side.http);
+for (const component of components) await component.apply(config);
 let pid = 1000;
 for (const job of names) {
   api.bus.emit({ type: "job.spawned", job, pid: pid++, argv: ["x"], at: Date.now() });
 }
 const out = (value: unknown) => console.log(JSON.stringify(value));
-out({ port: service.osc.addr!.port, pid: Deno.pid, socket: service.osc.socketKind });
+out({ port: side.osc.addr!.port, pid: Deno.pid, socket: side.osc.socketKind });
 
 /** One trial: arm a probe job, beat once, measure restart time - (lastSeen + timeout). */
 async function trial(job: string, timeoutMs: number): Promise<number> {
   api.bus.emit({ type: "job.spawned", job, pid: pid++, argv: ["x"], at: Date.now() });
-  service.watchdog.beat(job);
-  const lastSeen = service.watchdog.info(job)!.lastSeen!;
+  side.watchdog.beat(job);
+  const lastSeen = side.watchdog.info(job)!.lastSeen!;
   const at = await new Promise<number>((resolve) => restarts.set(job, resolve));
   restarts.delete(job);
   return at - (lastSeen + timeoutMs);
@@ -78,10 +81,10 @@ reading: for await (const chunk of Deno.stdin.readable.pipeThrough(new TextDecod
   buffered = lines.pop() ?? "";
   for (const line of lines) {
     const [cmd, a, b] = line.trim().split(" ");
-    if (cmd === "stats") out(service.osc.stats());
+    if (cmd === "stats") out(side.osc.stats());
     else if (cmd === "latency") out({ latencies: await latency(Number(a), Number(b)) });
     else if (cmd === "quit") break reading;
   }
 }
-await service.close();
+for (const component of components.reverse()) await component.close();
 Deno.exit(0);

@@ -27,9 +27,24 @@
  *   every action goes through one supervisor path.
  * - **event**: a typed fact (`job.exited`, `heartbeat.missed`, ...) on the
  *   event bus; everything observable is one.
+ * - **run**: one life of a job's process, from its spawn until the job leaves
+ *   `running` (stopping, exit); numbered per job. Probes watch runs.
  * - **listener**: a consumer of events (built-in ones such as crash mail, or
- *   your own function).
- * - **channel**: how an app talks to sup: OSC over UDP, WebSocket, HTTP.
+ *   your own function). Never a socket: an address sup serves HTTP on is a
+ *   *listen slot*.
+ * - **app**: a program that talks to sup over a channel: a job's program, or
+ *   a *self-registered app* sup did not start (register, refresh, unregister).
+ * - **app command**: one request from an app (heartbeat, log, event,
+ *   restart, config request, message, register, refresh, unregister),
+ *   whatever channel brought it; one handler answers every app command.
+ * - **channel**: a codec of the app protocol: OSC over UDP, WebSocket frames,
+ *   HTTP requests. It turns what an app sends into app commands and the
+ *   handler's replies into datagrams, frames or JSON; it decides nothing.
+ * - **component**: a part of a running sup that follows the config (a probe,
+ *   the app registry, a channel, the HTTP server). `sup run` builds them,
+ *   hands each the config at start and on every reload, and closes them on
+ *   shutdown. sup has no "services": a part of sup is a component, a program
+ *   it runs is a job.
  * - **mode**: a named set of overrides (`dev`, `dev.foo`, `@hostname`)
  *   applied over the config.
  * - **backoff**: the growing delay between restarts after quick deaths.

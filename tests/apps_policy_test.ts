@@ -34,7 +34,7 @@ Deno.test("apps.enabled false refuses every registration: HTTP 403, WebSocket er
   await using client = await udpClient();
   await client.send(encodeOscMessage("/register", ["watcher", 10_000, "none"]), sup.ports.osc);
   deepStrictEqual((await client.next("/error")).args, ["/register", expected]);
-  deepStrictEqual(sup.ctx.apps.list(), []);
+  deepStrictEqual(sup.side.apps.list(), []);
   equal(sup.osc.stats().rejectedBy["not-allowed"], 1);
 });
 
@@ -60,5 +60,5 @@ Deno.test("actions listed in apps.allow are accepted on every channel; others st
     sup.ports.osc,
   );
   await client.next("/registered");
-  deepStrictEqual(sup.ctx.apps.list().map((a) => a.action), ["restart", "restart", "restart"]);
+  deepStrictEqual(sup.side.apps.list().map((a) => a.action), ["restart", "restart", "restart"]);
 });

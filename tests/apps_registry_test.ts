@@ -12,6 +12,8 @@ import { AppRegistry } from "../src/apps/registry.ts";
 import { record } from "./support/event_record.ts";
 
 const noReboot = () => Promise.reject(new Error("no reboot in tests"));
+/** The supervisor API a registry uses: its events go to `bus`, reboots are refused. */
+const apiOn = (bus: EventBus) => ({ bus, reboot: noReboot });
 
 /** A process group: `sh` and two `sleep` children, in its own session. */
 function spawnGroup(): Deno.ChildProcess {
@@ -47,7 +49,7 @@ Deno.test("a registered app whose refresh is missed gets its process group kille
     await until("the group has children", () => groupMembers(child.pid).length === 3);
     const bus = new EventBus();
     const log = record(bus);
-    const apps = new AppRegistry({ bus, reboot: noReboot });
+    const apps = new AppRegistry({ api: apiOn(bus) });
     const app = apps.register({
       name: "player",
       timeoutMs: 200,
@@ -55,7 +57,7 @@ Deno.test("a registered app whose refresh is missed gets its process group kille
       restartCommand: null,
       pid: child.pid,
     });
-    await log.waitFor((e) => e.type === "heartbeat.missed", "missed");
+    await log.waitFor((e) => e.type === "app.missed", "missed");
     await log.waitFor((e) => e.type === "app.unregistered" && e.id === app.id, "unregistered");
     const status = await child.status;
     equal(status.signal, "SIGKILL");
@@ -72,8 +74,7 @@ Deno.test("a missed refresh with action restart runs the restart command", async
   try {
     const bus = new EventBus();
     const apps = new AppRegistry({
-      bus,
-      reboot: noReboot,
+      api: apiOn(bus),
       policy: { enabled: true, allow: ["kill", "restart"] },
     });
     apps.register({
@@ -102,7 +103,7 @@ Deno.test("registrations survive a restart of sup through the runtime state file
   try {
     const path = `${dir}/state.json`;
     const first = new RuntimeStateFile(path, "/tmp/config.ts");
-    const a = new AppRegistry({ bus: new EventBus(), reboot: noReboot, store: first });
+    const a = new AppRegistry({ api: apiOn(new EventBus()), store: first });
     const app = a.register({
       name: "player",
       timeoutMs: 400,
@@ -118,9 +119,9 @@ Deno.test("registrations survive a restart of sup through the runtime state file
     const bus = new EventBus();
     const log = record(bus);
     const loadedAt = Date.now();
-    const b = new AppRegistry({ bus, reboot: noReboot, store: second });
+    const b = new AppRegistry({ api: apiOn(bus), store: second });
     deepStrictEqual(b.list().map((x) => [x.id, x.name, x.pid]), [[app.id, "player", child.pid]]);
-    const missed = await log.waitFor((e) => e.type === "heartbeat.missed", "missed after reload");
+    const missed = await log.waitFor((e) => e.type === "app.missed", "missed after reload");
     ok(missed.at - loadedAt >= 390, "deadline counted from the load");
     equal((await child.status).signal, "SIGKILL");
     await second.flush();
@@ -138,7 +139,7 @@ Deno.test("registrations survive a restart of sup through the runtime state file
 Deno.test("an app registered with sup's own pid is never killed with it", async () => {
   const bus = new EventBus();
   const log = record(bus);
-  const apps = new AppRegistry({ bus, reboot: noReboot });
+  const apps = new AppRegistry({ api: apiOn(bus) });
   const app = apps.register({
     name: "confused",
     timeoutMs: 100,

@@ -34,7 +34,7 @@ Deno.test("sup/client heartbeats, logs, sends events, reads config and registers
   );
   deepStrictEqual(await client.config(), { screen: 3 });
   const handle = await client.register("20s", "kill", undefined, Deno.pid, "kiosk-self");
-  deepStrictEqual(sup.ctx.apps.list().map((a) => [a.id, a.name, a.timeoutMs]), [
+  deepStrictEqual(sup.side.apps.list().map((a) => [a.id, a.name, a.timeoutMs]), [
     [handle.id, "kiosk-self", 20_000],
   ]);
   equal(handle.refresh(), true);

@@ -69,7 +69,7 @@ Deno.test("a flood of one kind of garbage is reported once per interval, counted
   });
   // A channel with the production interval on the same supervisor.
   const { OscChannel } = await import("../src/channels/osc_channel.ts");
-  const osc = new OscChannel(sup.hb.context, { reportIntervalMs: 60_000 });
+  const osc = new OscChannel({ api: sup.api, handle: sup.hb.handle }, { reportIntervalMs: 60_000 });
   await osc.start({ host: "127.0.0.1", port: 0 });
   try {
     await using client = await udpClient();
@@ -154,12 +154,14 @@ Deno.test("register, refresh and unregister over OSC; /registered answers the se
     await client.send(encodeOscMessage("/refresh", [id]), sup.oscPort);
     await new Promise((r) => setTimeout(r, 100));
   }
-  equal(sup.log.events.filter((e) => e.type === "heartbeat.missed").length, 0);
-  const missed = await sup.log.waitFor<EventOf<"heartbeat.missed">>(
-    (e) => e.type === "heartbeat.missed",
+  equal(sup.log.events.filter((e) => e.type === "app.missed").length, 0);
+  const missed = await sup.log.waitFor<EventOf<"app.missed">>(
+    (e) => e.type === "app.missed",
     "missed refresh",
   );
-  equal(missed.job, "panel");
+  equal(missed.name, "panel");
+  equal(missed.id, id);
+  equal(sup.log.events.filter((e) => e.type === "heartbeat.missed").length, 0, "apps are not jobs");
   await client.send(encodeOscMessage("/unregister", [id]), sup.oscPort);
   await sup.log.waitFor((e) => e.type === "app.unregistered" && e.id === id, "unregistered");
   deepStrictEqual(sup.hb.apps.list(), []);

@@ -40,8 +40,8 @@ Deno.test("the Python sample heartbeats over OSC/UDP, logs, and registers, refre
   await until(() => sup.osc.stats().heartbeats >= 5, "five OSC heartbeats", 10_000);
   const listed = await (await fetch(`${sup.httpUrl}/api/status`)).json();
   deepStrictEqual(listed.apps.map((a: { id: string }) => a.id), [registered.id]);
-  const before = sup.ctx.apps.list()[0].lastRefresh;
-  await until(() => sup.ctx.apps.list()[0]?.lastRefresh > before, "a refresh", 5000);
+  const before = sup.side.apps.list()[0].lastRefresh;
+  await until(() => sup.side.apps.list()[0]?.lastRefresh > before, "a refresh", 5000);
   equal(sup.osc.stats().rejected, 0, JSON.stringify(sup.osc.stats().rejectedBy));
   // On SIGTERM it unregisters and exits 0 (a heartbeat in flight as the job
   // stops is refused as "not-running"; nothing else may be).

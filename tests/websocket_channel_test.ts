@@ -154,7 +154,7 @@ Deno.test("WebSocket self-registration: register, refresh and unregister answer 
   });
   equal(registered.type, "registered");
   const id = String(registered.id);
-  deepStrictEqual(sup.ctx.apps.list().map((a) => [a.id, a.name, a.timeoutMs, a.pid]), [
+  deepStrictEqual(sup.side.apps.list().map((a) => [a.id, a.name, a.timeoutMs, a.pid]), [
     [id, "kiosk-browser", 30_000, Deno.pid],
   ]);
   socket.ws.send(JSON.stringify({ type: "refresh", id }));
@@ -173,7 +173,7 @@ Deno.test("WebSocket self-registration: register, refresh and unregister answer 
     ok: true,
     ref: 4,
   });
-  deepStrictEqual(sup.ctx.apps.list(), []);
+  deepStrictEqual(sup.side.apps.list(), []);
 });
 
 Deno.test("a WebSocket naming an unknown job is refused before the upgrade", async () => {

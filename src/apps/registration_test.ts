@@ -1,5 +1,5 @@
-import { deepStrictEqual, equal } from "node:assert/strict";
-import { parseRegistration } from "./registration.ts";
+import { deepStrictEqual, equal, ok, throws } from "node:assert/strict";
+import { checkRegistration, parseRegistration } from "./registration.ts";
 
 Deno.test("a registration accepts a duration string or milliseconds and a command string or argv", () => {
   deepStrictEqual(
@@ -43,15 +43,15 @@ Deno.test("a registration accepts a duration string or milliseconds and a comman
 });
 
 Deno.test("a bad registration names the field, the value and what was expected", () => {
-  const cases: Array<[unknown, string]> = [
+  const cases: Array<[unknown, string | RegExp]> = [
     ["x", 'Registration must be a JSON object, got "x"'],
     [
       { timeout: "1s", action: "none" },
-      'name: undefined is not an app name (letters, digits, "-", "_", ".")',
+      'name: undefined is not an app name (1 to 100 letters, digits, "-", "_", ".")',
     ],
     [
       { name: "a b", timeout: "1s", action: "none" },
-      'name: "a b" is not an app name (letters, digits, "-", "_", ".")',
+      'name: "a b" is not an app name (1 to 100 letters, digits, "-", "_", ".")',
     ],
     [
       { name: "a", timeout: "10XB", action: "none" },
@@ -76,10 +76,38 @@ Deno.test("a bad registration names the field, the value and what was expected",
       { name: "a", timeout: "1s", action: "kill", pid: -4 },
       "pid: -4 is not a process id (whole number >= 1)",
     ],
+    [{ name: "a", timeout: "1s", action: "kill", pid: 1 }, "pid: 1 is init; it cannot be watched"],
+    [
+      { name: "x".repeat(101), timeout: "1s", action: "none" },
+      /^name: "x{101}" is not an app name \(1 to 100 /,
+    ],
+    [
+      { name: "a", timeout: "1s", action: "none", restartCommand: [] },
+      "restartCommand: must not be empty",
+    ],
   ];
   for (const [input, error] of cases) {
     const result = parseRegistration(input);
     equal(result.ok, false, JSON.stringify(input));
-    if (!result.ok) equal(result.error, error);
+    if (!result.ok && typeof error === "string") equal(result.error, error);
+    if (!result.ok && typeof error !== "string") ok(error.test(result.error), result.error);
+  }
+});
+
+Deno.test("typed registrations (a registry caller, the state file) are checked by the same rules", () => {
+  const base = { name: "kiosk", timeoutMs: 1000, action: "none", restartCommand: null, pid: null };
+  deepStrictEqual(checkRegistration({ ...base, action: "none" }), { ...base, action: "none" });
+  const refused: Array<[Record<string, unknown>, string]> = [
+    [{ name: "a b" }, 'name: "a b" is not an app name (1 to 100 letters, digits, "-", "_", ".")'],
+    [{ timeoutMs: 0 }, "timeout: must be at least 1ms, got 0"],
+    [{ action: "kill", pid: 1 }, "pid: 1 is init; it cannot be watched"],
+    [{ action: "restart" }, 'restartCommand: required when action is "restart"'],
+  ];
+  for (const [patch, message] of refused) {
+    throws(
+      () => checkRegistration({ ...base, ...patch } as Parameters<typeof checkRegistration>[0]),
+      (e: Error) => e instanceof RangeError && e.message === message,
+      JSON.stringify(patch),
+    );
   }
 });

@@ -1,9 +1,10 @@
 /**
  * Self-registered apps (Digi appmonitor): a program sup did not start
  * registers a timeout and an action, then refreshes; a missed refresh
- * triggers the action: `kill` (SIGKILL the registered pid's process group),
- * `restart` (kill that group when a pid was given, then run the restart
- * command), `reboot`, or `none` (only the event). Registrations are kept in
+ * emits `app.missed` and triggers the action: `kill` (SIGKILL the registered
+ * pid's process group), `restart` (kill that group when a pid was given, then
+ * run the restart command), `reboot` (through `SupervisorApi.reboot`, the one
+ * path for machine actions), or `none` (only the event). Registrations are kept in
  * the runtime state file's "apps" section and reloaded by the next sup, with
  * their deadlines restarted from the load.
  *
@@ -17,18 +18,12 @@
  */
 
 import { getLogger } from "@logtape/logtape";
-import {
-  AppNotAllowedError,
-  type AppRegistration,
-  type AppRegistryApi,
-  type RegisteredApp,
-} from "./app_context.ts";
-import { checkRegistration } from "./registration.ts";
-import type { ResolvedApps } from "../config/resolved.ts";
-import type { EventBus } from "../core/event_bus.ts";
+import { AppNotAllowedError, type AppRegistryApi, type RegisteredApp } from "./registry_api.ts";
+import { type AppRegistration, checkRegistration } from "./registration.ts";
+import type { ResolvedConfig } from "../config/resolved.ts";
+import type { SupervisorApi } from "../core/api.ts";
 import { type AppProcessAdapter, osAppProcess } from "./app_process.ts";
 import { type Clock, realClock, type TimerHandle } from "../core/clock.ts";
-import type { RebootAdapter } from "../core/reboot.ts";
 
 /** Where registrations persist: the runtime state file's sections (`RuntimeStateFile` fits). */
 export interface SectionStore {
@@ -38,8 +33,8 @@ export interface SectionStore {
 
 /** What a registry is built from. */
 export interface AppRegistryOptions {
-  bus: EventBus;
-  reboot: RebootAdapter;
+  /** Where events go (`bus`) and how the machine restarts for action "reboot" (`reboot`). */
+  api: Pick<SupervisorApi, "bus" | "reboot">;
   /** Persistence; null keeps registrations in memory only. @default null */
   store?: SectionStore | null;
   /** @default the real OS adapter */
@@ -47,7 +42,7 @@ export interface AppRegistryOptions {
   /** @default the real clock */
   clock?: Clock;
   /** What registrations may ask for until `apply()`. @default the config default: only "kill" */
-  policy?: ResolvedApps;
+  policy?: ResolvedConfig["apps"];
 }
 
 /** Why each action is refused unless the config allows it. */
@@ -74,19 +69,17 @@ type StoredApp = RegisteredApp & { pidStartTime: number | null };
 
 /** Registered apps and their deadlines. */
 export class AppRegistry implements AppRegistryApi {
-  #bus: EventBus;
-  #reboot: RebootAdapter;
+  #api: Pick<SupervisorApi, "bus" | "reboot">;
   #store: SectionStore | null;
   #os: AppProcessAdapter;
   #clock: Clock;
-  #policy: ResolvedApps;
+  #policy: ResolvedConfig["apps"];
   #apps = new Map<string, Entry>();
   #logger = getLogger(["sup", "apps"]);
 
   /** Loads what the store holds (deadlines start now). */
   constructor(options: AppRegistryOptions) {
-    this.#bus = options.bus;
-    this.#reboot = options.reboot;
+    this.#api = options.api;
     this.#store = options.store ?? null;
     this.#os = options.process ?? osAppProcess;
     this.#clock = options.clock ?? realClock;
@@ -94,8 +87,12 @@ export class AppRegistry implements AppRegistryApi {
     this.#load();
   }
 
-  /** Follows the config's `apps` section; registrations it no longer allows are removed, with a warning. */
-  apply(policy: ResolvedApps): void {
+  /**
+   * Follows the config's `apps` section (a `Component` of `sup run`);
+   * registrations it no longer allows are removed, with a warning.
+   */
+  apply(config: Pick<ResolvedConfig, "apps">): void {
+    const policy = config.apps;
     this.#policy = { enabled: policy.enabled, allow: [...policy.allow] };
     for (const entry of [...this.#apps.values()]) {
       const refusal = this.#refusal(entry.app.action);
@@ -130,7 +127,7 @@ export class AppRegistry implements AppRegistryApi {
     };
     this.#add(app, pidStartTime);
     this.#save();
-    this.#bus.emit({
+    this.#api.bus.emit({
       type: "app.registered",
       id: app.id,
       name: app.name,
@@ -191,7 +188,7 @@ export class AppRegistry implements AppRegistryApi {
     this.#clear(entry);
     this.#apps.delete(entry.app.id);
     this.#save();
-    this.#bus.emit({
+    this.#api.bus.emit({
       type: "app.unregistered",
       id: entry.app.id,
       name: entry.app.name,
@@ -234,11 +231,14 @@ export class AppRegistry implements AppRegistryApi {
     const detail = `app "${app.name}" (${app.id}) missed its refresh: none for ${
       now - app.lastRefresh
     }ms (timeout ${app.timeoutMs}ms)`;
-    this.#bus.emit({
-      type: "heartbeat.missed",
-      job: app.name,
+    this.#api.bus.emit({
+      type: "app.missed",
+      id: app.id,
+      name: app.name,
+      pid: app.pid,
       lastSeen: app.lastRefresh,
       timeoutMs: app.timeoutMs,
+      action: app.action,
       at: now,
     });
     if (app.action === "none") {
@@ -253,7 +253,14 @@ export class AppRegistry implements AppRegistryApi {
     if (app.action === "restart" && app.restartCommand) {
       done.push(this.#os.run(app.name, app.restartCommand));
     }
-    if (app.action === "reboot") void this.#reboot(detail);
+    if (app.action === "reboot") {
+      this.#api.reboot({ source: "heartbeat", detail }).catch((error) => {
+        this.#logger.error("App {name}: reboot failed: {error}", {
+          name: app.name,
+          error: String(error),
+        });
+      });
+    }
     this.#logger.warn("{detail}; action {action}: {done}", {
       detail,
       action: app.action,

@@ -1,7 +1,8 @@
 import { deepStrictEqual, equal, ok, throws } from "node:assert/strict";
-import { AppNotAllowedError, type AppRegistration } from "./app_context.ts";
+import { AppNotAllowedError } from "./registry_api.ts";
+import type { AppRegistration } from "./registration.ts";
 import { EventBus } from "../core/event_bus.ts";
-import type { SupEvent } from "../core/events.ts";
+import type { ActionReason, SupEvent } from "../core/events.ts";
 import { FakeClock } from "../testing/fake_clock.ts";
 import type { AppProcessAdapter } from "./app_process.ts";
 import { AppRegistry, type SectionStore } from "./registry.ts";
@@ -39,18 +40,15 @@ function setup(
       return "started";
     },
   };
-  const reboots: string[] = [];
-  const apps = new AppRegistry({
+  const reboots: ActionReason[] = [];
+  const api = {
     bus,
-    store,
-    clock,
-    process: os,
-    policy,
-    reboot: (r) => {
-      reboots.push(r);
+    reboot: (reason: ActionReason) => {
+      reboots.push(reason);
       return Promise.resolve();
     },
-  });
+  };
+  const apps = new AppRegistry({ api, store, clock, process: os, policy });
   return { apps, events, effects, reboots, clock };
 }
 
@@ -81,8 +79,8 @@ Deno.test("register returns an app with an id and emits app.registered", () => {
 Deno.test("bad registrations throw RangeError naming the field", () => {
   const { apps } = setup();
   const rows: [Partial<AppRegistration>, RegExp][] = [
-    [{ timeoutMs: 0 }, /^timeoutMs: must be a number > 0, got 0$/],
-    [{ timeoutMs: NaN }, /^timeoutMs:/],
+    [{ timeoutMs: 0 }, /^timeout: must be at least 1ms, got 0$/],
+    [{ timeoutMs: NaN }, /^timeout:/],
     [{ action: "explode" as "none" }, /^action: "explode" is not an action/],
     [{ action: "restart" }, /^restartCommand: required when action is "restart"$/],
     [{ action: "kill" }, /^pid: required when action is "kill"$/],
@@ -90,7 +88,8 @@ Deno.test("bad registrations throw RangeError naming the field", () => {
     [{ pid: -3 }, /^pid: -3 is not a process id/],
     [{ action: "kill", pid: 1 }, /^pid: 1 is init; it cannot be watched$/],
     [{ name: "" }, /^name:/],
-    [{ restartCommand: [] }, /^restartCommand: must be a non-empty array of strings$/],
+    [{ name: "a b" }, /^name: "a b" is not an app name/],
+    [{ restartCommand: [] }, /^restartCommand: must not be empty$/],
   ];
   for (const [patch, message] of rows) {
     throws(() => apps.register({ ...base, ...patch }), (e: Error) => {
@@ -109,15 +108,18 @@ Deno.test("refreshes keep an app alive; no refresh for the timeout fires the act
     clock.advance(900);
     equal(apps.refresh(app.id), true);
   }
-  equal(events.filter((e) => e.type === "heartbeat.missed").length, 0);
+  equal(events.filter((e) => e.type === "app.missed").length, 0);
   const last = clock.now();
   clock.advance(1000);
-  const missed = events.filter((e) => e.type === "heartbeat.missed");
+  const missed = events.filter((e) => e.type === "app.missed");
   deepStrictEqual(missed, [{
-    type: "heartbeat.missed",
-    job: "kiosk",
+    type: "app.missed",
+    id: app.id,
+    name: "kiosk",
+    pid: null,
     lastSeen: last,
     timeoutMs: 1000,
+    action: "none",
     at: last + 1000,
   }]);
   equal(apps.list().length, 1, "action none keeps the registration");
@@ -139,12 +141,13 @@ Deno.test("a missed refresh with action restart kills the old group then runs th
   deepStrictEqual(effects, ["kill 77 1234", "run kiosk /bin/app --x"]);
 });
 
-Deno.test("a missed refresh with action reboot calls the reboot adapter", () => {
+Deno.test("a missed refresh with action reboot reboots through the supervisor API, naming the app", () => {
   const { apps, reboots, clock } = setup();
   const app = apps.register({ ...base, action: "reboot" });
   clock.advance(1000);
   equal(reboots.length, 1);
-  ok(reboots[0].includes(app.id));
+  equal(reboots[0].source, "heartbeat");
+  ok(reboots[0].detail?.includes(app.id));
 });
 
 Deno.test("unregister stops the watch; unknown ids are refused", () => {
@@ -154,7 +157,7 @@ Deno.test("unregister stops the watch; unknown ids are refused", () => {
   equal(apps.unregister(app.id), false);
   equal(apps.refresh(app.id), false);
   clock.advance(10_000);
-  equal(events.filter((e) => e.type === "heartbeat.missed").length, 0);
+  equal(events.filter((e) => e.type === "app.missed").length, 0);
   equal(clock.pending, 0);
 });
 
@@ -224,7 +227,7 @@ Deno.test("a config that stops allowing an action removes registrations that use
   first.close();
   const { apps, events, effects } = setup(store);
   equal(apps.list().length, 2, "both reloaded from the store");
-  apps.apply({ enabled: true, allow: ["kill"] });
+  apps.apply({ apps: { enabled: true, allow: ["kill"] } });
   deepStrictEqual(apps.list().map((a) => a.name), ["watcher"]);
   ok(events.some((e) => e.type === "app.unregistered" && e.name === "runner"));
   deepStrictEqual(effects, [], "removing a registration runs no action");

@@ -7,7 +7,11 @@
  */
 
 import type { ResolvedConfig } from "../config/resolved.ts";
-import type { JobResolution } from "./app_context.ts";
+
+/** The job a message is about, or why none could be chosen. */
+export type JobResolution =
+  | { ok: true; job: string }
+  | { ok: false; reason: string };
 
 /** Resolves `explicit` against `config` (pure). */
 export function resolveJob(

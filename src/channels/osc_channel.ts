@@ -1,18 +1,23 @@
 /**
  * The OSC channel: a UDP socket (`udp_socket.ts`) on `network.osc` receiving
- * OSC 1.0 messages and bundles from apps. Heartbeats take a fast path that
- * skips the decoder; everything malformed is counted by reason, reported at
- * a bounded rate, and dropped. Nothing a datagram holds can throw out of the
- * socket handler.
+ * OSC 1.0 messages and bundles from apps. A codec of the app protocol: each
+ * message becomes an `AppCommand` (`osc_command.ts`) for the one app command
+ * handler, whose reply goes back as OSC. Heartbeats take a fast path that
+ * skips the decoder and allocates nothing; everything malformed or refused
+ * is counted by reason, reported at a bounded rate, and dropped. Nothing a
+ * datagram holds can throw out of the socket handler.
  *
  * @module
  */
 
 import { getLogger } from "@logtape/logtape";
-import type { ResolvedConfig, ResolvedListen, ResolvedNetwork } from "../config/resolved.ts";
-import type { AppChannelContext } from "../apps/app_context.ts";
+import type { ResolvedConfig, ResolvedListen } from "../config/resolved.ts";
+import type { SupervisorApi } from "../core/api.ts";
+import type { AppCommand, AppPeer, AppReply, HandleAppCommand } from "../apps/app_command.ts";
+import { unknownApp } from "../apps/app_command_handler.ts";
 import { decodeOsc, OscDecodeError, type OscPacket } from "./osc_codec.ts";
-import { dispatchOsc, heart, type OscPeer, type OscSink } from "./osc_dispatch.ts";
+import { oscCommand } from "./osc_command.ts";
+import { encodeOscMessage } from "./osc_encode.ts";
 import { HEART_NO_JOB, isBareHeart, matchHeart } from "./osc_fast_path.ts";
 import { RejectionLog } from "./rejection_log.ts";
 import { openUdp, type UdpPeer, type UdpSocket } from "../net/udp_socket.ts";
@@ -39,24 +44,37 @@ export interface OscChannelOptions {
   reportIntervalMs?: number;
 }
 
-/** Receives OSC from apps; `start`, `apply(config)`, `close`. */
+/** What the channel is built on. */
+export interface OscChannelParts {
+  /** The running config (`network.osc`) and the event bus (`channel.rejected`). */
+  api: Pick<SupervisorApi, "config" | "bus">;
+  /** The one app command handler. */
+  handle: HandleAppCommand;
+}
+
+/**
+ * The sender of fast-path heartbeats. The handler names a sender only in the
+ * reasons of actions, which heartbeats never take; refusals name the real one.
+ */
+const HEART_PEER: AppPeer = Object.freeze({ channel: "osc", name: "OSC heartbeat", job: null });
+
+/** Receives OSC from apps (a `Component` of `sup run`): `start`, `apply(config)`, `close`. */
 export class OscChannel {
-  #ctx: AppChannelContext;
+  #api: Pick<SupervisorApi, "config" | "bus">;
+  #handle: HandleAppCommand;
   #socket: UdpSocket | null = null;
   #bound: ResolvedListen | null = null;
   #asked: ResolvedListen | null = null;
   #rejections: RejectionLog;
   #stats = { received: 0, messages: 0, heartbeats: 0 };
-  #sink: OscSink;
+  /** The heartbeat command of the fast path, reused for every datagram. */
+  #heart: Extract<AppCommand, { type: "heartbeat" }> = { type: "heartbeat", job: null };
 
-  /** @param ctx heartbeats, apps, jobs and the event bus */
-  constructor(ctx: AppChannelContext, options: OscChannelOptions = {}) {
-    this.#ctx = ctx;
-    this.#rejections = new RejectionLog("osc", ctx.api.bus, options.reportIntervalMs ?? 5000);
-    this.#sink = {
-      heartbeat: () => void this.#stats.heartbeats++,
-      reject: (code, detail) => this.#rejections.report(code, detail),
-    };
+  /** A channel over `parts`; `start()` or `apply()` binds it. */
+  constructor(parts: OscChannelParts, options: OscChannelOptions = {}) {
+    this.#api = parts.api;
+    this.#handle = parts.handle;
+    this.#rejections = new RejectionLog("osc", parts.api.bus, options.reportIntervalMs ?? 5000);
   }
 
   /** Where the channel listens (the real port when 0 was asked), or null. */
@@ -81,7 +99,7 @@ export class OscChannel {
   /** Binds `at` (default `network.osc` of the running config); rejects with a clear error. */
   async start(at?: ResolvedListen): Promise<void> {
     if (this.#socket) return;
-    const where = at ?? this.#ctx.api.config().network.osc;
+    const where = at ?? this.#api.config().network.osc;
     this.#asked = { host: where.host, port: where.port };
     try {
       this.#socket = await openUdp({
@@ -126,56 +144,100 @@ export class OscChannel {
     this.#stats.received++;
     try {
       if (truncated) {
-        return this.#sink.reject("oversize", `datagram from ${from.host}:${from.port} is too long`);
+        return this.#reject("oversize", `datagram from ${from.host}:${from.port} is too long`);
       }
       const job = matchHeart(msg);
-      if (job !== undefined) {
-        this.#stats.messages++;
-        return heart(this.#ctx, job === HEART_NO_JOB ? null : job, this.#sink);
-      }
-      if (isBareHeart(msg)) {
-        this.#stats.messages++;
-        return heart(this.#ctx, null, this.#sink);
-      }
+      if (job !== undefined) return this.#beat(job === HEART_NO_JOB ? null : job, from);
+      if (isBareHeart(msg)) return this.#beat(null, from);
       let packet: OscPacket;
       try {
         packet = decodeOsc(msg);
       } catch (error) {
         if (!(error instanceof OscDecodeError)) throw error;
-        return this.#sink.reject(
+        return this.#reject(
           error.code,
           `${msg.length}-byte datagram from ${from.host}:${from.port}: ${error.message}`,
         );
       }
-      this.#dispatch(packet, this.#peer(from.host, from.port));
+      this.#dispatch(packet, from);
     } catch (error) {
-      this.#sink.reject("internal", `datagram from ${from.host}:${from.port}: ${error}`);
+      this.#reject("internal", `datagram from ${from.host}:${from.port}: ${error}`);
     }
   }
 
-  #dispatch(packet: OscPacket, peer: OscPeer): void {
+  /** The fast path: no decode, no allocation unless refused. */
+  #beat(job: string | null, from: UdpPeer): void {
+    this.#stats.messages++;
+    this.#heart.job = job;
+    const reply = this.#handle(this.#heart, HEART_PEER);
+    if (reply.type === "ok") this.#stats.heartbeats++;
+    else this.#answer("/heart", reply, from);
+  }
+
+  #dispatch(packet: OscPacket, from: UdpPeer): void {
     if (packet.kind === "bundle") {
-      for (const element of packet.elements) this.#dispatch(element, peer);
+      for (const element of packet.elements) this.#dispatch(element, from);
       return;
     }
     this.#stats.messages++;
     try {
-      dispatchOsc(this.#ctx, packet, peer, this.#sink);
+      const decoded = oscCommand(packet);
+      if (!decoded.ok) {
+        const refusal = { type: "refused", code: decoded.code, error: decoded.error } as const;
+        return this.#answer(packet.address, refusal, from);
+      }
+      const peer: AppPeer = { channel: "osc", name: `${from.host}:${from.port}`, job: null };
+      const reply = this.#handle(decoded.command, peer);
+      if (reply.type === "ok" && decoded.command.type === "heartbeat") this.#stats.heartbeats++;
+      this.#answer(packet.address, reply, from);
     } catch (error) {
-      this.#sink.reject("internal", `${packet.address} from ${peer.name}: ${error}`);
+      // One message of a bundle failing leaves the others served.
+      this.#reject("internal", `${packet.address} from ${from.host}:${from.port}: ${error}`);
     }
   }
 
-  #peer(host: string, port: number): OscPeer {
-    const send = (bytes: Uint8Array, toPort: number, toHost: string) =>
-      this.#socket?.send(bytes, toPort, toHost);
-    return {
-      name: `${host}:${port}`,
-      reply: (bytes) => send(bytes, port, host),
-      toApps: (bytes) => {
-        const osc: ResolvedNetwork["osc"] = this.#ctx.api.config().network.osc;
-        send(bytes, osc.appPort, osc.appHost);
-      },
-    };
+  /** Encodes a reply: answers go to the sender, `/config` to the apps' port, refusals to the counters. */
+  #answer(address: string, reply: AppReply | RefusedInput, from: UdpPeer): void {
+    switch (reply.type) {
+      case "ok":
+      case "relay": // No app connections to relay to on UDP; the handler emitted `app.message`.
+        return;
+      case "config": {
+        const osc = this.#api.config().network.osc;
+        this.#send(
+          encodeOscMessage("/config", [JSON.stringify(reply.app)]),
+          osc.appPort,
+          osc.appHost,
+        );
+        return;
+      }
+      case "registered":
+        this.#send(encodeOscMessage("/registered", [reply.app.id]), from.port, from.host);
+        return;
+      case "unregistered":
+        if (!reply.ok) this.#answer(address, unknownApp(reply.id), from);
+        return;
+      case "refused":
+        this.#reject(reply.code, `${address} from ${from.host}:${from.port}: ${reply.error}`);
+        if (address === "/register") {
+          this.#send(encodeOscMessage("/error", [address, reply.error]), from.port, from.host);
+        }
+        return;
+      default: {
+        const never: never = reply;
+        throw new Error(`Unhandled reply ${JSON.stringify(never)}`);
+      }
+    }
+  }
+
+  #reject(code: string, detail: string): void {
+    this.#rejections.report(code, detail);
+  }
+
+  #send(bytes: Uint8Array, toPort: number, toHost: string): void {
+    this.#socket?.send(bytes, toPort, toHost);
   }
 }
+
+/** Input the codec itself refused (not an app command). */
+type RefusedInput = { type: "refused"; code: string; error: string };

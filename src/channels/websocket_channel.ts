@@ -1,9 +1,10 @@
 /**
  * The app WebSocket channel: `ws://127.0.0.1:3001/app?job=NAME`, on its own
- * port (`network.websocket`). Apps send JSON frames (heartbeats, logs,
- * events, restart, config requests, app-to-app messages, self-registration);
- * see `websocket_frames.ts`. A bad frame gets an error frame and the
- * connection stays; nothing an app sends can crash sup.
+ * port (`network.websocket`). A codec of the app protocol: apps send JSON
+ * frames (see `websocket_frames.ts`) that become `AppCommand`s for the one
+ * app command handler; its replies go back as frames, and "message" replies
+ * are relayed to the other connections. A bad frame gets an error frame and
+ * the connection stays; nothing an app sends can crash sup.
  *
  * @module
  */
@@ -12,10 +13,12 @@ import { Hono } from "hono";
 import { upgradeWebSocket } from "hono/deno";
 import type { WSContext } from "hono/ws";
 import { type Connection, RateWindow, send, sendText, withRef } from "./websocket_connection.ts";
-import { type AppChannelContext, AppNotAllowedError } from "../apps/app_context.ts";
+import type { AppCommand, AppReply, HandleAppCommand } from "../apps/app_command.ts";
+import { createJobResolver } from "../apps/resolve_job.ts";
 import type { ResolvedConfig, ResolvedListen } from "../config/resolved.ts";
-import { type AppFrame, type FrameRef, MAX_FRAME_CHARS, parseFrame } from "./websocket_frames.ts";
-import { ListenerSlot } from "../net/listen_slot.ts";
+import type { SupervisorApi } from "../core/api.ts";
+import { type FrameRef, MAX_FRAME_CHARS, parseFrame } from "./websocket_frames.ts";
+import { ListenSlot } from "../net/listen_slot.ts";
 import { RejectionLog } from "./rejection_log.ts";
 import { getLogger } from "@logtape/logtape";
 
@@ -29,6 +32,14 @@ export interface WebSocketChannelOptions {
   errorFramesPerSecond?: number;
   /** Shortest time between two reports (log line, `channel.rejected`) of one reason. @default 5000 */
   reportIntervalMs?: number;
+}
+
+/** What the channel is built on. */
+export interface WebSocketChannelParts {
+  /** The running config (`network.websocket`, the jobs) and the event bus (`channel.rejected`). */
+  api: Pick<SupervisorApi, "config" | "bus">;
+  /** The one app command handler. */
+  handle: HandleAppCommand;
 }
 
 /** Counters since the channel started. */
@@ -47,26 +58,33 @@ export interface WebSocketChannelStats {
   rejectedBy: Record<string, number>;
 }
 
-/** The app WebSocket channel: a Hono app plus its own listener. */
+/** The app WebSocket channel (a `Component` of `sup run`): a Hono app plus its own HTTP server. */
 export class WebSocketChannel {
   /** The Hono app (route `/app`); usable without a port through `app.fetch`. */
   readonly app: Hono;
-  #ctx: AppChannelContext;
+  #api: Pick<SupervisorApi, "config" | "bus">;
+  #handle: HandleAppCommand;
   #maxFrameChars: number;
   #errorBudget: number;
   #rejections: RejectionLog;
   #connections = new Set<Connection>();
   #stats = { frames: 0, heartbeats: 0, badFrames: 0, refused: 0 };
-  #slot: ListenerSlot;
+  #slot: ListenSlot;
 
-  /** Builds the channel over `ctx` (heartbeats, apps, jobs, the bus); `apply()` starts it. */
-  constructor(ctx: AppChannelContext, options: WebSocketChannelOptions = {}) {
-    this.#ctx = ctx;
+  /** Builds the channel over `parts`; `apply()` starts it. */
+  constructor(parts: WebSocketChannelParts, options: WebSocketChannelOptions = {}) {
+    this.#api = parts.api;
+    this.#handle = parts.handle;
     this.#maxFrameChars = options.maxFrameChars ?? MAX_FRAME_CHARS;
     this.#errorBudget = options.errorFramesPerSecond ?? 20;
-    this.#rejections = new RejectionLog("websocket", ctx.api.bus, options.reportIntervalMs ?? 5000);
+    this.#rejections = new RejectionLog(
+      "websocket",
+      parts.api.bus,
+      options.reportIntervalMs ?? 5000,
+    );
+    const resolveJob = createJobResolver(() => this.#api.config());
     this.app = new Hono();
-    this.#slot = new ListenerSlot(
+    this.#slot = new ListenSlot(
       "app WebSocket channel",
       (request, info) => this.app.fetch(request, info),
       (error) => log.error(error.message),
@@ -77,11 +95,16 @@ export class WebSocketChannel {
         return c.json({ error: "Expected a WebSocket upgrade on /app" }, 426);
       }
       const explicit = c.req.query("job") || null;
-      const resolved = this.#ctx.resolveJob(explicit);
+      const resolved = resolveJob(explicit);
       if (explicit !== null && !resolved.ok) return c.json({ error: resolved.reason }, 404);
+      const remote = (c.env as Deno.ServeHandlerInfo<Deno.NetAddr> | undefined)?.remoteAddr;
       const conn: Connection = {
         ws: null as unknown as WSContext,
-        job: resolved.ok ? resolved.job : null,
+        peer: {
+          channel: "websocket",
+          name: remote ? `${remote.hostname}:${remote.port}` : "a WebSocket client",
+          job: resolved.ok ? resolved.job : null,
+        },
         errors: new RateWindow(this.#errorBudget),
       };
       return upgradeWebSocket(c, {
@@ -115,13 +138,13 @@ export class WebSocketChannel {
 
   /** Listens on `at`, default `network.websocket` of the running config; false when the port could not be bound (logged). */
   start(at?: ResolvedListen): Promise<boolean> {
-    return this.#slot.follow(at ?? this.#ctx.api.config().network.websocket);
+    return this.#slot.follow(at ?? this.#api.config().network.websocket);
   }
 
   /**
-   * Follows the config (the `Service` contract of `sup run`): listens on
-   * `network.websocket` from the first call, moves when that address changes
-   * (open connections are closed; clients reconnect).
+   * Follows the config: listens on `network.websocket` from the first call,
+   * moves when that address changes (open connections are closed; clients
+   * reconnect).
    */
   async apply(config: ResolvedConfig): Promise<void> {
     const next = config.network.websocket;
@@ -130,7 +153,7 @@ export class WebSocketChannel {
     await this.#slot.follow(next);
   }
 
-  /** Closes every connection and the listener. */
+  /** Closes every connection and the server. */
   async close(): Promise<void> {
     this.#closeConnections();
     await this.#slot.close();
@@ -153,126 +176,56 @@ export class WebSocketChannel {
       this.#bad(conn, "binary", "Binary frames are not supported; send JSON text", null);
       return;
     }
-    const parsed = parseFrame(data, this.#maxFrameChars, conn.job ?? undefined);
+    const parsed = parseFrame(data, this.#maxFrameChars, conn.peer.job ?? undefined);
     if (!parsed.ok) {
       this.#bad(conn, parsed.code, parsed.error, parsed.ref);
       return;
     }
-    try {
-      this.#handle(conn, parsed.frame);
-    } catch (error) {
-      // A failure behind one frame (a listener, the registry) must not end the connection.
-      const message = error instanceof Error ? error.message : String(error);
-      const code = error instanceof AppNotAllowedError ? "not-allowed" : "failed";
-      this.#refuse(conn, code, message, "ref" in parsed.frame ? parsed.frame.ref : null);
-    }
+    const reply = this.#handle(parsed.command, conn.peer);
+    this.#answer(conn, parsed.command, reply, parsed.ref);
   }
 
-  #handle(conn: Connection, frame: AppFrame): void {
-    const ctx = this.#ctx;
-    switch (frame.type) {
-      case "heart": {
-        const job = this.#jobFor(conn, frame.job, true);
-        if (job === null) return;
-        if (ctx.heartbeat(job)) this.#stats.heartbeats++;
-        else {this.#refuse(
-            conn,
-            "not-running",
-            `Job "${job}" is not running; heartbeat ignored`,
-            null,
-          );}
+  /** Encodes the handler's reply as frames. */
+  #answer(conn: Connection, command: AppCommand, reply: AppReply, ref: FrameRef | null): void {
+    switch (reply.type) {
+      case "ok":
+        if (command.type === "heartbeat") this.#stats.heartbeats++;
         return;
-      }
-      case "log":
-      case "event": {
-        const job = frame.job === null ? conn.job : this.#jobFor(conn, frame.job, false);
-        if (frame.job !== null && job === null) return;
-        const at = Date.now();
-        if (frame.type === "log") {
-          ctx.api.bus.emit({
-            type: "app.log",
-            at,
-            job,
-            level: frame.level,
-            message: frame.message,
-          });
-        } else {
-          const { category, action, label, value } = frame;
-          ctx.api.bus.emit({ type: "app.event", at, job, category, action, label, value });
-        }
+      case "config":
+        send(conn, { type: "config", data: reply.app, ...withRef(ref) });
         return;
-      }
-      case "restart": {
-        const job = this.#jobFor(conn, frame.job, true);
-        if (job === null) return;
-        ctx.api.restart(job, { source: "app", detail: "restart frame on the WebSocket channel" });
+      case "registered":
+        send(conn, { type: "registered", app: reply.app, id: reply.app.id, ...withRef(ref) });
         return;
-      }
-      case "configRequest":
-        send(conn, { type: "config", data: ctx.api.config().app, ...withRef(frame.ref) });
+      case "unregistered":
+        send(conn, { type: "unregistered", id: reply.id, ok: reply.ok, ...withRef(ref) });
         return;
-      case "message":
-        this.#relay(conn, frame.to, frame.data);
+      case "relay":
+        this.#relay(conn, reply.to, reply.args[0]);
         return;
-      case "register": {
-        const app = ctx.apps.register(frame.registration);
-        send(conn, { type: "registered", app, id: app.id, ...withRef(frame.ref) });
+      case "refused":
+        this.#stats.refused++;
+        this.#answerError(conn, reply.code, reply.error, ref);
         return;
-      }
-      case "refresh":
-        if (!ctx.apps.refresh(frame.id)) {
-          this.#refuse(conn, "unknown-app", `No registered app with id "${frame.id}"`, frame.ref);
-        }
-        return;
-      case "unregister": {
-        const ok = ctx.apps.unregister(frame.id);
-        send(conn, { type: "unregistered", id: frame.id, ok, ...withRef(frame.ref) });
-        return;
-      }
       default: {
-        const never: never = frame;
-        throw new Error(`Unhandled frame ${JSON.stringify(never)}`);
+        const never: never = reply;
+        throw new Error(`Unhandled reply ${JSON.stringify(never)}`);
       }
     }
   }
 
-  /** The job a frame is about, or null after refusing it. */
-  #jobFor(conn: Connection, explicit: string | null, required: boolean): string | null {
-    if (explicit === null && conn.job !== null) return conn.job;
-    if (explicit === null && !required) return null;
-    const resolved = this.#ctx.resolveJob(explicit);
-    if (resolved.ok) return resolved.job;
-    this.#refuse(conn, "unknown-job", resolved.reason, null);
-    return null;
-  }
-
+  /** Passes a message on to the other connections: those of job `to`, or all for "*". */
   #relay(from: Connection, to: string, data: unknown): void {
-    const frame = JSON.stringify({ type: "message", from: from.job, to, data });
+    const frame = JSON.stringify({ type: "message", from: from.peer.job, to, data });
     for (const conn of this.#connections) {
       if (conn === from) continue;
-      if (to !== "*" && conn.job !== to) continue;
+      if (to !== "*" && conn.peer.job !== to) continue;
       sendText(conn, frame);
-    }
-    const bus = this.#ctx.api.bus;
-    if (bus.hasListeners("app.message")) {
-      bus.emit({
-        type: "app.message",
-        at: Date.now(),
-        job: from.job,
-        channel: "websocket",
-        address: to,
-        args: [data],
-      });
     }
   }
 
   #bad(conn: Connection, code: string, error: string, ref: FrameRef | null): void {
     this.#stats.badFrames++;
-    this.#answerError(conn, code, error, ref);
-  }
-
-  #refuse(conn: Connection, code: string, error: string, ref: FrameRef | null): void {
-    this.#stats.refused++;
     this.#answerError(conn, code, error, ref);
   }
 

@@ -7,6 +7,7 @@
  */
 
 import type { WSContext } from "hono/ws";
+import type { AppPeer } from "../apps/app_command.ts";
 import type { FrameRef } from "./websocket_frames.ts";
 
 /** A fixed one-second window allowing `limit` takes. */
@@ -34,8 +35,8 @@ export class RateWindow {
 export interface Connection {
   /** The socket, as Hono wraps it. */
   ws: WSContext;
-  /** The job this connection speaks for, when known. */
-  job: string | null;
+  /** Who sends on it: the WebSocket channel, the client's address, and the job it speaks for (when known). */
+  peer: AppPeer;
   /** Error frames sent to this connection. */
   errors: RateWindow;
 }

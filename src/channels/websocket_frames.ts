@@ -1,6 +1,6 @@
 /**
- * The JSON frames an app sends on the WebSocket channel, parsed from
- * untrusted text into a typed union. Pure: no I/O, never throws.
+ * The WebSocket encoding of the app protocol: the JSON frames an app sends,
+ * parsed from untrusted text into an `AppCommand`. Pure: no I/O, never throws.
  *
  * Every request frame may carry `ref` (a string or number) that sup echoes
  * in its answer, and frames about a job may carry `job` to override the
@@ -9,41 +9,25 @@
  * @module
  */
 
-import type { AppRegistration } from "../apps/app_context.ts";
+import type { AppCommand } from "../apps/app_command.ts";
 import { parseRegistration } from "../apps/registration.ts";
 import { showValue } from "../config/units.ts";
 
 /** A correlation id echoed in answers. */
 export type FrameRef = string | number;
 
-/** A valid frame from an app. */
-export type AppFrame =
-  | { type: "heart"; job: string | null }
-  | { type: "log"; job: string | null; level: string; message: string }
-  | {
-    type: "event";
-    job: string | null;
-    category: string;
-    action: string;
-    label: string | null;
-    value: number | null;
-  }
-  | { type: "restart"; job: string | null }
-  | { type: "configRequest"; ref: FrameRef | null }
-  | { type: "message"; to: string; data: unknown }
-  | { type: "register"; ref: FrameRef | null; registration: AppRegistration }
-  | { type: "refresh"; ref: FrameRef | null; id: string }
-  | { type: "unregister"; ref: FrameRef | null; id: string };
-
 /** Why a frame was refused, as a short code for counters. */
 export type FrameErrorCode = "oversized" | "not-json" | "bad-frame";
 
-/** A parsed frame, or why it was refused (with the `ref` to answer, when readable). */
+/**
+ * A parsed frame: its command and the `ref` to echo in the answer; or why it
+ * was refused (with the `ref`, when readable).
+ */
 export type FrameResult =
-  | { ok: true; frame: AppFrame }
+  | { ok: true; command: AppCommand; ref: FrameRef | null }
   | { ok: false; code: FrameErrorCode; error: string; ref: FrameRef | null };
 
-/** Frame types an app may send, for error messages. */
+/** Frame types an app may send, for error messages ("heart" is the heartbeat command). */
 export const FRAME_TYPES = [
   "heart",
   "log",
@@ -61,6 +45,13 @@ export const MAX_FRAME_CHARS = 64 * 1024;
 
 type Fields = Record<string, unknown>;
 
+/** The bare heartbeat frame's result, shared: the hot path allocates nothing. */
+const BARE_HEART: FrameResult = Object.freeze({
+  ok: true,
+  command: Object.freeze({ type: "heartbeat", job: null }),
+  ref: null,
+});
+
 /** Parses one text frame. `defaultName` names a registration that has no `name`. */
 export function parseFrame(
   text: string,
@@ -76,7 +67,7 @@ export function parseFrame(
     };
   }
   // The hot path: a bare heartbeat needs no JSON parser.
-  if (text === '{"type":"heart"}') return { ok: true, frame: { type: "heart", job: null } };
+  if (text === '{"type":"heart"}') return BARE_HEART;
   let value: unknown;
   try {
     value = JSON.parse(text);
@@ -99,20 +90,18 @@ export function parseFrame(
   const f = value as Fields;
   const ref = typeof f.ref === "string" || typeof f.ref === "number" ? f.ref : null;
   const fail = (error: string): FrameResult => ({ ok: false, code: "bad-frame", error, ref });
+  const done = (command: AppCommand): FrameResult => ({ ok: true, command, ref });
   const job = optionalString(f, "job");
   if (job === undefined) return fail(`job: ${showValue(f.job)} is not a job name`);
   switch (f.type) {
     case "heart":
-      return { ok: true, frame: { type: "heart", job } };
+      return done({ type: "heartbeat", job });
     case "log": {
       if (!isText(f.level, 32)) return fail(`log.level: ${showValue(f.level)} is not a level`);
       if (typeof f.message !== "string") {
         return fail(`log.message: ${showValue(f.message)} is not a string`);
       }
-      return {
-        ok: true,
-        frame: { type: "log", job, level: f.level.toLowerCase(), message: f.message },
-      };
+      return done({ type: "log", job, level: f.level.toLowerCase(), message: f.message });
     }
     case "event": {
       if (!isText(f.category, 200)) {
@@ -127,30 +116,27 @@ export function parseFrame(
       if (v !== null && (typeof v !== "number" || !Number.isFinite(v))) {
         return fail(`event.value: ${showValue(v)} is not a number`);
       }
-      return {
-        ok: true,
-        frame: { type: "event", job, category: f.category, action: f.action, label, value: v },
-      };
+      return done({ type: "event", job, category: f.category, action: f.action, label, value: v });
     }
     case "restart":
-      return { ok: true, frame: { type: "restart", job } };
+      return done({ type: "restart", job });
     case "configRequest":
-      return { ok: true, frame: { type: "configRequest", ref } };
+      return done({ type: "configRequest" });
     case "message": {
       if (!isText(f.to, 200)) {
         return fail(`message.to: ${showValue(f.to)} is not a job name or "*"`);
       }
-      return { ok: true, frame: { type: "message", to: f.to, data: f.data ?? null } };
+      return done({ type: "message", to: f.to, args: [f.data ?? null] });
     }
     case "register": {
       const parsed = parseRegistration(f, defaultName);
       if (!parsed.ok) return fail(`register.${parsed.error}`);
-      return { ok: true, frame: { type: "register", ref, registration: parsed.value } };
+      return done({ type: "register", registration: parsed.value });
     }
     case "refresh":
     case "unregister": {
       if (!isText(f.id, 200)) return fail(`${f.type}.id: ${showValue(f.id)} is not an app id`);
-      return { ok: true, frame: { type: f.type, ref, id: f.id } };
+      return done({ type: f.type, id: f.id });
     }
     default:
       return fail(

@@ -1,10 +1,10 @@
 import { deepStrictEqual as assertEquals, match as assertMatch } from "node:assert/strict";
 import { parseFrame } from "./websocket_frames.ts";
 
-Deno.test("valid frames parse to their typed form", () => {
-  const cases: Array<[string, unknown]> = [
-    ['{"type":"heart"}', { type: "heart", job: null }],
-    ['{"type":"heart","job":"web"}', { type: "heart", job: "web" }],
+Deno.test("valid frames parse to their app command and ref", () => {
+  const cases: Array<[string, unknown, (string | number)?]> = [
+    ['{"type":"heart"}', { type: "heartbeat", job: null }],
+    ['{"type":"heart","job":"web"}', { type: "heartbeat", job: "web" }],
     [
       '{"type":"log","level":"WARNING","message":"low disk"}',
       { type: "log", job: null, level: "warning", message: "low disk" },
@@ -18,15 +18,14 @@ Deno.test("valid frames parse to their typed form", () => {
       { type: "event", job: null, category: "ui", action: "tap", label: null, value: null },
     ],
     ['{"type":"restart"}', { type: "restart", job: null }],
-    ['{"type":"configRequest","ref":7}', { type: "configRequest", ref: 7 }],
-    ['{"type":"message","to":"*","data":{"a":1}}', { type: "message", to: "*", data: { a: 1 } }],
-    ['{"type":"refresh","id":"a1"}', { type: "refresh", ref: null, id: "a1" }],
-    ['{"type":"unregister","id":"a1","ref":"x"}', { type: "unregister", ref: "x", id: "a1" }],
+    ['{"type":"configRequest","ref":7}', { type: "configRequest" }, 7],
+    ['{"type":"message","to":"*","data":{"a":1}}', { type: "message", to: "*", args: [{ a: 1 }] }],
+    ['{"type":"refresh","id":"a1"}', { type: "refresh", id: "a1" }],
+    ['{"type":"unregister","id":"a1","ref":"x"}', { type: "unregister", id: "a1" }, "x"],
     [
       '{"type":"register","name":"kiosk","timeout":"10s","action":"kill","pid":42}',
       {
         type: "register",
-        ref: null,
         registration: {
           name: "kiosk",
           timeoutMs: 10_000,
@@ -37,7 +36,9 @@ Deno.test("valid frames parse to their typed form", () => {
       },
     ],
   ];
-  for (const [text, frame] of cases) assertEquals(parseFrame(text), { ok: true, frame }, text);
+  for (const [text, command, ref = null] of cases) {
+    assertEquals(parseFrame(text), { ok: true, command, ref }, text);
+  }
 });
 
 Deno.test("bad frames are refused with a reason naming the field", () => {

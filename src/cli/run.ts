@@ -1,9 +1,11 @@
 /**
- * `sup run [config] [mode]`: runs the jobs in the foreground. The
+ * `sup run [config] [mode]`: runs the jobs in the foreground. The one
  * composition root of a running sup: loads the config, ends process groups
- * a killed sup left, builds the supervisor and the services around it
- * (probes, heartbeat channels, the web server), reloads on file changes and
- * SIGHUP, reopens log files on SIGUSR1, stops everything on SIGINT/SIGTERM.
+ * a killed sup left, builds the supervisor and the components around it
+ * (probes; the heartbeat watchdog, the app registry, the app command handler
+ * and the channels that decode into it; the HTTP server), reloads on file
+ * changes and SIGHUP, reopens log files on SIGUSR1, stops everything on
+ * SIGINT/SIGTERM.
  *
  * @module
  */
@@ -14,54 +16,107 @@ import { ConfigError, formatIssue } from "../config/config_error.ts";
 import { loadConfig, splitConfigList } from "../config/loader.ts";
 import type { ResolvedConfig } from "../config/resolved.ts";
 import type { SupervisorApi } from "../core/api.ts";
+import type { Component } from "../core/component.ts";
 import { ConfigWatcher } from "../core/config_watcher.ts";
 import { logEvents } from "../core/event_logger.ts";
 import { reapOrphans, SupAlreadyRunningError } from "../core/orphan_reaper.ts";
 import { pid1Warning } from "../core/pid1.ts";
 import { RuntimeStateFile, stateFilePath } from "../core/runtime_state.ts";
 import { Supervisor } from "../core/supervisor.ts";
-import { HeartbeatService } from "../channels/heartbeat_service.ts";
+import type { HandleAppCommand } from "../apps/app_command.ts";
+import { appCommandHandler } from "../apps/app_command_handler.ts";
+import { logAppEvents } from "../apps/app_event_log.ts";
+import { AppRegistry, type SectionStore } from "../apps/registry.ts";
+import { OscChannel, type OscChannelOptions } from "../channels/osc_channel.ts";
 import { WebSocketChannel } from "../channels/websocket_channel.ts";
-import { WebService } from "../web/web_service.ts";
+import { createHttpApp } from "../web/http_app.ts";
+import { HttpServer } from "../web/http_server.ts";
 import { BounceProbe } from "../probes/bounce.ts";
 import { DependsProbe } from "../probes/depends.ts";
+import { HeartbeatWatchdog } from "../probes/heartbeat.ts";
 import { MemmonProbe } from "../probes/memmon.ts";
 import { ScheduleProbe } from "../probes/schedule.ts";
 import { configArgument } from "./config_arg.ts";
 import { ExitCode, UserError } from "./exit_codes.ts";
 import { type LogFlags, setupLogging } from "./logging.ts";
 
-/** Something that lives as long as `sup run` and follows the config (probes, channels, web). */
-export interface Service {
-  /** Called with the config at start and after every valid reload. */
-  apply(config: ResolvedConfig): void | Promise<void>;
-  /** Called once on shutdown, before the jobs are stopped. */
-  close(): void | Promise<void>;
+/** What components are built from. */
+export interface ComponentParts {
+  /** The supervisor. */
+  api: SupervisorApi;
+  /** Where registered apps persist (the runtime state file); null keeps them in memory. */
+  state: SectionStore | null;
 }
 
-/** Builds a service around the supervisor. */
-export type ServiceFactory = (api: SupervisorApi, state: RuntimeStateFile) => Service;
+/** Builds the components of a running sup, in start order (they are closed in reverse). */
+export type ComponentFactory = (parts: ComponentParts) => Component[];
+
+/** The app side of a running sup: how apps talk to it and what watches them. */
+export interface AppSide {
+  /** Job heartbeats (ampm's heartbeat and startup timeouts). */
+  watchdog: HeartbeatWatchdog;
+  /** Self-registered apps (Digi appmonitor). */
+  apps: AppRegistry;
+  /** The one app command handler every channel decodes into. */
+  handle: HandleAppCommand;
+  /** OSC over UDP on `network.osc`. */
+  osc: OscChannel;
+  /** JSON frames on `network.websocket`. */
+  websocket: WebSocketChannel;
+  /** The HTTP API (app routes and operator routes) on `network.http`. */
+  http: HttpServer;
+  /** The pieces above that follow the config, in start order. */
+  components: Component[];
+}
+
+/** Tuning of the app side (tests). */
+export interface AppSideOptions {
+  /** OSC channel tuning. */
+  osc?: OscChannelOptions;
+}
 
 /**
- * The services `sup run` composes, in start order (closed in reverse).
- * Probes, heartbeat channels and the web server add one line each here.
+ * Builds the app side in order, each piece from the ones before it: the
+ * watchdog and the registry, the handler over them, the channels over the
+ * handler, the HTTP server over the handler and the channels' counters.
  */
-export function defaultServices(): ServiceFactory[] {
-  // The heartbeat service (watchdog, registered apps, OSC) builds the context
-  // the WebSocket channel and the HTTP API share.
-  let heartbeats!: HeartbeatService;
-  let websocket!: WebSocketChannel;
+export function buildAppSide(parts: ComponentParts, options: AppSideOptions = {}): AppSide {
+  const { api, state } = parts;
+  // Subscribed before the supervisor's first `apply`, so no app event is missed.
+  const appLog: Component = { apply() {}, close: logAppEvents(api.bus) };
+  const watchdog = new HeartbeatWatchdog(api, {
+    reboot: (detail) => api.reboot({ source: "heartbeat", detail }),
+  });
+  const apps = new AppRegistry({ api, store: state });
+  const handle = appCommandHandler({ api, heartbeats: watchdog, apps });
+  const osc = new OscChannel({ api, handle }, options.osc);
+  const websocket = new WebSocketChannel({ api, handle });
+  const http = new HttpServer(createHttpApp({
+    api,
+    handle,
+    listApps: () => apps.list(),
+    channels: { osc: () => osc.stats(), websocket: () => websocket.stats() },
+  }));
+  return {
+    watchdog,
+    apps,
+    handle,
+    osc,
+    websocket,
+    http,
+    components: [appLog, apps, watchdog, osc, websocket, http],
+  };
+}
+
+/** The components `sup run` composes: the probes, then the app side. */
+export function defaultComponents(parts: ComponentParts): Component[] {
+  const { api } = parts;
   return [
-    (api) => new DependsProbe(api),
-    (api) => new BounceProbe(api),
-    (api) => new MemmonProbe(api),
-    (api) => new ScheduleProbe(api),
-    (api, state) => heartbeats = new HeartbeatService(api, { state }),
-    () => websocket = new WebSocketChannel(heartbeats.context),
-    () =>
-      new WebService(heartbeats.context, {
-        channels: { osc: () => heartbeats.osc.stats(), websocket: () => websocket.stats() },
-      }),
+    new DependsProbe(api),
+    new BounceProbe(api),
+    new MemmonProbe(api),
+    new ScheduleProbe(api),
+    ...buildAppSide(parts).components,
   ];
 }
 
@@ -70,8 +125,8 @@ export interface RunOptions {
   /** Config path or comma-separated list; default `sup.config.ts`, then `config.ts`. */
   config?: string;
   mode?: string;
-  /** The services to run (default `defaultServices()`). */
-  services?: ServiceFactory[];
+  /** Builds the components to run around the supervisor. @default defaultComponents */
+  components?: ComponentFactory;
   /** `-v` / `-q`. */
   flags?: LogFlags;
   /** Resolves to stop sup (tests); signals do the same. */
@@ -133,9 +188,9 @@ export async function runSup(options: RunOptions = {}): Promise<number> {
     }
     const sup = new Supervisor({ state, onError: (message) => log.error(message) });
     const unlog = logEvents(sup.bus);
-    const services = (options.services ?? defaultServices()).map((make) => make(sup, state));
+    const components = (options.components ?? defaultComponents)({ api: sup, state });
     sup.apply(config);
-    for (const service of services) await service.apply(config);
+    for (const component of components) await follow(component, config);
     sup.bus.emit({
       type: "sup.started",
       pid: Deno.pid,
@@ -150,7 +205,7 @@ export async function runSup(options: RunOptions = {}): Promise<number> {
         watcher.watch(watched = next.files);
         logFile = await setupLogging(next.config.logging, flags);
         sup.apply(next.config);
-        for (const service of services) await service.apply(next.config);
+        for (const component of components) await follow(component, next.config);
       } catch (error) {
         if (!(error instanceof ConfigError)) {
           log.error(`Reload failed: ${errorText(error)}`);
@@ -176,11 +231,11 @@ export async function runSup(options: RunOptions = {}): Promise<number> {
     let timer: ReturnType<typeof setTimeout> | undefined;
     await Promise.race([reloads.idle(), new Promise((r) => timer = setTimeout(r, 5_000))]);
     clearTimeout(timer);
-    for (const service of services.reverse()) {
+    for (const component of components.reverse()) {
       try {
-        await service.close();
+        await component.close();
       } catch (error) {
-        log.error(`Closing a service failed: ${error}`);
+        log.error(`Closing a component failed: ${errorText(error)}`);
       }
     }
     try {
@@ -194,6 +249,15 @@ export async function runSup(options: RunOptions = {}): Promise<number> {
     return 0;
   } finally {
     signals.close();
+  }
+}
+
+/** Hands `config` to a component; a failure (e.g. a port that cannot be bound) is logged, sup keeps running. */
+async function follow(component: Component, config: ResolvedConfig): Promise<void> {
+  try {
+    await component.apply(config);
+  } catch (error) {
+    log.error(error instanceof Error ? error.message : String(error));
   }
 }
 

@@ -7,8 +7,8 @@
 
 import type { ResolvedListen } from "../config/resolved.ts";
 
-/** A running HTTP listener. */
-export interface Listener {
+/** A running HTTP server bound to an address. */
+export interface BoundServer {
   /** The address actually bound (the real port when 0 was asked). */
   readonly addr: ResolvedListen;
   /** Stops accepting, ends open connections, and resolves when the server is gone. */
@@ -34,7 +34,7 @@ export function listen(
   what: string,
   at: ResolvedListen,
   fetch: (request: Request, info: Deno.ServeHandlerInfo) => Response | Promise<Response>,
-): Listener {
+): BoundServer {
   let server: Deno.HttpServer<Deno.NetAddr>;
   const abort = new AbortController();
   try {
@@ -69,16 +69,16 @@ export function listen(
 }
 
 /**
- * One listener that follows the config: `follow(at)` starts it, or moves it
+ * One bound HTTP server that follows the config: `follow(at)` starts it, or moves it
  * when the address changed. A failure to bind is reported to `onError` and
  * never thrown, so a taken port cannot stop sup; on a failed move the old
  * address is bound again.
  */
-export class ListenerSlot {
+export class ListenSlot {
   #what: string;
   #fetch: Parameters<typeof listen>[2];
   #onError: (error: ListenError) => void;
-  #listener: Listener | null = null;
+  #server: BoundServer | null = null;
   #asked: ResolvedListen | null = null;
 
   /** A slot for `fetch`, named `what` in errors; binding failures go to `onError`. */
@@ -94,30 +94,30 @@ export class ListenerSlot {
 
   /** The bound address, or null when not listening. */
   get addr(): ResolvedListen | null {
-    return this.#listener?.addr ?? null;
+    return this.#server?.addr ?? null;
   }
 
   /** True when listening on the address `at` asked for. */
   isAt(at: ResolvedListen): boolean {
     const asked = this.#asked;
-    return this.#listener !== null && asked !== null && asked.host === at.host &&
+    return this.#server !== null && asked !== null && asked.host === at.host &&
       asked.port === at.port;
   }
 
   /** Listens on `at` (no-op when already there). Returns false when binding failed. */
   async follow(at: ResolvedListen): Promise<boolean> {
     if (this.isAt(at)) return true;
-    const previous = this.#listener ? this.#asked : null;
+    const previous = this.#server ? this.#asked : null;
     await this.close();
     try {
-      this.#listener = listen(this.#what, at, this.#fetch);
+      this.#server = listen(this.#what, at, this.#fetch);
       this.#asked = at;
       return true;
     } catch (error) {
       this.#onError(error as ListenError);
       if (previous) {
         try {
-          this.#listener = listen(this.#what, previous, this.#fetch);
+          this.#server = listen(this.#what, previous, this.#fetch);
           this.#asked = previous;
         } catch (again) {
           this.#onError(again as ListenError);
@@ -129,8 +129,8 @@ export class ListenerSlot {
 
   /** Stops listening. */
   async close(): Promise<void> {
-    const listener = this.#listener;
-    this.#listener = null;
-    await listener?.close();
+    const server = this.#server;
+    this.#server = null;
+    await server?.close();
   }
 }

@@ -1,11 +1,11 @@
 import { equal, match } from "node:assert/strict";
-import { type ListenError, ListenerSlot } from "./listen_slot.ts";
+import { type ListenError, ListenSlot } from "./listen_slot.ts";
 
 const hello = () => new Response("hello");
 
-Deno.test("a listener slot moving to a taken port reports it and keeps serving on the old one", async () => {
+Deno.test("a listen slot moving to a taken port reports it and keeps serving on the old one", async () => {
   const errors: ListenError[] = [];
-  const slot = new ListenerSlot("test API", hello, (error) => errors.push(error));
+  const slot = new ListenSlot("test API", hello, (error) => errors.push(error));
   const blocker = Deno.listen({ hostname: "127.0.0.1", port: 0 });
   try {
     const probe = Deno.listen({ hostname: "127.0.0.1", port: 0 });

@@ -1,29 +1,63 @@
 /**
- * HTTP routes for self-registering apps (Digi appmonitor) and for what apps
- * ask of sup: `GET /config` (the config's `app` section, as ampm serves it).
+ * The HTTP encoding of the app protocol: the routes apps use. Each request
+ * becomes an `AppCommand` for the one app command handler, and its reply
+ * becomes JSON and a status code:
+ * - `GET /config`: the config's `app` section (as ampm serves it);
+ * - `POST /api/jobs/:name/heartbeat`: a curl-friendly heartbeat;
+ * - `GET|POST /api/apps`, `POST /api/apps/:id/refresh`, `DELETE /api/apps/:id`:
+ *   self-registered apps (Digi appmonitor).
+ *
+ * These routes stay open to apps when the operator side gets logins.
  *
  * @module
  */
 
-import { Hono } from "hono";
+import { type Context, Hono } from "hono";
 import { bodyLimit } from "hono/body-limit";
-import { type AppChannelContext, AppNotAllowedError } from "../apps/app_context.ts";
+import type { AppCommand, AppPeer, AppReply, HandleAppCommand } from "../apps/app_command.ts";
+import { unknownApp } from "../apps/app_command_handler.ts";
 import { parseRegistration } from "../apps/registration.ts";
+import type { RegisteredApp } from "../apps/registry_api.ts";
 
 const MAX_BODY_BYTES = 64 * 1024;
 
-/** Routes `/config` and `/api/apps`. */
-export function appRoutes(ctx: AppChannelContext): Hono {
+/** What the app routes are built on. */
+export interface AppRoutesParts {
+  /** The one app command handler. */
+  handle: HandleAppCommand;
+  /** Every registered app (`GET /api/apps`). */
+  listApps(): RegisteredApp[];
+}
+
+/** HTTP status of each refusal. */
+const REFUSAL_STATUS = {
+  "unknown-job": 404,
+  "not-running": 409,
+  "unknown-app": 404,
+  "not-allowed": 403,
+  "bad-register": 400,
+  "unsupported": 400,
+  "failed": 500,
+} as const;
+
+/** The routes apps use: `/config`, heartbeats, `/api/apps`. */
+export function appRoutes(parts: AppRoutesParts): Hono {
+  const { handle, listApps } = parts;
   const app = new Hono();
   const limit = bodyLimit({
     maxSize: MAX_BODY_BYTES,
     onError: (c) => c.json({ error: `Body is over the ${MAX_BODY_BYTES} byte limit` }, 413),
   });
+  const ask = (c: Context, command: AppCommand): AppReply => handle(command, httpPeer(c));
 
-  app.get("/config", (c) => c.json(ctx.api.config().app));
-
-  app.get("/api/apps", (c) => c.json(ctx.apps.list()));
-
+  app.get("/config", (c) => {
+    const reply = ask(c, { type: "configRequest" });
+    return reply.type === "config" ? c.json(reply.app) : answer(c, reply);
+  });
+  app.post("/api/jobs/:name/heartbeat", (c) => {
+    return answer(c, ask(c, { type: "heartbeat", job: c.req.param("name") }));
+  });
+  app.get("/api/apps", (c) => c.json(listApps()));
   app.post("/api/apps", limit, async (c) => {
     let body: unknown;
     try {
@@ -33,28 +67,31 @@ export function appRoutes(ctx: AppChannelContext): Hono {
     }
     const parsed = parseRegistration(body);
     if (!parsed.ok) return c.json({ error: parsed.error }, 400);
-    try {
-      return c.json(ctx.apps.register(parsed.value), 201);
-    } catch (error) {
-      if (error instanceof AppNotAllowedError) return c.json({ error: error.message }, 403);
-      if (error instanceof RangeError) return c.json({ error: error.message }, 400);
-      throw error;
-    }
+    const reply = ask(c, { type: "register", registration: parsed.value });
+    return reply.type === "registered" ? c.json(reply.app, 201) : answer(c, reply);
   });
-
   app.post("/api/apps/:id/refresh", (c) => {
-    const id = c.req.param("id");
-    return ctx.apps.refresh(id)
-      ? c.body(null, 204)
-      : c.json({ error: `No registered app with id "${id}"` }, 404);
+    return answer(c, ask(c, { type: "refresh", id: c.req.param("id") }));
   });
-
   app.delete("/api/apps/:id", (c) => {
     const id = c.req.param("id");
-    return ctx.apps.unregister(id)
-      ? c.body(null, 204)
-      : c.json({ error: `No registered app with id "${id}"` }, 404);
+    const reply = ask(c, { type: "unregister", id });
+    if (reply.type !== "unregistered") return answer(c, reply);
+    return reply.ok ? c.body(null, 204) : answer(c, unknownApp(id));
   });
-
   return app;
+}
+
+/** 204 for "ok", the refusal's status and `{error}` for a refusal. */
+function answer(c: Context, reply: AppReply): Response {
+  if (reply.type === "ok") return c.body(null, 204);
+  if (reply.type === "refused") return c.json({ error: reply.error }, REFUSAL_STATUS[reply.code]);
+  return c.json({ error: `Unexpected answer "${reply.type}"` }, 500);
+}
+
+/** The sender of a request, as the HTTP server saw it. */
+function httpPeer(c: Context): AppPeer {
+  const remote = (c.env as Deno.ServeHandlerInfo<Deno.NetAddr> | undefined)?.remoteAddr;
+  const name = remote?.hostname ? `${remote.hostname}:${remote.port}` : "an HTTP client";
+  return { channel: "http", name, job: null };
 }

@@ -1,46 +1,66 @@
 /**
- * The HTTP API on `network.http` (default 127.0.0.1:8888): job status and
- * actions, curl-friendly heartbeats, self-registered apps and `GET /config`.
+ * The HTTP API on `network.http` (default 127.0.0.1:8888): two Hono apps
+ * behind one front. App routes (`app_routes.ts`: `GET /config`, heartbeats,
+ * `/api/apps`) are tried first; every other request goes to the operator
+ * routes (`operator_routes.ts`: status, actions, output), whose middleware
+ * (`operatorGuard`, the coming logins) never sees a request apps make.
  * Errors are JSON `{ "error": "..." }`.
  *
  * Requests that change something (POST, PUT, PATCH, DELETE) sent by a web
- * page of another origin are refused, so a page open in a kiosk browser
- * cannot stop jobs through `127.0.0.1`; curl and other programs send no
- * `Origin` and are served.
+ * page of another origin are refused on both sides, so a page open in a
+ * kiosk browser cannot stop jobs through `127.0.0.1`; curl and other
+ * programs send no `Origin` and are served.
  *
  * @module
  */
 
-import { Hono } from "hono";
+import { type Context, Hono } from "hono";
 import type { MiddlewareHandler } from "hono";
-import type { AppChannelContext } from "../apps/app_context.ts";
+import type { HandleAppCommand } from "../apps/app_command.ts";
+import type { RegisteredApp } from "../apps/registry_api.ts";
+import type { SupervisorApi } from "../core/api.ts";
 import { appRoutes } from "./app_routes.ts";
-import { jobRoutes } from "./job_routes.ts";
+import { operatorRoutes } from "./operator_routes.ts";
 
-/**
- * Builds the HTTP API; test it with `app.request()` or serve it with
- * `WebService`. `channels` feed `GET /api/channels` (frames, heartbeats and
- * refusals counted per channel).
- */
-export function createHttpApp(
-  ctx: AppChannelContext,
-  channels: Record<string, () => unknown> = {},
-): Hono {
+/** What the HTTP API is built on. */
+export interface HttpAppParts {
+  /** The supervisor (operator routes). */
+  api: SupervisorApi;
+  /** The one app command handler (app routes). */
+  handle: HandleAppCommand;
+  /** Every registered app (`GET /api/apps`, `GET /api/status`). */
+  listApps(): RegisteredApp[];
+  /** Counters of the app channels, served at `GET /api/channels` (e.g. `{ websocket: () => ws.stats() }`). */
+  channels?: Record<string, () => unknown>;
+  /** Middleware run before every operator route and never before an app route. @default none */
+  operatorGuard?: MiddlewareHandler;
+}
+
+/** Builds the HTTP API; test it with `app.request()` or serve it with `HttpServer`. */
+export function createHttpApp(parts: HttpAppParts): Hono {
+  const { api, handle, listApps, channels } = parts;
+  const operator = new Hono();
+  if (parts.operatorGuard) operator.use(parts.operatorGuard);
+  operator.route("/", operatorRoutes({ api, listApps, channels }));
+  operator.notFound(noRoute);
+  operator.onError(failed);
+
   const app = new Hono();
   app.use(refuseCrossOriginWrites);
-  app.get("/api/channels", (c) => {
-    const stats: Record<string, unknown> = {};
-    for (const [name, read] of Object.entries(channels)) stats[name] = read();
-    return c.json(stats);
-  });
-  app.route("/", jobRoutes(ctx));
-  app.route("/", appRoutes(ctx));
-  app.notFound((c) => c.json({ error: `No route for ${c.req.method} ${c.req.path}` }, 404));
-  app.onError((error, c) => {
-    console.error(`HTTP API: ${c.req.method} ${c.req.path} failed:`, error);
-    return c.json({ error: error instanceof Error ? error.message : String(error) }, 500);
-  });
+  app.route("/", appRoutes({ handle, listApps }));
+  app.all("*", (c) => operator.fetch(c.req.raw, c.env));
+  app.notFound(noRoute);
+  app.onError(failed);
   return app;
+}
+
+function noRoute(c: Context): Response {
+  return c.json({ error: `No route for ${c.req.method} ${c.req.path}` }, 404);
+}
+
+function failed(error: Error, c: Context): Response {
+  console.error(`HTTP API: ${c.req.method} ${c.req.path} failed:`, error);
+  return c.json({ error: error instanceof Error ? error.message : String(error) }, 500);
 }
 
 const SAFE_METHODS = new Set(["GET", "HEAD", "OPTIONS"]);

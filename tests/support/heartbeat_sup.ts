@@ -1,7 +1,8 @@
 /**
  * A live sup for heartbeat tests: the real `Supervisor` with real child
- * processes, and the real `HeartbeatService` (watchdog, app registry, OSC
- * channel on a free UDP port of 127.0.0.1). Jobs learn the OSC port from
+ * processes, and the app side `sup run` builds (`buildAppSide`: watchdog,
+ * app registry, app command handler, OSC channel on a free UDP port of
+ * 127.0.0.1; the WebSocket and HTTP servers are not started). Jobs learn the OSC port from
  * `$OSC_PORT`. `await using` shuts everything down (jobs by process group).
  *
  * @module
@@ -10,7 +11,7 @@
 import type { ResolvedConfig, ResolvedJob } from "../../src/config/resolved.ts";
 import { EventBus } from "../../src/core/event_bus.ts";
 import { Supervisor } from "../../src/core/supervisor.ts";
-import { HeartbeatService } from "../../src/channels/heartbeat_service.ts";
+import { type AppSide, buildAppSide } from "../../src/cli/run.ts";
 import type { SectionStore } from "../../src/apps/registry.ts";
 import type { RebootAdapter } from "../../src/core/reboot.ts";
 import { resolvedConfig } from "../../src/testing/resolved_job.ts";
@@ -19,7 +20,8 @@ import { type EventLog, record } from "./event_record.ts";
 /** A running sup. */
 export interface HeartbeatSup extends AsyncDisposable {
   api: Supervisor;
-  hb: HeartbeatService;
+  /** Watchdog, registry, handler and channels as `sup run` builds them. */
+  hb: AppSide;
   log: EventLog;
   config: ResolvedConfig;
   /** The OSC channel's UDP port. */
@@ -34,6 +36,7 @@ export interface HeartbeatSupOptions {
   /** `network.osc.appPort` (where `/config` answers go). @default 9 (discard) */
   appPort?: number;
   state?: SectionStore | null;
+  /** What a reboot runs (`SupervisorOptions.reboot`). @default refuses */
   reboot?: RebootAdapter;
 }
 
@@ -41,12 +44,14 @@ export interface HeartbeatSupOptions {
 export async function startHeartbeatSup(options: HeartbeatSupOptions): Promise<HeartbeatSup> {
   const bus = new EventBus();
   const log = record(bus);
-  const api = new Supervisor({ bus, onError: () => {} });
-  const hb = new HeartbeatService(api, {
-    state: options.state ?? null,
+  const api = new Supervisor({
+    bus,
+    onError: () => {},
     reboot: options.reboot ?? (() => Promise.reject(new Error("no reboot in tests"))),
-    osc: { reportIntervalMs: 0 },
   });
+  const hb = buildAppSide({ api, state: options.state ?? null }, { osc: { reportIntervalMs: 0 } });
+  // Not the WebSocket and HTTP servers: they would bind the config's default ports.
+  const components = hb.components.filter((c) => c !== hb.websocket && c !== hb.http);
   await hb.osc.start({ host: "127.0.0.1", port: 0 });
   const oscPort = hb.osc.addr!.port;
   const jobs = options.jobs(oscPort).map((job) => ({
@@ -62,7 +67,7 @@ export async function startHeartbeatSup(options: HeartbeatSupOptions): Promise<H
     appPort: options.appPort ?? 9,
   };
   api.apply(config);
-  await hb.apply(config);
+  for (const component of components) await component.apply(config);
   return {
     api,
     hb,
@@ -70,7 +75,7 @@ export async function startHeartbeatSup(options: HeartbeatSupOptions): Promise<H
     config,
     oscPort,
     async [Symbol.asyncDispose]() {
-      await hb.close();
+      for (const component of components.reverse()) await component.close();
       await api.shutdown();
       log.stop();
     },

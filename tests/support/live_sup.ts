@@ -1,9 +1,9 @@
 /**
  * A live sup in the test process: the real `Supervisor` running real child
- * processes, the heartbeat watchdog, the app registry, and the channels
- * (HTTP API `WebService`, WebSocket, OSC over UDP), each on a free port of
- * 127.0.0.1. `await using` shuts
- * everything down (jobs by process group).
+ * processes and the app side `sup run` builds (`buildAppSide`: heartbeat
+ * watchdog, app registry, app command handler, OSC, WebSocket and HTTP
+ * server), each on a free port of 127.0.0.1. `await using` shuts everything
+ * down (jobs by process group).
  *
  * @module
  */
@@ -12,13 +12,12 @@ import { freeTcpPort, freeUdpPort } from "./ports.ts";
 import type { ResolvedConfig, ResolvedJob } from "../../src/config/resolved.ts";
 import { Supervisor } from "../../src/core/supervisor.ts";
 import { EventBus } from "../../src/core/event_bus.ts";
-import type { AppChannelContext } from "../../src/apps/app_context.ts";
-import { WebSocketChannel } from "../../src/channels/websocket_channel.ts";
-import { WebService } from "../../src/web/web_service.ts";
+import type { WebSocketChannel } from "../../src/channels/websocket_channel.ts";
+import type { HttpServer } from "../../src/web/http_server.ts";
 import { resolvedConfig } from "../../src/testing/resolved_job.ts";
 import { type EventLog, record } from "./event_record.ts";
 import type { OscChannel } from "../../src/channels/osc_channel.ts";
-import { HeartbeatService } from "../../src/channels/heartbeat_service.ts";
+import { type AppSide, buildAppSide } from "../../src/cli/run.ts";
 
 /** Ports the live sup listens on. */
 export interface LivePorts {
@@ -40,8 +39,9 @@ export interface LiveSupOptions {
 /** A running sup; dispose to stop it. */
 export interface LiveSup extends AsyncDisposable {
   api: Supervisor;
-  ctx: AppChannelContext;
-  web: WebService;
+  /** Everything `sup run` builds around the supervisor for apps. */
+  side: AppSide;
+  web: HttpServer;
   ws: WebSocketChannel;
   osc: OscChannel;
   log: EventLog;
@@ -55,7 +55,7 @@ export interface LiveSup extends AsyncDisposable {
 
 export { freeTcpPort, freeUdpPort };
 
-/** Starts the jobs and the services around them, on free ports. */
+/** Starts the jobs and the components around them, on free ports. */
 export async function startLiveSup(options: LiveSupOptions): Promise<LiveSup> {
   const ports: LivePorts = {
     http: freeTcpPort(),
@@ -72,38 +72,32 @@ export async function startLiveSup(options: LiveSupOptions): Promise<LiveSup> {
   };
   const bus = new EventBus();
   const log = record(bus);
-  const api = new Supervisor({ bus, onError: () => {} });
-  // Composed as `sup run` composes them: the heartbeat service (watchdog,
-  // app registry, OSC channel) gives the context the web services use.
-  const hb = new HeartbeatService(api, {
+  const api = new Supervisor({
+    bus,
+    onError: () => {},
     reboot: () => Promise.reject(new Error("Tests never reboot the machine")),
   });
-  const ctx = hb.context;
-  const ws = new WebSocketChannel(ctx);
-  const web = new WebService(ctx, {
-    channels: { osc: () => hb.osc.stats(), websocket: () => ws.stats() },
-  });
-  // As in `sup run`: jobs start first, then the services follow the config;
+  // Composed as `sup run` composes them, without the probes.
+  const side = buildAppSide({ api, state: null });
+  // As in `sup run`: jobs start first, then the components follow the config;
   // apps that come up before the listeners retry (the samples all do).
   api.apply(config);
-  await hb.apply(config);
-  await ws.apply(config);
-  await web.apply(config);
+  for (const component of side.components) await component.apply(config);
+  const web = side.http;
+  const ws = side.websocket;
   return {
     api,
-    ctx,
+    side,
     web,
     ws,
-    osc: hb.osc,
+    osc: side.osc,
     log,
     ports,
     config,
     httpUrl: `http://127.0.0.1:${web.addr!.port}`,
     wsUrl: `ws://127.0.0.1:${ws.addr!.port}/app`,
     async [Symbol.asyncDispose]() {
-      await web.close();
-      await ws.close();
-      await hb.close();
+      for (const component of [...side.components].reverse()) await component.close();
       await api.shutdown();
       log.stop();
     },

@@ -1,57 +1,57 @@
 /**
- * HTTP routes about jobs: status, actions, output, heartbeats. Every action
- * goes through the one `SupervisorApi` path with reason `{source: "manual"}`
- * (heartbeats through the channel context, like every other channel).
+ * The HTTP routes operators use: status, job actions, output, and channel
+ * counters. Every action goes through the one `SupervisorApi` path with
+ * reason `{source: "manual"}`. Built on the supervisor API only (plus what
+ * else status shows, passed in as functions), so the coming logins guard
+ * this side without touching the routes apps use.
  *
  * @module
  */
 
 import { Hono } from "hono";
-import type { AppChannelContext } from "../apps/app_context.ts";
-import { UnknownJobError } from "../core/api.ts";
+import { type SupervisorApi, UnknownJobError } from "../core/api.ts";
 
 const MAX_OUTPUT_LINES = 1000;
 
-/** Routes under `/api/jobs` and `/api/status`. */
-export function jobRoutes(ctx: AppChannelContext): Hono {
+/** What the operator routes show besides the jobs. */
+export interface OperatorRoutesParts {
+  /** The supervisor: status, actions, output. */
+  api: SupervisorApi;
+  /** Self-registered apps, listed in `GET /api/status`. */
+  listApps(): unknown[];
+  /** Counters of the app channels, served at `GET /api/channels` (e.g. `{ websocket: () => ws.stats() }`). */
+  channels?: Record<string, () => unknown>;
+}
+
+/** Routes `/api/status`, `/api/channels` and `/api/jobs` (but not heartbeats, which apps send). */
+export function operatorRoutes(parts: OperatorRoutesParts): Hono {
+  const { api, listApps, channels = {} } = parts;
   const app = new Hono();
-  const { api } = ctx;
   const unknown = (name: string) => ({ error: `No job named "${name}"` });
-
-  app.get("/api/status", (c) => c.json({ jobs: api.status(), apps: ctx.apps.list() }));
-
+  app.get("/api/status", (c) => c.json({ jobs: api.status(), apps: listApps() }));
+  app.get("/api/channels", (c) => {
+    const stats: Record<string, unknown> = {};
+    for (const [name, read] of Object.entries(channels)) stats[name] = read();
+    return c.json(stats);
+  });
   app.get("/api/jobs", (c) => c.json(api.status()));
-
   app.get("/api/jobs/:name", (c) => {
     const name = c.req.param("name");
     const status = api.jobStatus(name);
     return status ? c.json(status) : c.json(unknown(name), 404);
   });
-
-  app.post("/api/jobs/:name/heartbeat", (c) => {
-    const name = c.req.param("name");
-    if (!api.jobStatus(name)) return c.json(unknown(name), 404);
-    if (!ctx.heartbeat(name)) {
-      return c.json({ error: `Job "${name}" is not running; heartbeat ignored` }, 409);
-    }
-    return c.body(null, 204);
-  });
-
   app.post("/api/jobs/:name/start", (c) => {
     const name = c.req.param("name");
     return act(name, () => api.start(name, { source: "manual", detail: "HTTP API" }));
   });
-
   app.post("/api/jobs/:name/restart", (c) => {
     const name = c.req.param("name");
     return act(name, () => api.restart(name, { source: "manual", detail: "HTTP API" }));
   });
-
   app.post("/api/jobs/:name/stop", (c) => {
     const name = c.req.param("name");
     return act(name, () => api.stop(name, { source: "manual", detail: "HTTP API" }));
   });
-
   app.get("/api/jobs/:name/output", (c) => {
     const name = c.req.param("name");
     if (!api.jobStatus(name)) return c.json(unknown(name), 404);
@@ -76,6 +76,5 @@ export function jobRoutes(ctx: AppChannelContext): Hono {
     }
     return Response.json(api.jobStatus(name) ?? unknown(name));
   }
-
   return app;
 }
