@@ -1,24 +1,21 @@
 /**
  * The thin OS adapter that starts and signals jobs' processes: argv without
- * a shell, working directory, environment, uid/gid, ulimits through
- * util-linux `prlimit`, stdin from a file, and a session and process group
- * of its own per job (`detached: true`). Errors come back as `SpawnError`s
- * whose message says what is wrong in words an operator can act on.
+ * a shell, working directory, environment, uid/gid, stdin from a file, and a
+ * session and process group of its own per job. The decisions live in pure
+ * modules: `command_lookup.ts` (PATH, permissions), `wrapper_argv.ts`
+ * (`setsid`, `prlimit`), `spawn_failure.ts` (what a failure means). Errors
+ * come back as `SpawnError`s carrying a typed `SpawnFailure`, whose message
+ * says what is wrong in words an operator can act on.
  *
  * @module
  */
 
 import type { ResolvedJob } from "../config/resolved.ts";
-import type { LimitValue } from "../config/types.ts";
+import { CommandLookups, type StatPath } from "./command_lookup.ts";
+import { SpawnError, type SpawnFailure, wrapperExecFailure } from "./spawn_failure.ts";
+import { wrapArgv } from "./wrapper_argv.ts";
 
-/** A job's process could not be started; the message says why. */
-export class SpawnError extends Error {
-  override name = "SpawnError";
-  /** @param job the job's name */
-  constructor(readonly job: string, detail: string, options?: ErrorOptions) {
-    super(`Cannot start job "${job}": ${detail}`, options);
-  }
-}
+export { SpawnError, type SpawnFailure } from "./spawn_failure.ts";
 
 /** How a process ended: exactly one of code or signal is set. */
 export interface ProcessExit {
@@ -49,13 +46,17 @@ export type SpawnSpec =
     pipeStderr: boolean;
   };
 
-const PRLIMIT_FLAGS = {
-  nofile: "nofile",
-  nproc: "nproc",
-  core: "core",
-  memlock: "memlock",
-  stack: "stack",
+/** Stats through the OS; null when the path is missing or unreadable. */
+const statPath: StatPath = (path) => {
+  try {
+    return Deno.statSync(path);
+  } catch {
+    return null;
+  }
 };
+
+/** This process's command lookups: one PATH cache shared by every spawn. */
+const lookups = new CommandLookups(statPath);
 
 /**
  * Starts `spec` in its own session and process group. Throws `SpawnError`.
@@ -68,23 +69,35 @@ const PRLIMIT_FLAGS = {
  * non-executable command is reported at once.
  */
 export function spawnProcess(spec: SpawnSpec): SpawnedProcess {
-  const command = resolveCommand(spec);
-  checkAccess(spec, command);
-  const jobArgv = [command, ...spec.argv.slice(1)];
-  const argv = [...prefix(spec), ...jobArgv];
+  const command = spec.argv[0];
+  const path = command.includes("/")
+    ? undefined
+    : spec.clearEnv
+    ? spec.env.PATH
+    : spec.env.PATH ?? Deno.env.get("PATH");
+  const found = lookups.resolve(command, spec.dir, path);
+  if (found.reason !== "found") throw new SpawnError(spec.name, found);
+  if (spec.uid !== null) {
+    const denied = lookups.checkAccess(spec.dir, found.path, { uid: spec.uid, gid: spec.gid });
+    if (denied !== null) throw new SpawnError(spec.name, denied);
+  }
+  const jobArgv = [found.path, ...spec.argv.slice(1)];
+  const session = setsidPath();
+  const wrapped = wrapArgv(jobArgv, spec.ulimit, { setsid: session, findPrlimit });
+  if (!wrapped.ok) throw new SpawnError(spec.name, { reason: "prlimitMissing" });
+  const argv = wrapped.argv;
   const env = { ...spec.env, SUP_JOB: spec.name };
   let stdinFile: Deno.FsFile | null = null;
   if (spec.stdin !== null) {
     try {
       stdinFile = Deno.openSync(spec.stdin, { read: true });
     } catch (error) {
-      throw new SpawnError(
-        spec.name,
-        `stdin file "${spec.stdin}" cannot be read (${describe(error)})`,
-        {
-          cause: error,
-        },
-      );
+      const failure: SpawnFailure = {
+        reason: "stdinUnreadable",
+        file: spec.stdin,
+        detail: describe(error),
+      };
+      throw new SpawnError(spec.name, failure, { cause: error });
     }
   }
   let child: Deno.ChildProcess;
@@ -99,11 +112,11 @@ export function spawnProcess(spec: SpawnSpec): SpawnedProcess {
       stdin: stdinFile ? "piped" : "null",
       stdout: spec.pipeStdout ? "piped" : "null",
       stderr: spec.pipeStderr ? "piped" : "null",
-      detached: setsidPath() === null,
+      detached: session === null,
     }).spawn();
   } catch (error) {
     stdinFile?.close();
-    throw explainSpawnError(spec, spec.argv[0], error);
+    throw new SpawnError(spec.name, explainSpawnError(spec, error), { cause: error });
   }
   if (stdinFile) stdinFile.readable.pipeTo(child.stdin).catch(() => {});
   return {
@@ -125,10 +138,8 @@ export function wrapperExecError(
   code: number | null,
   stderrTail: string[],
 ): string | null {
-  if (code !== 126 && code !== 127) return null;
-  const match = /^(?:setsid|prlimit): failed to execute (.+?): (.+)$/.exec(stderrTail.at(-1) ?? "");
-  if (!match) return null;
-  return new SpawnError(job, `command "${match[1]}" cannot be executed (${match[2]})`).message;
+  const failure = wrapperExecFailure(code, stderrTail);
+  return failure === null ? null : new SpawnError(job, failure).message;
 }
 
 /**
@@ -155,189 +166,31 @@ let setsid: string | null | undefined;
 /** util-linux `setsid`, looked up once; null when not installed. */
 function setsidPath(): string | null {
   if (setsid === undefined) {
-    setsid = findOnPath("setsid", "/usr/bin:/bin:/usr/sbin:/sbin:" + (Deno.env.get("PATH") ?? ""));
+    setsid = lookups.onPath(
+      "setsid",
+      "/usr/bin:/bin:/usr/sbin:/sbin:" + (Deno.env.get("PATH") ?? ""),
+    );
   }
   return setsid;
 }
 
-/** `setsid` and `prlimit --<limit>=N:N ... --`, as the job needs them. */
-function prefix(spec: SpawnSpec): string[] {
-  const out: string[] = [];
-  const session = setsidPath();
-  if (session !== null) out.push(session);
-  const flags: string[] = [];
-  for (const [key, flag] of Object.entries(PRLIMIT_FLAGS)) {
-    const value = spec.ulimit[key as keyof typeof PRLIMIT_FLAGS];
-    if (value !== null && value !== undefined) {
-      flags.push(`--${flag}=${limit(value)}:${limit(value)}`);
-    }
-  }
-  if (flags.length === 0) return out;
-  const prlimit = findOnPath("prlimit", "/usr/bin:/bin:" + (Deno.env.get("PATH") ?? ""));
-  if (prlimit === null) {
-    throw new SpawnError(
-      spec.name,
-      `"ulimit" needs util-linux's "prlimit", which was not found on PATH ` +
-        `(Debian/Ubuntu: apt install util-linux)`,
-    );
-  }
-  out.push(prlimit, ...flags, "--");
-  return out;
+/** util-linux `prlimit` (a cached PATH lookup: one stat); null when not installed. */
+function findPrlimit(): string | null {
+  return lookups.onPath("prlimit", "/usr/bin:/bin:" + (Deno.env.get("PATH") ?? ""));
 }
 
-/** The command's absolute path; throws `SpawnError` when it is missing or not executable. */
-function resolveCommand(spec: SpawnSpec): string {
+/** Why `Deno.Command` refused to spawn, once the lookup had found the command. */
+function explainSpawnError(spec: SpawnSpec, error: unknown): SpawnFailure {
   const command = spec.argv[0];
-  if (!command.includes("/")) {
-    const path = spec.clearEnv ? spec.env.PATH : spec.env.PATH ?? Deno.env.get("PATH");
-    const resolved = findOnPath(command, path);
-    if (resolved !== null) return resolved;
-    if (!isDir(spec.dir)) throw new SpawnError(spec.name, `directory "${spec.dir}" does not exist`);
-    throw new SpawnError(spec.name, `command "${command}" was not found`);
-  }
-  const resolved = resolvePath(spec.dir, command);
-  let info: Deno.FileInfo;
-  try {
-    info = Deno.statSync(resolved);
-  } catch {
-    const what = isDir(spec.dir)
-      ? `command "${command}" was not found`
-      : `directory "${spec.dir}" does not exist`;
-    throw new SpawnError(spec.name, what);
-  }
-  if (info.isDirectory) throw new SpawnError(spec.name, `command "${command}" is a directory`);
-  if (((info.mode ?? 0o755) & 0o111) === 0) {
-    throw new SpawnError(spec.name, `command "${command}" is not executable (permission denied)`);
-  }
-  return resolved;
-}
-
-/**
- * When the job runs as another user, checks what the kernel would refuse
- * only after `setsid` started (exit 126, a quick death): that user must be
- * able to enter `dir` and every directory on the way to the command, and to
- * execute the command.
- */
-function checkAccess(spec: SpawnSpec, command: string): void {
-  if (spec.uid === null || spec.uid === 0) return;
-  const who = { uid: spec.uid, gid: spec.gid };
-  const user = `user ${spec.uid}`;
-  const blocked = (path: string) => searchBlockedAt(path, who);
-  const dirBlock = blocked(`${spec.dir}/`);
-  if (dirBlock !== null) {
-    throw new SpawnError(
-      spec.name,
-      `directory "${spec.dir}" cannot be entered by ${user} (permission denied on "${dirBlock}")`,
-    );
-  }
-  const fileBlock = blocked(command);
-  if (fileBlock !== null) {
-    throw new SpawnError(
-      spec.name,
-      `command "${command}" cannot be reached by ${user} (permission denied on "${fileBlock}")`,
-    );
-  }
-  const info = statOrNull(command);
-  if (info && !allows(info, who, 0o1)) {
-    throw new SpawnError(
-      spec.name,
-      `command "${command}" is not executable by ${user} (permission denied)`,
-    );
-  }
-}
-
-/** The first directory on the way to `path` that `who` may not search, or null. */
-function searchBlockedAt(path: string, who: { uid: number; gid: number | null }): string | null {
-  let dir = "";
-  for (const part of ["", ...path.split("/").slice(1, -1).filter(Boolean)]) {
-    dir = `${dir}/${part}`.replace("//", "/");
-    const info = statOrNull(dir);
-    if (info === null) return null; // a missing directory is reported elsewhere
-    if (!allows(info, who, 0o1)) return dir;
-  }
-  return null;
-}
-
-/** Whether the owner/group/other bits of `info` grant `bit` (1 = x) to `who`. */
-function allows(
-  info: Deno.FileInfo,
-  who: { uid: number; gid: number | null },
-  bit: number,
-): boolean {
-  const mode = info.mode ?? 0o777;
-  if (info.uid === who.uid) return ((mode >> 6) & bit) !== 0;
-  if (who.gid !== null && info.gid === who.gid) return ((mode >> 3) & bit) !== 0;
-  return (mode & bit) !== 0;
-}
-
-function statOrNull(path: string): Deno.FileInfo | null {
-  try {
-    return Deno.statSync(path);
-  } catch {
-    return null;
-  }
-}
-
-function limit(value: LimitValue): string {
-  return value === "infinity" ? "unlimited" : String(value);
-}
-
-function explainSpawnError(spec: SpawnSpec, command: string, error: unknown): SpawnError {
-  const dirMissing = !isDir(spec.dir);
-  if (dirMissing) {
-    return new SpawnError(spec.name, `directory "${spec.dir}" does not exist`, { cause: error });
-  }
-  if (error instanceof Deno.errors.NotFound) {
-    return new SpawnError(spec.name, `command "${command}" was not found`, { cause: error });
-  }
+  if (!lookups.isDir(spec.dir)) return { reason: "dirMissing", dir: spec.dir };
+  if (error instanceof Deno.errors.NotFound) return { reason: "notFound", command };
   if (error instanceof Deno.errors.PermissionDenied) {
-    const what = isDir(resolvePath(spec.dir, command)) ? "is a directory" : "is not executable";
-    return new SpawnError(spec.name, `command "${command}" ${what} (permission denied)`, {
-      cause: error,
-    });
+    const resolved = command.startsWith("/") ? command : `${spec.dir}/${command}`;
+    return lookups.isDir(resolved)
+      ? { reason: "isDirectory", command }
+      : { reason: "notExecutable", command };
   }
-  return new SpawnError(spec.name, describe(error), { cause: error });
-}
-
-/** Where commands were last found, by PATH and name: a hit costs one stat, not one per PATH entry. */
-const found = new Map<string, string>();
-
-function findOnPath(command: string, path: string | undefined): string | null {
-  const key = `${path}\0${command}`;
-  const cached = found.get(key);
-  if (cached !== undefined && isExecutableFile(cached)) return cached;
-  found.delete(key);
-  for (const dir of (path ?? "/usr/local/bin:/usr/bin:/bin").split(":")) {
-    if (dir === "") continue;
-    const candidate = `${dir}/${command}`;
-    if (isExecutableFile(candidate)) {
-      if (found.size > 1000) found.clear();
-      found.set(key, candidate);
-      return candidate;
-    }
-  }
-  return null;
-}
-
-function isExecutableFile(path: string): boolean {
-  try {
-    const info = Deno.statSync(path);
-    return info.isFile && ((info.mode ?? 0o755) & 0o111) !== 0;
-  } catch {
-    return false;
-  }
-}
-
-function resolvePath(dir: string, path: string): string {
-  return path.startsWith("/") ? path : `${dir}/${path}`;
-}
-
-function isDir(path: string): boolean {
-  try {
-    return Deno.statSync(path).isDirectory;
-  } catch {
-    return false;
-  }
+  return { reason: "os", detail: describe(error) };
 }
 
 function describe(error: unknown): string {

@@ -16,36 +16,42 @@ const base: SpawnSpec = {
   pipeStderr: false,
 };
 
-const cases: { name: string; spec: Partial<SpawnSpec>; message: string }[] = [
+const cases: { name: string; spec: Partial<SpawnSpec>; message: string; reason: string }[] = [
   {
     name: "missing command",
     spec: { argv: ["nodex"] },
     message: 'Cannot start job "api": command "nodex" was not found',
+    reason: "notFound",
   },
   {
     name: "missing directory",
     spec: { argv: ["nodex"], dir: "/no/such/dir" },
     message: 'Cannot start job "api": directory "/no/such/dir" does not exist',
+    reason: "dirMissing",
   },
   {
     name: "missing path",
     spec: { argv: ["./bin/server"] },
     message: 'Cannot start job "api": command "./bin/server" was not found',
+    reason: "notFound",
   },
   {
     name: "directory as command",
     spec: { argv: ["/etc"] },
     message: 'Cannot start job "api": command "/etc" is a directory',
+    reason: "isDirectory",
   },
   {
     name: "file that is not executable",
     spec: { argv: ["/etc/passwd"] },
     message: 'Cannot start job "api": command "/etc/passwd" is not executable (permission denied)',
+    reason: "notExecutable",
   },
   {
     name: "missing stdin file",
     spec: { stdin: "/no/such/input" },
     message: 'Cannot start job "api": stdin file "/no/such/input" cannot be read',
+    reason: "stdinUnreadable",
   },
 ];
 
@@ -54,6 +60,7 @@ for (const c of cases) {
     throws(() => spawnProcess({ ...base, ...c.spec }), (error: unknown) => {
       ok(error instanceof SpawnError);
       ok(error.message.startsWith(c.message), error.message);
+      equal(error.failure.reason, c.reason);
       return true;
     });
   });

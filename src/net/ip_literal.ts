@@ -1,5 +1,6 @@
 /**
- * IP address literals to and from bytes (for the libc UDP socket). Pure.
+ * IP address literals to and from bytes (for the libc UDP socket's socket
+ * addresses, `udp_layout.ts`). Pure.
  *
  * @module
  */
@@ -37,11 +38,16 @@ export function ip6Bytes(host: string): Uint8Array | null {
   return out;
 }
 
-/** The address in a sockaddr_in / sockaddr_in6 as text (IPv6 uncompressed). */
-export function ipText(sa: Uint8Array): string {
-  const family = sa[0] | (sa[1] << 8);
-  if (family === 2) return `${sa[4]}.${sa[5]}.${sa[6]}.${sa[7]}`;
+/** The 4 address bytes at `at` of `bytes` as a dotted IPv4 literal. */
+export function ip4Text(bytes: Uint8Array, at = 0): string {
+  return `${bytes[at]}.${bytes[at + 1]}.${bytes[at + 2]}.${bytes[at + 3]}`;
+}
+
+/** The 16 address bytes at `at` of `bytes` as an IPv6 literal (uncompressed, no zeros dropped). */
+export function ip6Text(bytes: Uint8Array, at = 0): string {
   const groups: string[] = [];
-  for (let i = 0; i < 8; i++) groups.push(((sa[8 + 2 * i] << 8) | sa[9 + 2 * i]).toString(16));
+  for (let i = 0; i < 8; i++) {
+    groups.push(((bytes[at + 2 * i] << 8) | bytes[at + 2 * i + 1]).toString(16));
+  }
   return groups.join(":");
 }

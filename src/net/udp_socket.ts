@@ -11,11 +11,16 @@
  *   dropped none at 100,000/s.
  * - Elsewhere, or when FFI is not allowed, or with `SUP_UDP=node`: `node:dgram`.
  *
+ * FFI only receives. Every send goes through one sender: the `node:dgram`
+ * socket itself on the portable path; next to the FFI receiver, one
+ * `node:dgram` socket bound to the same host on a free port (so replies
+ * and messages to apps leave from that port, not from the receiving one).
+ *
  * @module
  */
 
-import { openFfiUdp } from "./udp_ffi.ts";
-import { openNodeUdp } from "./udp_node.ts";
+import { openFfiReceiver } from "./udp_ffi.ts";
+import { openNodeSender, openNodeUdp } from "./udp_node.ts";
 
 /** The sender of a datagram; valid only during the handler call (reused). */
 export interface UdpPeer {
@@ -30,15 +35,27 @@ export interface UdpPeer {
  */
 export type DatagramHandler = (bytes: Uint8Array, peer: UdpPeer, truncated: boolean) => void;
 
-/** A bound UDP socket. */
-export interface UdpSocket {
+/** A bound socket that receives (its handler was given when it was opened). */
+export interface UdpReceiver {
   /** Which implementation: "recvmmsg" or "node:dgram". */
   readonly kind: string;
   /** The bound port (the real one when 0 was asked). */
   readonly port: number;
+  /** Stops receiving and closes; resolves when no receive is pending. */
+  close(): Promise<void>;
+}
+
+/** Sends datagrams. */
+export interface UdpSender {
   /** Sends one datagram; never throws (failures go to `onError`). */
   send(bytes: Uint8Array, port: number, host: string): void;
-  /** Stops receiving and closes; resolves when no receive is pending. */
+  /** Closes. */
+  close(): Promise<void>;
+}
+
+/** A bound UDP socket: a receiver and the one sender that goes with it. */
+export interface UdpSocket extends UdpReceiver, UdpSender {
+  /** Stops receiving, closes the receiver and the sender. */
   close(): Promise<void>;
 }
 
@@ -50,11 +67,38 @@ export interface UdpOptions {
   onError: (message: string) => void;
 }
 
-/** Binds `host:port`; rejects with the OS's reason when it cannot. */
-export async function openUdp(options: UdpOptions): Promise<UdpSocket> {
-  if (Deno.build.os === "linux" && Deno.env.get("SUP_UDP") !== "node") {
-    const socket = openFfiUdp(options);
-    if (socket !== null) return socket;
+/**
+ * Binds `host:port`; rejects with the OS's reason when it cannot. `use`:
+ * "auto" takes the FFI receiver where it works, "node" always `node:dgram`
+ * (default: "node" when the environment has `SUP_UDP=node`).
+ */
+export async function openUdp(
+  options: UdpOptions,
+  use: "auto" | "node" = Deno.env.get("SUP_UDP") === "node" ? "node" : "auto",
+): Promise<UdpSocket> {
+  if (use === "auto") {
+    const receiver = openFfiReceiver(options);
+    if (receiver !== null) {
+      try {
+        return withSender(receiver, await openNodeSender(options.host, options.onError));
+      } catch (error) {
+        await receiver.close();
+        throw error;
+      }
+    }
   }
   return await openNodeUdp(options);
+}
+
+/** `receiver` and `sender` as one socket; closing it closes both. */
+function withSender(receiver: UdpReceiver, sender: UdpSender): UdpSocket {
+  return {
+    kind: receiver.kind,
+    port: receiver.port,
+    send: (bytes, port, host) => sender.send(bytes, port, host),
+    close: async () => {
+      await receiver.close();
+      await sender.close();
+    },
+  };
 }
