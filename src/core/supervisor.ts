@@ -208,7 +208,7 @@ export class Supervisor implements SupervisorApi {
     this.#pending.clear();
     const entries = [...this.#jobs.values()];
     // A job that exits while its dependents are being stopped is not restarted.
-    for (const e of entries) e.snap = { ...e.snap, policy: { ...e.snap.policy, restart: "never" } };
+    for (const entry of entries) this.#send(entry, { type: "shutdown" });
     const reason: ActionReason = { source: "shutdown" };
     await stopInDependencyOrder(entries, (entry) => this.#stopEntry(entry, reason));
     await Promise.all(this.#retiring.values());
@@ -256,12 +256,14 @@ export class Supervisor implements SupervisorApi {
     entry.config = job;
     this.#pending.delete(entry);
     const blocked = job.disabled || this.#blocked(entry) !== null;
+    const configure: JobInput = { type: "configure", policy: policyOf(job) };
     if (hasProcess(entry)) {
+      // The old process is stopped with the settings it was started with.
       this.#send(entry, { type: blocked ? "stop" : "restart", reason: changed });
-      entry.snap = { ...entry.snap, policy: policyOf(job), retries: 0 };
+      this.#send(entry, configure);
       if (blocked) this.#want(entry, reason);
     } else {
-      entry.snap = { ...entry.snap, policy: policyOf(job), retries: 0 };
+      this.#send(entry, configure);
       if (entry.snap.phase.state === "backoff" || entry.snap.phase.state === "fatal") {
         this.#send(entry, { type: "stop", reason: changed });
       }
@@ -303,8 +305,6 @@ export class Supervisor implements SupervisorApi {
 
   /** Feeds `input` to the job's state machine; inputs sent meanwhile queue up in order. */
   #send(entry: JobEntry, input: JobInput): void {
-    // Once shutting down, nothing starts again (a process started now would outlive sup).
-    if (this.#closing && (input.type === "start" || input.type === "restart")) return;
     entry.queue.push(input);
     if (entry.busy) return;
     entry.busy = true;
