@@ -32,9 +32,6 @@ class BenchApi extends RecordingApi {
     const at = performance.timeOrigin + performance.now();
     restarts.get(job)?.(at);
   }
-  override markReady(): boolean {
-    return true;
-  }
 }
 
 const api = new BenchApi(config);
@@ -42,14 +39,14 @@ const service = new HeartbeatService(api, { reboot: () => Promise.resolve() });
 await service.apply(config);
 let pid = 1000;
 for (const job of names) {
-  api.bus.emit({ type: "job.spawned", job, pid: pid++, argv: ["x"], at: Date.now() });
+  api.spawned(job, pid++);
 }
 const out = (value: unknown) => console.log(JSON.stringify(value));
 out({ port: service.osc.addr!.port, pid: Deno.pid, socket: service.osc.socketKind });
 
 /** One trial: arm a probe job, beat once, measure restart time - (lastSeen + timeout). */
 async function trial(job: string, timeoutMs: number): Promise<number> {
-  api.bus.emit({ type: "job.spawned", job, pid: pid++, argv: ["x"], at: Date.now() });
+  api.spawned(job, pid++);
   service.watchdog.beat(job);
   const lastSeen = service.watchdog.info(job)!.lastSeen!;
   const at = await new Promise<number>((resolve) => restarts.set(job, resolve));

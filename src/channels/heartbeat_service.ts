@@ -56,7 +56,7 @@ export class HeartbeatService {
   constructor(api: SupervisorApi, options: HeartbeatServiceOptions = {}) {
     const reboot = options.reboot ?? ((reason) => commandReboot(this.#rebootCommand)(reason));
     this.#unlog = logAppEvents(api.bus);
-    this.watchdog = new HeartbeatWatchdog(api, { reboot });
+    this.watchdog = new HeartbeatWatchdog(api);
     this.apps = new AppRegistry({ bus: api.bus, reboot, store: options.state ?? null });
     this.context = createAppChannelContext({ api, watchdog: this.watchdog, apps: this.apps });
     this.osc = new OscChannel(this.context, options.osc);

@@ -30,6 +30,7 @@ import { bounded, stopInDependencyOrder } from "./stop_order.ts";
 import { signalGroup, SpawnError, spawnProcess, wrapperExecError } from "./process_spawner.ts";
 import { planReload, type ReloadPlan } from "./reload_plan.ts";
 import type { RuntimeStateFile } from "./runtime_state.ts";
+import { RunTracker } from "./run_tracker.ts";
 import { commandReboot, type RebootAdapter } from "./reboot.ts";
 
 /** What a supervisor is built from. */
@@ -56,6 +57,8 @@ export class Supervisor implements SupervisorApi {
   readonly bus: EventBus;
   /** Open output files (SIGUSR1 reopens them). */
   readonly files: OutputFiles;
+  /** Every job's current run, fed from the state machine's events. */
+  readonly runs: RunTracker;
   #state: RuntimeStateFile | null;
   #onError: (message: string) => void;
   #config: ResolvedConfig | null = null;
@@ -77,6 +80,7 @@ export class Supervisor implements SupervisorApi {
     this.#state = options.state ?? null;
     this.#onError = options.onError ?? ((message) => console.error(message));
     this.#reboot = options.reboot ?? null;
+    this.runs = new RunTracker((error) => this.#onError(`A run observer threw: ${error}`));
     this.#output = new JobOutput(this.bus, this.files, this.#onError);
     this.#helpers = new JobHelpers(
       (entry, stdout, stderr) => this.#output.capture(entry, stdout, stderr, entry.config),
@@ -328,6 +332,8 @@ export class Supervisor implements SupervisorApi {
     entry.snap = snapshot;
     // OS effects first (the restart path spawns before any listener runs), then events.
     for (const effect of effects) if (effect.type !== "emit") this.#run(entry, effect);
+    // The run tracker agrees with an event before any bus listener sees it.
+    for (const effect of effects) if (effect.type === "emit") this.runs.follow(effect.event);
     for (const effect of effects) if (effect.type === "emit") this.bus.emit(effect.event);
     if (snapshot.phase.state !== from) this.#stateChanged(entry, from);
     else if (input.type === "ready" && effects.length > 0) this.#onReady(entry);

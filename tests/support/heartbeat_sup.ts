@@ -41,10 +41,11 @@ export interface HeartbeatSupOptions {
 export async function startHeartbeatSup(options: HeartbeatSupOptions): Promise<HeartbeatSup> {
   const bus = new EventBus();
   const log = record(bus);
-  const api = new Supervisor({ bus, onError: () => {} });
+  const reboot = options.reboot ?? (() => Promise.reject(new Error("no reboot in tests")));
+  const api = new Supervisor({ bus, onError: () => {}, reboot });
   const hb = new HeartbeatService(api, {
     state: options.state ?? null,
-    reboot: options.reboot ?? (() => Promise.reject(new Error("no reboot in tests"))),
+    reboot,
     osc: { reportIntervalMs: 0 },
   });
   await hb.osc.start({ host: "127.0.0.1", port: 0 });
