@@ -15,14 +15,13 @@ import { EventBus } from "./event_bus.ts";
 import type { ActionReason, JobState } from "./events.ts";
 import { blockedBy, type GateFacts } from "./gates.ts";
 import {
+  type EntryWiring,
   hasProcess,
   type JobEntry,
   newEntry,
   policyOf,
-  TIMER_INPUTS,
   toStatus,
 } from "./job_entry.ts";
-import { JobHelpers } from "./job_helpers.ts";
 import { type JobEffect, type JobInput, transition } from "./job_state.ts";
 import { JobOutput } from "./job_output.ts";
 import { OutputFiles } from "./output_files.ts";
@@ -70,7 +69,8 @@ export class Supervisor implements SupervisorApi {
   /** Output captures still reading (awaited, bounded, on shutdown). */
   #output: JobOutput;
   #closing = false;
-  #helpers: JobHelpers;
+  /** What every job's entry is wired to. */
+  #wiring: EntryWiring;
   #reboot: RebootAdapter | null;
 
   /** Builds an idle supervisor; `apply(config)` starts the jobs. */
@@ -82,11 +82,12 @@ export class Supervisor implements SupervisorApi {
     this.#reboot = options.reboot ?? null;
     this.runs = new RunTracker((error) => this.#onError(`A run observer threw: ${error}`));
     this.#output = new JobOutput(this.bus, this.files, this.#onError);
-    this.#helpers = new JobHelpers(
-      (entry, stdout, stderr) => this.#output.capture(entry, stdout, stderr, entry.config),
-      this.#state,
-      this.#onError,
-    );
+    this.#wiring = {
+      handle: (entry, input) => this.#handle(entry, input),
+      capture: (entry, stdout, stderr) => this.#output.capture(entry, stdout, stderr, entry.config),
+      state: this.#state,
+      onError: this.#onError,
+    };
   }
 
   /** The running config. Throws before the first `apply`. */
@@ -137,7 +138,7 @@ export class Supervisor implements SupervisorApi {
     const added = new Set(plan.added);
     for (const job of config.jobs) {
       if (changed.has(job.name)) this.#change(this.#jobs.get(job.name)!, job, reason);
-      else if (added.has(job.name)) this.#jobs.set(job.name, newEntry(job));
+      else if (added.has(job.name)) this.#jobs.set(job.name, newEntry(job, this.#wiring));
     }
     for (const name of plan.added) {
       const entry = this.#jobs.get(name)!;
@@ -217,9 +218,8 @@ export class Supervisor implements SupervisorApi {
     await stopInDependencyOrder(entries, (entry) => this.#stopEntry(entry, reason));
     await Promise.all(this.#retiring.values());
     for (const entry of entries) {
-      for (const id of entry.timers.values()) clearTimeout(id);
-      entry.timers.clear();
-      await this.#helpers.stopAll(entry);
+      entry.timers.clearAll();
+      await entry.helpers.stopAll();
     }
     await bounded(Promise.all(this.#output.active), 2_000);
     await this.files.closeAll();
@@ -300,30 +300,16 @@ export class Supervisor implements SupervisorApi {
 
   #stopEntry(entry: JobEntry, reason: ActionReason): Promise<void> {
     this.#pending.delete(entry);
-    const done = new Promise<void>((resolve) => entry.waiters.push(resolve));
+    const sideEnded = entry.helpers.sideEnded(); // the stop may end the side command at once
+    const done = entry.stopped.next();
     this.#send(entry, { type: "stop", reason });
-    if (!hasProcess(entry)) this.#settleWaiters(entry);
-    const side = entry.side;
-    return side ? Promise.all([done, side.exit]).then(() => {}) : done;
+    if (!hasProcess(entry)) entry.stopped.settle();
+    return sideEnded ? Promise.all([done, sideEnded]).then(() => {}) : done;
   }
 
-  /** Feeds `input` to the job's state machine; inputs sent meanwhile queue up in order. */
+  /** Feeds `input` to the job's state machine (after the inputs already waiting). */
   #send(entry: JobEntry, input: JobInput): void {
-    entry.queue.push(input);
-    if (entry.busy) return;
-    entry.busy = true;
-    try {
-      for (let next = entry.queue.shift(); next; next = entry.queue.shift()) {
-        try {
-          this.#handle(entry, next);
-        } catch (error) {
-          // Called from timers and exit handlers: a bug here must be reported, not crash sup.
-          this.#onError(`Job "${entry.config.name}" on ${next.type}: ${error}`);
-        }
-      }
-    } finally {
-      entry.busy = false;
-    }
+    entry.inbox.send(input);
   }
 
   #handle(entry: JobEntry, input: JobInput): void {
@@ -346,22 +332,10 @@ export class Supervisor implements SupervisorApi {
       case "signalGroup":
         signalGroup(effect.pid, effect.signal);
         return;
-      case "setTimer": {
-        const old = entry.timers.get(effect.timer);
-        if (old !== undefined) clearTimeout(old);
-        const id = setTimeout(() => {
-          entry.timers.delete(effect.timer);
-          this.#send(entry, TIMER_INPUTS[effect.timer]);
-        }, effect.ms);
-        entry.timers.set(effect.timer, id);
-        return;
-      }
-      case "clearTimer": {
-        const id = entry.timers.get(effect.timer);
-        if (id !== undefined) clearTimeout(id);
-        entry.timers.delete(effect.timer);
-        return;
-      }
+      case "setTimer":
+        return entry.timers.set(effect.timer, effect.ms);
+      case "clearTimer":
+        return entry.timers.clear(effect.timer);
       default: {
         const never: never = effect;
         throw new Error(`Unknown effect ${JSON.stringify(never)}`);
@@ -387,41 +361,35 @@ export class Supervisor implements SupervisorApi {
         const execFailed = wrapperExecError(job.name, exit.code, stderrTail);
         this.#send(entry, { type: "exited", pid: proc.pid, ...exit, stderrTail, execFailed });
       }).catch((error) => this.#onError(`Job "${job.name}": ${error}`));
-      entry.queue.unshift({ type: "spawned", pid: proc.pid, argv: proc.argv });
+      entry.inbox.sendNext({ type: "spawned", pid: proc.pid, argv: proc.argv });
     } catch (error) {
       const message = error instanceof SpawnError
         ? error.message
         : `Cannot start job "${job.name}": ${error instanceof Error ? error.message : error}`;
-      entry.queue.unshift({ type: "spawnFailed", message });
+      entry.inbox.sendNext({ type: "spawnFailed", message });
     }
   }
 
   #stateChanged(entry: JobEntry, from: JobState): void {
     const to = entry.snap.phase;
-    if (LIVE_STATES.has(from) && !LIVE_STATES.has(to.state)) void this.#helpers.stopSide(entry);
+    if (LIVE_STATES.has(from) && !LIVE_STATES.has(to.state)) void entry.helpers.stopSide();
     if (to.state === "running") {
       const { killSignal, killTimeoutMs } = entry.snap.policy;
       this.#state?.setJob(entry.config.name, { pgid: to.pid, killSignal, killTimeoutMs });
-      this.#helpers.startSide(entry);
-      if (entry.config.heartbeat === null) entry.queue.push({ type: "ready", by: "spawn" });
+      entry.helpers.startSide();
+      if (entry.config.heartbeat === null) this.#send(entry, { type: "ready", by: "spawn" });
     } else if (!PROCESS_STATES.has(to.state)) {
       // A job removed then added again while its old process stopped: keep the new record.
       const current = this.#jobs.get(entry.config.name);
       const mine = !current || current === entry || !hasProcess(current);
       if (PROCESS_STATES.has(from) && mine) this.#state?.deleteJob(entry.config.name);
-      this.#settleWaiters(entry);
+      entry.stopped.settle();
     }
     this.#releasePending();
   }
 
   #onReady(entry: JobEntry): void {
-    this.#helpers.postLaunch(entry);
+    entry.helpers.postLaunch();
     this.#releasePending();
-  }
-
-  #settleWaiters(entry: JobEntry): void {
-    const waiters = entry.waiters;
-    entry.waiters = [];
-    for (const resolve of waiters) resolve();
   }
 }
