@@ -21,7 +21,10 @@ Deno.test("a handler that throws is reported and the inputs after it are still h
   const box: Mailbox<string> = new Mailbox((input) => {
     handled.push(input);
     if (input === "bad") throw new Error("boom");
-    if (input === "first") box.send("bad"), box.send("last");
+    if (input === "first") {
+      box.send("bad");
+      box.send("last");
+    }
   }, (input, error) => errors.push(`${input}: ${(error as Error).message}`));
   box.send("first");
   deepStrictEqual(handled, ["first", "bad", "last"]);
