@@ -9,10 +9,10 @@
  * its reason and its event.
  *
  * Cost: `beat()` is a map lookup, a field write and a field read (is the run
- * ready). There is one timer per
- * watched job and it is never reset by a heartbeat: when it fires it compares
- * `now - lastSeen` with the timeout and, if the job beat in the meantime,
- * re-arms for the remainder. A job beating at 60/s with a 10 s timeout costs
+ * ready yet); it allocates nothing. There is one timer per watched job and it
+ * is never reset by a heartbeat: when it fires it compares `now - lastSeen`
+ * with the timeout and, if the job beat in the meantime, re-arms for the
+ * remainder. A job beating at 60/s with a 10 s timeout costs
  * one timer callback per 10 s, and a miss is seen at the deadline itself.
  *
  * @module
