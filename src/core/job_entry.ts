@@ -9,6 +9,7 @@
 
 import type { ResolvedJob } from "../config/resolved.ts";
 import type { JobStatus } from "./api.ts";
+import type { GateFacts } from "./gates.ts";
 import { JobHelpers } from "./job_helpers.ts";
 import {
   initialSnapshot,
@@ -122,5 +123,15 @@ export function toStatus(entry: JobEntry): JobStatus {
     lastReason: snap.lastReason,
     fatalMessage: phase.state === "fatal" ? phase.message : null,
     disabled: config.disabled,
+  };
+}
+
+/** What the gates of other jobs (`after`, `wait`) need to know of this one. */
+export function gateFacts(entry: JobEntry): GateFacts {
+  const phase = entry.snap.phase;
+  return {
+    state: phase.state,
+    ready: phase.state === "running" && phase.ready,
+    lastExitCode: entry.snap.lastExit?.code ?? null,
   };
 }

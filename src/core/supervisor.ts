@@ -13,9 +13,10 @@ import { UnknownJobError } from "./api.ts";
 import type { JobStatus, SupervisorApi } from "./api.ts";
 import { EventBus } from "./event_bus.ts";
 import type { ActionReason, JobState } from "./events.ts";
-import { blockedBy, type GateFacts } from "./gates.ts";
+import { blockedBy } from "./gates.ts";
 import {
   type EntryWiring,
+  gateFacts,
   hasProcess,
   type JobEntry,
   newEntry,
@@ -156,7 +157,7 @@ export class Supervisor implements SupervisorApi {
   start(name: string, reason: ActionReason): void {
     const entry = this.#entry(name);
     this.#pending.delete(entry);
-    this.#send(entry, { type: "start", reason });
+    entry.inbox.send({ type: "start", reason });
   }
 
   /** Stops a job; resolves when its process group is gone. */
@@ -168,7 +169,7 @@ export class Supervisor implements SupervisorApi {
   restart(name: string, reason: ActionReason): void {
     const entry = this.#entry(name);
     this.#pending.delete(entry);
-    this.#send(entry, { type: "restart", reason });
+    entry.inbox.send({ type: "restart", reason });
   }
 
   /** Sends `signal` to the job's process group; the restart policy decides what follows. */
@@ -195,7 +196,7 @@ export class Supervisor implements SupervisorApi {
   markReady(name: string): boolean {
     const entry = this.#jobs.get(name);
     if (!entry || entry.snap.phase.state !== "running") return false;
-    this.#send(entry, { type: "ready", by: "heartbeat" });
+    entry.inbox.send({ type: "ready", by: "heartbeat" });
     return true;
   }
 
@@ -213,7 +214,7 @@ export class Supervisor implements SupervisorApi {
     this.#pending.clear();
     const entries = [...this.#jobs.values()];
     // A job that exits while its dependents are being stopped is not restarted.
-    for (const entry of entries) this.#send(entry, { type: "shutdown" });
+    for (const entry of entries) entry.inbox.send({ type: "shutdown" });
     const reason: ActionReason = { source: "shutdown" };
     await stopInDependencyOrder(entries, (entry) => this.#stopEntry(entry, reason));
     await Promise.all(this.#retiring.values());
@@ -247,7 +248,7 @@ export class Supervisor implements SupervisorApi {
   #want(entry: JobEntry, reason: ActionReason): void {
     if (entry.config.disabled || this.#closing) return;
     if (this.#blocked(entry) !== null) this.#pending.add(entry);
-    else this.#send(entry, { type: "start", reason });
+    else entry.inbox.send({ type: "start", reason });
   }
 
   #wantNow(entry: JobEntry, reason: ActionReason): void {
@@ -263,13 +264,13 @@ export class Supervisor implements SupervisorApi {
     const configure: JobInput = { type: "configure", policy: policyOf(job) };
     if (hasProcess(entry)) {
       // The old process is stopped with the settings it was started with.
-      this.#send(entry, { type: blocked ? "stop" : "restart", reason: changed });
-      this.#send(entry, configure);
+      entry.inbox.send({ type: blocked ? "stop" : "restart", reason: changed });
+      entry.inbox.send(configure);
       if (blocked) this.#want(entry, reason);
     } else {
-      this.#send(entry, configure);
+      entry.inbox.send(configure);
       if (entry.snap.phase.state === "backoff" || entry.snap.phase.state === "fatal") {
-        this.#send(entry, { type: "stop", reason: changed });
+        entry.inbox.send({ type: "stop", reason: changed });
       }
       this.#want(entry, changed);
     }
@@ -279,13 +280,7 @@ export class Supervisor implements SupervisorApi {
     const jobs = this.#config?.jobs ?? [];
     return blockedBy(jobs, entry.config, (name) => {
       const other = this.#jobs.get(name);
-      if (!other) return undefined;
-      const s = toStatus(other);
-      return {
-        state: s.state,
-        ready: s.ready,
-        lastExitCode: s.lastExit?.code ?? null,
-      } satisfies GateFacts;
+      return other && gateFacts(other);
     });
   }
 
@@ -294,7 +289,7 @@ export class Supervisor implements SupervisorApi {
     for (const entry of [...this.#pending]) {
       if (!this.#pending.has(entry) || this.#blocked(entry) !== null) continue;
       this.#pending.delete(entry);
-      this.#send(entry, { type: "start", reason: { source: "config", detail: "gates opened" } });
+      entry.inbox.send({ type: "start", reason: { source: "config", detail: "gates opened" } });
     }
   }
 
@@ -302,14 +297,9 @@ export class Supervisor implements SupervisorApi {
     this.#pending.delete(entry);
     const sideEnded = entry.helpers.sideEnded(); // the stop may end the side command at once
     const done = entry.stopped.next();
-    this.#send(entry, { type: "stop", reason });
+    entry.inbox.send({ type: "stop", reason });
     if (!hasProcess(entry)) entry.stopped.settle();
     return sideEnded ? Promise.all([done, sideEnded]).then(() => {}) : done;
-  }
-
-  /** Feeds `input` to the job's state machine (after the inputs already waiting). */
-  #send(entry: JobEntry, input: JobInput): void {
-    entry.inbox.send(input);
   }
 
   #handle(entry: JobEntry, input: JobInput): void {
@@ -359,7 +349,7 @@ export class Supervisor implements SupervisorApi {
         entry.ring.size; // settles pending lines, so the stderr tail is current
         const stderrTail = entry.stderrRing.tail();
         const execFailed = wrapperExecError(job.name, exit.code, stderrTail);
-        this.#send(entry, { type: "exited", pid: proc.pid, ...exit, stderrTail, execFailed });
+        entry.inbox.send({ type: "exited", pid: proc.pid, ...exit, stderrTail, execFailed });
       }).catch((error) => this.#onError(`Job "${job.name}": ${error}`));
       entry.inbox.sendNext({ type: "spawned", pid: proc.pid, argv: proc.argv });
     } catch (error) {
@@ -377,7 +367,7 @@ export class Supervisor implements SupervisorApi {
       const { killSignal, killTimeoutMs } = entry.snap.policy;
       this.#state?.setJob(entry.config.name, { pgid: to.pid, killSignal, killTimeoutMs });
       entry.helpers.startSide();
-      if (entry.config.heartbeat === null) this.#send(entry, { type: "ready", by: "spawn" });
+      if (entry.config.heartbeat === null) entry.inbox.send({ type: "ready", by: "spawn" });
     } else if (!PROCESS_STATES.has(to.state)) {
       // A job removed then added again while its old process stopped: keep the new record.
       const current = this.#jobs.get(entry.config.name);
