@@ -46,21 +46,22 @@ export class RecordingApi implements SupervisorApi {
     this.#state(job, "starting", "running", pid, at);
   }
 
-  /** What the supervisor emits when `job`'s process `pid` has exited: its run ends. */
+  /** What the supervisor emits when `job`'s process `pid` has exited with code 1: its run ends. */
   exited(job: string, pid: number, to: JobState = "starting", at = this.#now()): void {
     const uptimeMs = at - (this.runs.current(job)?.startedAt ?? at);
+    const [code, signal, expected, stderrTail] = [1, null, false, []];
     this.bus.emit({
       type: "job.exited",
       job,
       pid,
-      code: 1,
-      signal: null,
+      code,
+      signal,
       uptimeMs,
-      expected: false,
-      stderrTail: [],
+      expected,
+      stderrTail,
       at,
     });
-    this.#state(job, "running", to, null, at);
+    this.#state(job, "running", to, null, at, { code, uptimeMs });
   }
 
   /** What the supervisor emits when `job` is asked to stop: its run ends. */
@@ -68,13 +69,18 @@ export class RecordingApi implements SupervisorApi {
     this.#state(job, "running", "stopping", pid, at);
   }
 
-  #state(job: string, from: JobState, to: JobState, pid: number | null, at: number): void {
+  #state(
+    job: string,
+    from: JobState,
+    to: JobState,
+    pid: number | null,
+    at: number,
+    exit: { code: number | null; uptimeMs: number | null } = { code: null, uptimeMs: null },
+  ): void {
     const reason: ActionReason = { source: "manual" };
-    const code = null;
-    const signal = null;
-    const uptimeMs = null;
-    this.bus.emit({ type: "job.state", job, from, to, pid, reason, code, signal, uptimeMs, at });
+    this.bus.emit({ type: "job.state", job, from, to, pid, reason, signal: null, ...exit, at });
   }
+
   /** The config given. */
   config(): ResolvedConfig {
     return this.#config;
