@@ -33,9 +33,6 @@ class BenchApi extends RecordingApi {
     const at = performance.timeOrigin + performance.now();
     restarts.get(job)?.(at);
   }
-  override markReady(): boolean {
-    return true;
-  }
 }
 
 const api = new BenchApi(config);
@@ -45,14 +42,14 @@ const components = side.components.filter((c) => c !== side.websocket && c !== s
 for (const component of components) await component.apply(config);
 let pid = 1000;
 for (const job of names) {
-  api.bus.emit({ type: "job.spawned", job, pid: pid++, argv: ["x"], at: Date.now() });
+  api.spawned(job, pid++);
 }
 const out = (value: unknown) => console.log(JSON.stringify(value));
 out({ port: side.osc.addr!.port, pid: Deno.pid, socket: side.osc.socketKind });
 
 /** One trial: arm a probe job, beat once, measure restart time - (lastSeen + timeout). */
 async function trial(job: string, timeoutMs: number): Promise<number> {
-  api.bus.emit({ type: "job.spawned", job, pid: pid++, argv: ["x"], at: Date.now() });
+  api.spawned(job, pid++);
   side.watchdog.beat(job);
   const lastSeen = side.watchdog.info(job)!.lastSeen!;
   const at = await new Promise<number>((resolve) => restarts.set(job, resolve));

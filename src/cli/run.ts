@@ -84,9 +84,7 @@ export function buildAppSide(parts: ComponentParts, options: AppSideOptions = {}
   const { api, state } = parts;
   // Subscribed before the supervisor's first `apply`, so no app event is missed.
   const appLog: Component = { apply() {}, close: logAppEvents(api.bus) };
-  const watchdog = new HeartbeatWatchdog(api, {
-    reboot: (detail) => api.reboot({ source: "heartbeat", detail }),
-  });
+  const watchdog = new HeartbeatWatchdog(api);
   const apps = new AppRegistry({ api, store: state });
   const handle = appCommandHandler({ api, heartbeats: watchdog, apps });
   const osc = new OscChannel({ api, handle }, options.osc);

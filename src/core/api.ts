@@ -9,6 +9,7 @@
 import type { ResolvedConfig } from "../config/resolved.ts";
 import type { EventBus } from "./event_bus.ts";
 import type { ActionReason, ExitStatus, JobState } from "./events.ts";
+import type { Runs } from "./run_tracker.ts";
 
 /** A job as seen from outside: plain data, safe to serialize. */
 export interface JobStatus {
@@ -46,6 +47,11 @@ export class UnknownJobError extends Error {
 export interface SupervisorApi {
   /** The bus every fact is published on. */
   readonly bus: EventBus;
+  /**
+   * Every job's current run (from entering `running` to leaving it), for
+   * probes: what started, became ready or ended, and the runs going on.
+   */
+  readonly runs: Runs;
   /** The running config. */
   config(): ResolvedConfig;
   /** Every job's status, in config order. */

@@ -23,6 +23,8 @@ const LOGGED: SupEventType[] = [
   "job.backoff",
   "job.fatal",
   "job.action",
+  "job.signaled",
+  "machine.action",
   "config.reloaded",
   "config.invalid",
   "sup.started",
@@ -93,6 +95,18 @@ export function logEvent(event: SupEvent): void {
       else log.info(text, { ...event });
       return;
     }
+    case "job.signaled":
+      getLogger(["sup", "job", event.job]).info(
+        `Sent ${event.signal} to process group ${event.pid} [${because(event.reason)}]`,
+        { ...event },
+      );
+      return;
+    case "machine.action":
+      getLogger(["sup", "machine"]).error(
+        `Rebooting the machine [${because(event.reason)}] (running ${event.command.join(" ")})`,
+        { ...event },
+      );
+      return;
     case "config.reloaded": {
       const parts = (["added", "removed", "changed"] as const)
         .map((k) => `${k}: ${event[k].length ? event[k].join(", ") : "none"}`);

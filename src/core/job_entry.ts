@@ -1,59 +1,88 @@
 /**
- * What the supervisor keeps per job: its config, its state-machine snapshot,
- * the inputs waiting to be fed, timers, recent output and helper processes.
+ * What the supervisor keeps per job: its config, its state-machine
+ * snapshot, and named pieces with one job each: the inbox that feeds the
+ * state machine, its timers, recent output, the pending stops and the
+ * helper processes.
  *
  * @module
  */
 
 import type { ResolvedJob } from "../config/resolved.ts";
 import type { JobStatus } from "./api.ts";
-import type { AuxProcess } from "./aux_process.ts";
+import type { GateFacts } from "./gates.ts";
+import { JobHelpers } from "./job_helpers.ts";
 import {
   initialSnapshot,
   type JobInput,
   type JobPolicy,
   type JobSnapshot,
-  type JobTimer,
   phasePid,
 } from "./job_state.ts";
+import { JobTimers } from "./job_timers.ts";
+import { Mailbox } from "./mailbox.ts";
 import { RingBuffer } from "./ring_buffer.ts";
+import type { RuntimeStateFile } from "./runtime_state.ts";
+import { StopWaiters } from "./stop_waiters.ts";
 
 /** Lines of stderr kept for `job.exited.stderrTail`. */
 export const STDERR_TAIL_LINES = 20;
 
 /** One job as the supervisor holds it. */
 export interface JobEntry {
+  /** The job's config (replaced when a reload changes it). */
   config: ResolvedJob;
+  /** The state machine's snapshot (replaced by every transition). */
   snap: JobSnapshot;
-  /** Inputs not yet fed to `transition` (inputs sent while one is being handled). */
-  queue: JobInput[];
-  busy: boolean;
-  timers: Map<JobTimer, ReturnType<typeof setTimeout>>;
+  /** Feeds inputs to the state machine one at a time, in order. */
+  readonly inbox: Mailbox<JobInput>;
+  /** The state machine's timers; they send their inputs to the inbox. */
+  readonly timers: JobTimers;
   /** stdout and stderr interleaved (`outputTail`). */
-  ring: RingBuffer;
+  readonly ring: RingBuffer;
   /** stderr only (`job.exited.stderrTail`). */
-  stderrRing: RingBuffer;
-  /** Called when the job has no process any more (pending `stop()` calls). */
-  waiters: (() => void)[];
-  side: AuxProcess | null;
-  /** Helpers started by `postLaunchCommand` that may still run. */
-  postLaunch: Set<AuxProcess>;
+  readonly stderrRing: RingBuffer;
+  /** Pending `stop()` calls, settled once the job has no process. */
+  readonly stopped: StopWaiters;
+  /** The job's `sideCommand` and `postLaunchCommand` processes. */
+  readonly helpers: JobHelpers;
+}
+
+/** What an entry is wired to (the supervisor's parts). */
+export interface EntryWiring {
+  /** Runs one input through the job's state machine and its effects. */
+  handle(entry: JobEntry, input: JobInput): void;
+  /** Reads a helper's output streams with the job's capture. */
+  capture(
+    entry: JobEntry,
+    stdout: ReadableStream<Uint8Array> | null,
+    stderr: ReadableStream<Uint8Array> | null,
+  ): void;
+  /** Where side commands' process groups are recorded. */
+  state: RuntimeStateFile | null;
+  /** Reports a failure that must not crash sup. */
+  onError(message: string): void;
 }
 
 /** A fresh entry for `config`, stopped. */
-export function newEntry(config: ResolvedJob): JobEntry {
-  return {
+export function newEntry(config: ResolvedJob, wiring: EntryWiring): JobEntry {
+  const entry: JobEntry = {
     config,
     snap: initialSnapshot(config.name, policyOf(config)),
-    queue: [],
-    busy: false,
-    timers: new Map(),
+    inbox: new Mailbox(
+      (input) => wiring.handle(entry, input),
+      (input, error) => wiring.onError(`Job "${entry.config.name}" on ${input.type}: ${error}`),
+    ),
+    timers: new JobTimers((input) => entry.inbox.send(input)),
     ring: new RingBuffer(1000),
     stderrRing: new RingBuffer(STDERR_TAIL_LINES),
-    waiters: [],
-    side: null,
-    postLaunch: new Set(),
+    stopped: new StopWaiters(),
+    helpers: new JobHelpers(() => entry.config, {
+      capture: (stdout, stderr) => wiring.capture(entry, stdout, stderr),
+      state: wiring.state,
+      onError: wiring.onError,
+    }),
   };
+  return entry;
 }
 
 /** The part of a job's config the state machine decides with. */
@@ -71,14 +100,6 @@ export function policyOf(job: ResolvedJob): JobPolicy {
     once: job.once || job.wait,
   };
 }
-
-/** The input a timer delivers when it fires. */
-export const TIMER_INPUTS: Record<JobTimer, JobInput> = {
-  kill: { type: "killTimeout" },
-  backoff: { type: "backoffElapsed" },
-  fatalRetry: { type: "fatalRetryElapsed" },
-  uptime: { type: "startupWindowElapsed" },
-};
 
 /** True while the job has a process (or is about to). */
 export function hasProcess(entry: JobEntry): boolean {
@@ -102,5 +123,15 @@ export function toStatus(entry: JobEntry): JobStatus {
     lastReason: snap.lastReason,
     fatalMessage: phase.state === "fatal" ? phase.message : null,
     disabled: config.disabled,
+  };
+}
+
+/** What the gates of other jobs (`after`, `wait`) need to know of this one. */
+export function gateFacts(entry: JobEntry): GateFacts {
+  const phase = entry.snap.phase;
+  return {
+    state: phase.state,
+    ready: phase.state === "running" && phase.ready,
+    lastExitCode: entry.snap.lastExit?.code ?? null,
   };
 }

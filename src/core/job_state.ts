@@ -3,25 +3,38 @@
  * returns the next snapshot and the effects (spawn, signal, timers, events)
  * the supervisor must run. Timers come back as inputs; nothing polls.
  *
- * Table (state × input → next state; inputs not listed change nothing):
+ * The table (`JOB_TABLE` in `job_table.ts`, which a test walks pair by
+ * pair; this copy is checked against it): for each input, the states each
+ * state may move to; `·` is "stays as it is".
  *
- * | from                       | input                 | to                                    |
- * | -------------------------- | --------------------- | ------------------------------------- |
- * | stopped, exited, fatal     | start, restart        | starting (+spawn)                     |
- * | backoff                    | start, restart        | starting (+spawn, backoff cleared)    |
- * | backoff                    | backoffElapsed        | starting (+spawn)                     |
- * | fatal                      | fatalRetryElapsed     | starting (+spawn, retries reset)      |
- * | starting                   | spawned               | running (pid)                         |
- * | starting                   | spawnFailed           | fatal (no restart storm)              |
- * | running                    | exited (exec failed)  | fatal (the wrapper could not exec)    |
- * | running                    | ready                 | running (ready = true, `job.ready`)   |
- * | running                    | startupWindowElapsed  | running (retries reset)               |
- * | running                    | stop / restart        | stopping (killSignal to group)        |
- * | running                    | exited                | starting / backoff / exited / fatal   |
- * | stopping                   | killTimeout           | stopping (SIGKILL to group)           |
- * | stopping                   | exited                | stopped, or starting after a restart  |
- * | stopping                   | start / restart       | stopping, then starting               |
- * | backoff, starting          | stop                  | stopped                               |
+ * | input \ state        | stopped  | starting | running                             | stopping             | backoff  | exited   | fatal    |
+ * | -------------------- | -------- | -------- | ----------------------------------- | -------------------- | -------- | -------- | -------- |
+ * | start                | starting | ·        | ·                                   | ·                    | starting | starting | starting |
+ * | restart              | starting | ·        | stopping                            | ·                    | starting | starting | starting |
+ * | stop                 | ·        | stopped  | stopping                            | ·                    | stopped  | ·        | ·        |
+ * | spawned              | ·        | running  | ·                                   | ·                    | ·        | ·        | ·        |
+ * | spawnFailed          | ·        | fatal    | ·                                   | ·                    | ·        | ·        | ·        |
+ * | exited               | ·        | ·        | ·, starting, backoff, exited, fatal | ·, stopped, starting | ·        | ·        | ·        |
+ * | ready                | ·        | ·        | ·                                   | ·                    | ·        | ·        | ·        |
+ * | killTimeout          | ·        | ·        | ·                                   | ·                    | ·        | ·        | ·        |
+ * | backoffElapsed       | ·        | ·        | ·                                   | ·                    | starting | ·        | ·        |
+ * | fatalRetryElapsed    | ·        | ·        | ·                                   | ·                    | ·        | ·        | starting |
+ * | startupWindowElapsed | ·        | ·        | ·                                   | ·                    | ·        | ·        | ·        |
+ * | configure            | ·        | ·        | ·                                   | ·                    | ·        | ·        | ·        |
+ * | shutdown             | ·        | ·        | ·                                   | ·                    | ·        | ·        | ·        |
+ *
+ * Effects along the way: every move to `starting` spawns the process (a
+ * `backoff` or `fatal` timer is cleared first); `running` → `stopping` sends
+ * the job's killSignal to its process group and arms the kill timer, whose
+ * `killTimeout` sends SIGKILL; `spawned` outside `starting` kills the
+ * unwanted process; `ready` in `running` marks the run ready once
+ * (`job.ready`); `startupWindowElapsed` in `running` resets the quick
+ * deaths; `start`/`restart` while `stopping` start the job again after the
+ * exit, `stop` cancels that. The exit of a process that is not the job's
+ * current one changes nothing. `configure` takes a changed config's policy
+ * and resets the quick deaths; `shutdown` makes every later exit final and
+ * every later `start`, `restart` or timer a no-op (no input leads to
+ * `starting` after it).
  *
  * After an exit from `running`, the restart policy decides: `once`/`wait`
  * jobs that exit 0, exit codes in `noRestartExitCodes`, `restart: "never"`,
@@ -99,6 +112,8 @@ export interface JobSnapshot {
   spawns: number;
   lastExit: LastExit | null;
   lastReason: ActionReason | null;
+  /** sup is shutting down (`shutdown` input): no input starts a process any more. */
+  shuttingDown: boolean;
 }
 
 /** What the supervisor feeds the state machine. */
@@ -125,7 +140,14 @@ export type JobInput =
   | { type: "killTimeout" }
   | { type: "backoffElapsed" }
   | { type: "fatalRetryElapsed" }
-  | { type: "startupWindowElapsed" };
+  | { type: "startupWindowElapsed" }
+  /** The job's config changed: the new policy applies from now on, quick deaths count from 0. */
+  | { type: "configure"; policy: JobPolicy }
+  /** sup is shutting down: from now on no exit restarts and nothing starts the job. */
+  | { type: "shutdown" };
+
+/** The `type` tags of all inputs. */
+export type JobInputType = JobInput["type"];
 
 /** The timers a job may have running; at most one of each. */
 export type JobTimer = "kill" | "backoff" | "fatalRetry" | "uptime";
@@ -155,6 +177,7 @@ export function initialSnapshot(job: string, policy: JobPolicy): JobSnapshot {
     spawns: 0,
     lastExit: null,
     lastReason: null,
+    shuttingDown: false,
   };
 }
 
@@ -189,7 +212,7 @@ export function transition(snapshot: JobSnapshot, input: JobInput, now: number):
     case "spawnFailed":
       if (phase.state !== "starting") return t.done();
       t.emit({ type: "job.spawnFailed", job: t.job, message: input.message });
-      return toFatal(t, input.message);
+      return t.toFatal(input.message);
     case "exited":
       return onExited(t, input);
     case "ready":
@@ -201,15 +224,19 @@ export function transition(snapshot: JobSnapshot, input: JobInput, now: number):
       t.effect({ type: "signalGroup", pid: phase.pid, signal: "SIGKILL" });
       return t.set({ phase: { ...phase, killed: true } }).done();
     case "backoffElapsed":
-      if (phase.state !== "backoff") return t.done();
-      return toStarting(t, { source: "crash", detail: `retry ${snapshot.retries} after backoff` });
+      if (phase.state !== "backoff" || snapshot.shuttingDown) return t.done();
+      return t.toStarting({ source: "crash", detail: `retry ${snapshot.retries} after backoff` });
     case "fatalRetryElapsed":
-      if (phase.state !== "fatal") return t.done();
+      if (phase.state !== "fatal" || snapshot.shuttingDown) return t.done();
       t.set({ retries: 0 });
-      return toStarting(t, { source: "retry", detail: "retrying a fatal job" });
+      return t.toStarting({ source: "retry", detail: "retrying a fatal job" });
     case "startupWindowElapsed":
       if (phase.state !== "running") return t.done();
       return t.set({ retries: 0 }).done();
+    case "configure":
+      return t.set({ policy: input.policy, retries: 0 }).done();
+    case "shutdown":
+      return t.set({ shuttingDown: true }).done();
     default: {
       const never: never = input;
       throw new Error(`Unknown job input ${JSON.stringify(never)}`);
@@ -223,13 +250,14 @@ function onStartOrRestart(
   reason: ActionReason,
 ): Transition {
   const phase = t.snap.phase;
+  if (t.snap.shuttingDown) return t.done(); // a process started now would outlive sup
   switch (phase.state) {
     case "starting":
       return t.done();
     case "running":
       if (action === "start") return t.done();
       t.emit({ type: "job.action", job: t.job, action, reason });
-      return toStopping(t, phase.pid, phase.startedAt, "restart", reason);
+      return t.toStopping(phase.pid, phase.startedAt, "restart", reason);
     case "stopping":
       t.emit({ type: "job.action", job: t.job, action, reason });
       t.set({ lastReason: reason });
@@ -246,7 +274,7 @@ function onStartOrRestart(
       break;
   }
   t.emit({ type: "job.action", job: t.job, action, reason });
-  return toStarting(t, reason);
+  return t.toStarting(reason);
 }
 
 function onStop(t: Builder, reason: ActionReason): Transition {
@@ -254,7 +282,7 @@ function onStop(t: Builder, reason: ActionReason): Transition {
   switch (phase.state) {
     case "running":
       t.emit({ type: "job.action", job: t.job, action: "stop", reason });
-      return toStopping(t, phase.pid, phase.startedAt, "stop", reason);
+      return t.toStopping(phase.pid, phase.startedAt, "stop", reason);
     case "stopping":
       if (phase.then === "stop") return t.done();
       t.emit({ type: "job.action", job: t.job, action: "stop", reason });
@@ -314,18 +342,18 @@ function afterExit(
 
   if (phase.state === "stopping") {
     t.effect({ type: "clearTimer", timer: "kill" });
-    if (phase.then === "restart") return toStarting(t, t.reason());
+    if (phase.then === "restart" && !t.snap.shuttingDown) return t.toStarting(t.reason());
     return t.to({ state: "stopped" }, t.reason());
   }
 
   if (input.execFailed) {
     t.emit({ type: "job.spawnFailed", job: t.job, message: input.execFailed });
-    return toFatal(t, input.execFailed);
+    return t.toFatal(input.execFailed);
   }
   const restartPolicy: RestartPolicy = policy.once && policy.restart !== "never"
     ? "on-failure"
     : policy.restart;
-  const noRestart = finished ||
+  const noRestart = finished || t.snap.shuttingDown ||
     (code !== null && policy.noRestartExitCodes.includes(code)) ||
     restartPolicy === "never" ||
     (restartPolicy === "on-failure" && clean);
@@ -334,13 +362,12 @@ function afterExit(
   }
   if (uptimeMs >= policy.minUptimeMs) {
     t.set({ retries: 0 });
-    return toStarting(t, { source: "crash", detail: `job ${how}, restarting` });
+    return t.toStarting({ source: "crash", detail: `job ${how}, restarting` });
   }
   const retries = t.snap.retries + 1;
   t.set({ retries });
   if (retries >= policy.maxRetries) {
-    return toFatal(
-      t,
+    return t.toFatal(
       `Job "${t.job}" ${how} ${retries} times in a row within ${policy.minUptimeMs}ms of starting`,
     );
   }
@@ -351,34 +378,4 @@ function afterExit(
     source: "crash",
     detail: `job ${how} after ${uptimeMs}ms, retry ${retries} in ${delayMs}ms`,
   });
-}
-
-function toStarting(t: Builder, reason: ActionReason): Transition {
-  t.set({
-    spawns: t.snap.spawns + 1,
-    restarts: t.snap.spawns > 0 ? t.snap.restarts + 1 : t.snap.restarts,
-  });
-  t.to({ state: "starting" }, reason);
-  t.effect({ type: "spawn" });
-  return t.done();
-}
-
-function toStopping(
-  t: Builder,
-  pid: number,
-  startedAt: number,
-  then: "stop" | "restart",
-  reason: ActionReason,
-): Transition {
-  t.effect({ type: "clearTimer", timer: "uptime" });
-  t.effect({ type: "signalGroup", pid, signal: t.snap.policy.killSignal });
-  t.effect({ type: "setTimer", timer: "kill", ms: t.snap.policy.killTimeoutMs });
-  return t.to({ state: "stopping", pid, startedAt, then, killed: false }, reason);
-}
-
-function toFatal(t: Builder, message: string): Transition {
-  t.emit({ type: "job.fatal", job: t.job, message });
-  const retryMs = t.snap.policy.retryFatalAfterMs;
-  if (retryMs !== null) t.effect({ type: "setTimer", timer: "fatalRetry", ms: retryMs });
-  return t.to({ state: "fatal", message }, { source: "crash", detail: message });
 }

@@ -79,6 +79,38 @@ export class Builder {
     return this.done();
   }
 
+  /** Moves to `starting` and asks for a spawn (counting it). */
+  toStarting(reason: ActionReason): Transition {
+    this.set({
+      spawns: this.snap.spawns + 1,
+      restarts: this.snap.spawns > 0 ? this.snap.restarts + 1 : this.snap.restarts,
+    });
+    this.to({ state: "starting" }, reason);
+    this.effect({ type: "spawn" });
+    return this.done();
+  }
+
+  /** Moves to `stopping`: killSignal to the group, kill timer armed. */
+  toStopping(
+    pid: number,
+    startedAt: number,
+    then: "stop" | "restart",
+    reason: ActionReason,
+  ): Transition {
+    this.effect({ type: "clearTimer", timer: "uptime" });
+    this.effect({ type: "signalGroup", pid, signal: this.snap.policy.killSignal });
+    this.effect({ type: "setTimer", timer: "kill", ms: this.snap.policy.killTimeoutMs });
+    return this.to({ state: "stopping", pid, startedAt, then, killed: false }, reason);
+  }
+
+  /** Moves to `fatal` (`job.fatal`), arming the slow retry when configured. */
+  toFatal(message: string): Transition {
+    this.emit({ type: "job.fatal", job: this.job, message });
+    const retryMs = this.snap.policy.retryFatalAfterMs;
+    if (retryMs !== null) this.effect({ type: "setTimer", timer: "fatalRetry", ms: retryMs });
+    return this.to({ state: "fatal", message }, { source: "crash", detail: message });
+  }
+
   /** The transition so far. */
   done(): Transition {
     return { snapshot: this.snap, effects: this.effects };

@@ -13,16 +13,16 @@ import { UnknownJobError } from "./api.ts";
 import type { JobStatus, SupervisorApi } from "./api.ts";
 import { EventBus } from "./event_bus.ts";
 import type { ActionReason, JobState } from "./events.ts";
-import { blockedBy, type GateFacts } from "./gates.ts";
+import { blockedBy } from "./gates.ts";
 import {
+  type EntryWiring,
+  gateFacts,
   hasProcess,
   type JobEntry,
   newEntry,
   policyOf,
-  TIMER_INPUTS,
   toStatus,
 } from "./job_entry.ts";
-import { JobHelpers } from "./job_helpers.ts";
 import { type JobEffect, type JobInput, transition } from "./job_state.ts";
 import { JobOutput } from "./job_output.ts";
 import { OutputFiles } from "./output_files.ts";
@@ -30,6 +30,7 @@ import { bounded, stopInDependencyOrder } from "./stop_order.ts";
 import { signalGroup, SpawnError, spawnProcess, wrapperExecError } from "./process_spawner.ts";
 import { planReload, type ReloadPlan } from "./reload_plan.ts";
 import type { RuntimeStateFile } from "./runtime_state.ts";
+import { RunTracker } from "./run_tracker.ts";
 import { commandReboot, type RebootAdapter } from "./reboot.ts";
 
 /** What a supervisor is built from. */
@@ -56,6 +57,8 @@ export class Supervisor implements SupervisorApi {
   readonly bus: EventBus;
   /** Open output files (SIGUSR1 reopens them). */
   readonly files: OutputFiles;
+  /** Every job's current run, fed from the state machine's events. */
+  readonly runs: RunTracker;
   #state: RuntimeStateFile | null;
   #onError: (message: string) => void;
   #config: ResolvedConfig | null = null;
@@ -67,7 +70,8 @@ export class Supervisor implements SupervisorApi {
   /** Output captures still reading (awaited, bounded, on shutdown). */
   #output: JobOutput;
   #closing = false;
-  #helpers: JobHelpers;
+  /** What every job's entry is wired to. */
+  #wiring: EntryWiring;
   #reboot: RebootAdapter | null;
 
   /** Builds an idle supervisor; `apply(config)` starts the jobs. */
@@ -77,12 +81,14 @@ export class Supervisor implements SupervisorApi {
     this.#state = options.state ?? null;
     this.#onError = options.onError ?? ((message) => console.error(message));
     this.#reboot = options.reboot ?? null;
+    this.runs = new RunTracker((error) => this.#onError(`A run observer threw: ${error}`));
     this.#output = new JobOutput(this.bus, this.files, this.#onError);
-    this.#helpers = new JobHelpers(
-      (entry, stdout, stderr) => this.#output.capture(entry, stdout, stderr, entry.config),
-      this.#state,
-      this.#onError,
-    );
+    this.#wiring = {
+      handle: (entry, input) => this.#handle(entry, input),
+      capture: (entry, stdout, stderr) => this.#output.capture(entry, stdout, stderr, entry.config),
+      state: this.#state,
+      onError: this.#onError,
+    };
   }
 
   /** The running config. Throws before the first `apply`. */
@@ -133,7 +139,7 @@ export class Supervisor implements SupervisorApi {
     const added = new Set(plan.added);
     for (const job of config.jobs) {
       if (changed.has(job.name)) this.#change(this.#jobs.get(job.name)!, job, reason);
-      else if (added.has(job.name)) this.#jobs.set(job.name, newEntry(job));
+      else if (added.has(job.name)) this.#jobs.set(job.name, newEntry(job, this.#wiring));
     }
     for (const name of plan.added) {
       const entry = this.#jobs.get(name)!;
@@ -151,7 +157,7 @@ export class Supervisor implements SupervisorApi {
   start(name: string, reason: ActionReason): void {
     const entry = this.#entry(name);
     this.#pending.delete(entry);
-    this.#send(entry, { type: "start", reason });
+    entry.inbox.send({ type: "start", reason });
   }
 
   /** Stops a job; resolves when its process group is gone. */
@@ -163,7 +169,7 @@ export class Supervisor implements SupervisorApi {
   restart(name: string, reason: ActionReason): void {
     const entry = this.#entry(name);
     this.#pending.delete(entry);
-    this.#send(entry, { type: "restart", reason });
+    entry.inbox.send({ type: "restart", reason });
   }
 
   /** Sends `signal` to the job's process group; the restart policy decides what follows. */
@@ -190,7 +196,7 @@ export class Supervisor implements SupervisorApi {
   markReady(name: string): boolean {
     const entry = this.#jobs.get(name);
     if (!entry || entry.snap.phase.state !== "running") return false;
-    this.#send(entry, { type: "ready", by: "heartbeat" });
+    entry.inbox.send({ type: "ready", by: "heartbeat" });
     return true;
   }
 
@@ -208,14 +214,13 @@ export class Supervisor implements SupervisorApi {
     this.#pending.clear();
     const entries = [...this.#jobs.values()];
     // A job that exits while its dependents are being stopped is not restarted.
-    for (const e of entries) e.snap = { ...e.snap, policy: { ...e.snap.policy, restart: "never" } };
+    for (const entry of entries) entry.inbox.send({ type: "shutdown" });
     const reason: ActionReason = { source: "shutdown" };
     await stopInDependencyOrder(entries, (entry) => this.#stopEntry(entry, reason));
     await Promise.all(this.#retiring.values());
     for (const entry of entries) {
-      for (const id of entry.timers.values()) clearTimeout(id);
-      entry.timers.clear();
-      await this.#helpers.stopAll(entry);
+      entry.timers.clearAll();
+      await entry.helpers.stopAll();
     }
     await bounded(Promise.all(this.#output.active), 2_000);
     await this.files.closeAll();
@@ -243,7 +248,7 @@ export class Supervisor implements SupervisorApi {
   #want(entry: JobEntry, reason: ActionReason): void {
     if (entry.config.disabled || this.#closing) return;
     if (this.#blocked(entry) !== null) this.#pending.add(entry);
-    else this.#send(entry, { type: "start", reason });
+    else entry.inbox.send({ type: "start", reason });
   }
 
   #wantNow(entry: JobEntry, reason: ActionReason): void {
@@ -256,14 +261,16 @@ export class Supervisor implements SupervisorApi {
     entry.config = job;
     this.#pending.delete(entry);
     const blocked = job.disabled || this.#blocked(entry) !== null;
+    const configure: JobInput = { type: "configure", policy: policyOf(job) };
     if (hasProcess(entry)) {
-      this.#send(entry, { type: blocked ? "stop" : "restart", reason: changed });
-      entry.snap = { ...entry.snap, policy: policyOf(job), retries: 0 };
+      // The old process is stopped with the settings it was started with.
+      entry.inbox.send({ type: blocked ? "stop" : "restart", reason: changed });
+      entry.inbox.send(configure);
       if (blocked) this.#want(entry, reason);
     } else {
-      entry.snap = { ...entry.snap, policy: policyOf(job), retries: 0 };
+      entry.inbox.send(configure);
       if (entry.snap.phase.state === "backoff" || entry.snap.phase.state === "fatal") {
-        this.#send(entry, { type: "stop", reason: changed });
+        entry.inbox.send({ type: "stop", reason: changed });
       }
       this.#want(entry, changed);
     }
@@ -273,13 +280,7 @@ export class Supervisor implements SupervisorApi {
     const jobs = this.#config?.jobs ?? [];
     return blockedBy(jobs, entry.config, (name) => {
       const other = this.#jobs.get(name);
-      if (!other) return undefined;
-      const s = toStatus(other);
-      return {
-        state: s.state,
-        ready: s.ready,
-        lastExitCode: s.lastExit?.code ?? null,
-      } satisfies GateFacts;
+      return other && gateFacts(other);
     });
   }
 
@@ -288,38 +289,17 @@ export class Supervisor implements SupervisorApi {
     for (const entry of [...this.#pending]) {
       if (!this.#pending.has(entry) || this.#blocked(entry) !== null) continue;
       this.#pending.delete(entry);
-      this.#send(entry, { type: "start", reason: { source: "config", detail: "gates opened" } });
+      entry.inbox.send({ type: "start", reason: { source: "config", detail: "gates opened" } });
     }
   }
 
   #stopEntry(entry: JobEntry, reason: ActionReason): Promise<void> {
     this.#pending.delete(entry);
-    const done = new Promise<void>((resolve) => entry.waiters.push(resolve));
-    this.#send(entry, { type: "stop", reason });
-    if (!hasProcess(entry)) this.#settleWaiters(entry);
-    const side = entry.side;
-    return side ? Promise.all([done, side.exit]).then(() => {}) : done;
-  }
-
-  /** Feeds `input` to the job's state machine; inputs sent meanwhile queue up in order. */
-  #send(entry: JobEntry, input: JobInput): void {
-    // Once shutting down, nothing starts again (a process started now would outlive sup).
-    if (this.#closing && (input.type === "start" || input.type === "restart")) return;
-    entry.queue.push(input);
-    if (entry.busy) return;
-    entry.busy = true;
-    try {
-      for (let next = entry.queue.shift(); next; next = entry.queue.shift()) {
-        try {
-          this.#handle(entry, next);
-        } catch (error) {
-          // Called from timers and exit handlers: a bug here must be reported, not crash sup.
-          this.#onError(`Job "${entry.config.name}" on ${next.type}: ${error}`);
-        }
-      }
-    } finally {
-      entry.busy = false;
-    }
+    const sideEnded = entry.helpers.sideEnded(); // the stop may end the side command at once
+    const done = entry.stopped.next();
+    entry.inbox.send({ type: "stop", reason });
+    if (!hasProcess(entry)) entry.stopped.settle();
+    return sideEnded ? Promise.all([done, sideEnded]).then(() => {}) : done;
   }
 
   #handle(entry: JobEntry, input: JobInput): void {
@@ -328,6 +308,8 @@ export class Supervisor implements SupervisorApi {
     entry.snap = snapshot;
     // OS effects first (the restart path spawns before any listener runs), then events.
     for (const effect of effects) if (effect.type !== "emit") this.#run(entry, effect);
+    // The run tracker agrees with an event before any bus listener sees it.
+    for (const effect of effects) if (effect.type === "emit") this.runs.follow(effect.event);
     for (const effect of effects) if (effect.type === "emit") this.bus.emit(effect.event);
     if (snapshot.phase.state !== from) this.#stateChanged(entry, from);
     else if (input.type === "ready" && effects.length > 0) this.#onReady(entry);
@@ -340,22 +322,10 @@ export class Supervisor implements SupervisorApi {
       case "signalGroup":
         signalGroup(effect.pid, effect.signal);
         return;
-      case "setTimer": {
-        const old = entry.timers.get(effect.timer);
-        if (old !== undefined) clearTimeout(old);
-        const id = setTimeout(() => {
-          entry.timers.delete(effect.timer);
-          this.#send(entry, TIMER_INPUTS[effect.timer]);
-        }, effect.ms);
-        entry.timers.set(effect.timer, id);
-        return;
-      }
-      case "clearTimer": {
-        const id = entry.timers.get(effect.timer);
-        if (id !== undefined) clearTimeout(id);
-        entry.timers.delete(effect.timer);
-        return;
-      }
+      case "setTimer":
+        return entry.timers.set(effect.timer, effect.ms);
+      case "clearTimer":
+        return entry.timers.clear(effect.timer);
       default: {
         const never: never = effect;
         throw new Error(`Unknown effect ${JSON.stringify(never)}`);
@@ -379,43 +349,37 @@ export class Supervisor implements SupervisorApi {
         entry.ring.size; // settles pending lines, so the stderr tail is current
         const stderrTail = entry.stderrRing.tail();
         const execFailed = wrapperExecError(job.name, exit.code, stderrTail);
-        this.#send(entry, { type: "exited", pid: proc.pid, ...exit, stderrTail, execFailed });
+        entry.inbox.send({ type: "exited", pid: proc.pid, ...exit, stderrTail, execFailed });
       }).catch((error) => this.#onError(`Job "${job.name}": ${error}`));
-      entry.queue.unshift({ type: "spawned", pid: proc.pid, argv: proc.argv });
+      entry.inbox.sendNext({ type: "spawned", pid: proc.pid, argv: proc.argv });
     } catch (error) {
       const message = error instanceof SpawnError
         ? error.message
         : `Cannot start job "${job.name}": ${error instanceof Error ? error.message : error}`;
-      entry.queue.unshift({ type: "spawnFailed", message });
+      entry.inbox.sendNext({ type: "spawnFailed", message });
     }
   }
 
   #stateChanged(entry: JobEntry, from: JobState): void {
     const to = entry.snap.phase;
-    if (LIVE_STATES.has(from) && !LIVE_STATES.has(to.state)) void this.#helpers.stopSide(entry);
+    if (LIVE_STATES.has(from) && !LIVE_STATES.has(to.state)) void entry.helpers.stopSide();
     if (to.state === "running") {
       const { killSignal, killTimeoutMs } = entry.snap.policy;
       this.#state?.setJob(entry.config.name, { pgid: to.pid, killSignal, killTimeoutMs });
-      this.#helpers.startSide(entry);
-      if (entry.config.heartbeat === null) entry.queue.push({ type: "ready", by: "spawn" });
+      entry.helpers.startSide();
+      if (entry.config.heartbeat === null) entry.inbox.send({ type: "ready", by: "spawn" });
     } else if (!PROCESS_STATES.has(to.state)) {
       // A job removed then added again while its old process stopped: keep the new record.
       const current = this.#jobs.get(entry.config.name);
       const mine = !current || current === entry || !hasProcess(current);
       if (PROCESS_STATES.has(from) && mine) this.#state?.deleteJob(entry.config.name);
-      this.#settleWaiters(entry);
+      entry.stopped.settle();
     }
     this.#releasePending();
   }
 
   #onReady(entry: JobEntry): void {
-    this.#helpers.postLaunch(entry);
+    entry.helpers.postLaunch();
     this.#releasePending();
-  }
-
-  #settleWaiters(entry: JobEntry): void {
-    const waiters = entry.waiters;
-    entry.waiters = [];
-    for (const resolve of waiters) resolve();
   }
 }

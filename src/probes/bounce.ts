@@ -1,8 +1,8 @@
 /**
  * `bounce`: restarts a job every `bounceMs` after it was spawned (pmtr's
- * `bounce every`). The timer is armed on `job.spawned` and cleared when that
- * process exits or is being stopped, so a job that crashes and comes back
- * gets a full period again.
+ * `bounce every`). The timer is armed when a run starts (`SupervisorApi.runs`)
+ * and cleared when that run ends (its process exits or is being stopped), so
+ * a job that crashes and comes back gets a full period again.
  *
  * @module
  */
@@ -12,10 +12,11 @@ import type { SupervisorApi } from "../core/api.ts";
 import type { Unsubscribe } from "../core/event_bus.ts";
 import { formatDuration } from "../config/units.ts";
 import { type Clock, realClock, type TimerHandle } from "../core/clock.ts";
+import type { Run } from "../core/run_tracker.ts";
 import { requestAction } from "./probe_action.ts";
 
 interface Armed {
-  pid: number;
+  run: Run;
   timer: TimerHandle;
 }
 
@@ -26,21 +27,18 @@ export class BounceProbe {
   /** Period per job that has one. */
   #periods = new Map<string, number>();
   #armed = new Map<string, Armed>();
-  #off: Unsubscribe[];
+  #off: Unsubscribe;
 
-  /** Listens to the bus at once; `apply` tells it which jobs bounce. */
+  /** Follows the supervisor's runs at once; `apply` tells it which jobs bounce. */
   constructor(api: SupervisorApi, clock: Clock = realClock) {
     this.#api = api;
     this.#clock = clock;
-    this.#off = [
-      api.bus.on("job.spawned", (event) => this.#arm(event.job, event.pid, event.at)),
-      api.bus.on("job.exited", (event) => {
-        if (this.#armed.get(event.job)?.pid === event.pid) this.#disarm(event.job);
-      }),
-      api.bus.on("job.state", (event) => {
-        if (event.to !== "running" && event.to !== "starting") this.#disarm(event.job);
-      }),
-    ];
+    this.#off = api.runs.subscribe({
+      started: (run) => this.#arm(run),
+      ended: (run) => {
+        if (this.#armed.get(run.job)?.run === run) this.#disarm(run.job);
+      },
+    });
   }
 
   /** Takes the bounce periods of `config`; jobs already running get a timer for the rest of their period. */
@@ -53,16 +51,14 @@ export class BounceProbe {
     this.#periods = periods;
     for (const name of periods.keys()) {
       if (this.#armed.has(name)) continue;
-      const status = this.#api.jobStatus(name);
-      if (status?.state === "running" && status.pid !== null && status.startedAt !== null) {
-        this.#arm(name, status.pid, status.startedAt);
-      }
+      const run = this.#api.runs.current(name);
+      if (run !== undefined) this.#arm(run);
     }
   }
 
   /** Clears every timer and stops listening. */
   close(): void {
-    for (const off of this.#off) off();
+    this.#off();
     for (const name of [...this.#armed.keys()]) this.#disarm(name);
     this.#periods.clear();
   }
@@ -72,11 +68,12 @@ export class BounceProbe {
     return [...this.#armed.keys()];
   }
 
-  #arm(job: string, pid: number, spawnedAt: number): void {
+  #arm(run: Run): void {
+    const job = run.job;
     const period = this.#periods.get(job);
     if (period === undefined) return;
     this.#disarm(job);
-    const delay = Math.max(0, spawnedAt + period - this.#clock.now());
+    const delay = Math.max(0, run.startedAt + period - this.#clock.now());
     const timer = this.#clock.setTimeout(() => {
       this.#armed.delete(job);
       requestAction(this.#api, "restart", job, {
@@ -84,7 +81,7 @@ export class BounceProbe {
         detail: `restarted every ${formatDuration(period)}`,
       });
     }, delay);
-    this.#armed.set(job, { pid, timer });
+    this.#armed.set(job, { run, timer });
   }
 
   #disarm(job: string): void {

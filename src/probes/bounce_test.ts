@@ -1,6 +1,6 @@
 import { deepStrictEqual, equal } from "node:assert/strict";
 import { FakeClock } from "../testing/fake_clock.ts";
-import { jobStatus, RecordingApi } from "../testing/recording_api.ts";
+import { RecordingApi } from "../testing/recording_api.ts";
 import { resolvedConfig, resolvedJob } from "../testing/resolved_job.ts";
 import { BounceProbe } from "./bounce.ts";
 
@@ -12,29 +12,17 @@ const config = (bounceMs: number | null) =>
 
 function setup(bounceMs: number | null = 60_000) {
   const clock = new FakeClock();
-  const api = new RecordingApi(config(bounceMs));
+  const api = new RecordingApi(config(bounceMs), clock);
   const probe = new BounceProbe(api, clock);
   probe.apply(config(bounceMs));
-  const spawned = (job: string, pid: number) =>
-    api.bus.emit({ type: "job.spawned", job, pid, argv: [], at: clock.now() });
-  const exited = (job: string, pid: number) =>
-    api.bus.emit({
-      type: "job.exited",
-      job,
-      pid,
-      code: 1,
-      signal: null,
-      uptimeMs: 0,
-      expected: false,
-      stderrTail: [],
-      at: clock.now(),
-    });
+  const spawned = (job: string, pid: number) => api.spawned(job, pid);
+  const exited = (job: string, pid: number) => api.exited(job, pid);
   const restarts = () => api.actions.filter((a) => a.method === "restart").map((a) => a.job);
   return { clock, api, probe, spawned, exited, restarts };
 }
 
 Deno.test("bounce restarts a job bounceMs after it was spawned, with its reason", () => {
-  const { clock, api, probe, spawned, restarts } = setup();
+  const { clock, api, probe, spawned, exited, restarts } = setup();
   spawned("web", 100);
   spawned("db", 101);
   clock.advance(59_999);
@@ -42,6 +30,7 @@ Deno.test("bounce restarts a job bounceMs after it was spawned, with its reason"
   clock.advance(1);
   deepStrictEqual(restarts(), ["web"]);
   deepStrictEqual(api.actions[0].reason, { source: "bounce", detail: "restarted every 1m" });
+  exited("web", 100);
   spawned("web", 102); // the restart's new process gets a new period
   clock.advance(60_000);
   deepStrictEqual(restarts(), ["web", "web"]);
@@ -55,28 +44,29 @@ Deno.test("bounce timer is cleared when the process exits or is being stopped", 
   clock.advance(120_000);
   deepStrictEqual(restarts(), []);
   spawned("web", 200);
-  api.bus.emit({
-    type: "job.state",
-    job: "web",
-    from: "running",
-    to: "stopping",
-    pid: 200,
-    reason: { source: "manual" },
-    code: null,
-    signal: null,
-    uptimeMs: null,
-    at: clock.now(),
-  });
+  api.stopping("web", 200);
   clock.advance(120_000);
   deepStrictEqual(restarts(), []);
   equal(clock.pending, 0);
   probe.close();
 });
 
-Deno.test("an exit of an older process does not clear the current one's timer", () => {
-  const { clock, probe, spawned, exited, restarts } = setup();
-  spawned("web", 200);
+Deno.test("a late exit of an older process does not clear the current one's timer", () => {
+  const { clock, api, probe, spawned, exited, restarts } = setup();
+  spawned("web", 100);
   exited("web", 100);
+  spawned("web", 200);
+  api.bus.emit({
+    type: "job.exited",
+    job: "web",
+    pid: 100,
+    code: 1,
+    signal: null,
+    uptimeMs: 0,
+    expected: false,
+    stderrTail: [],
+    at: clock.now(),
+  });
   clock.advance(60_000);
   deepStrictEqual(restarts(), ["web"]);
   probe.close();
@@ -84,11 +74,8 @@ Deno.test("an exit of an older process does not clear the current one's timer", 
 
 Deno.test("apply arms a job already running for the rest of its period, and disarms removed bounce", () => {
   const clock = new FakeClock();
-  const api = new RecordingApi(config(10_000));
-  api.statuses.set(
-    "web",
-    jobStatus("web", { state: "running", pid: 7, startedAt: clock.now() - 4_000 }),
-  );
+  const api = new RecordingApi(config(10_000), clock);
+  api.spawned("web", 7, clock.now() - 4_000);
   const probe = new BounceProbe(api, clock);
   probe.apply(config(10_000));
   deepStrictEqual(probe.armed(), ["web"]);
@@ -96,7 +83,8 @@ Deno.test("apply arms a job already running for the rest of its period, and disa
   equal(api.actions.length, 0);
   clock.advance(1);
   equal(api.actions.length, 1);
-  api.bus.emit({ type: "job.spawned", job: "web", pid: 8, argv: [], at: clock.now() });
+  api.exited("web", 7);
+  api.spawned("web", 8);
   probe.apply(config(null));
   deepStrictEqual(probe.armed(), []);
   clock.advance(100_000);

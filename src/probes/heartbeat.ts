@@ -1,14 +1,18 @@
 /**
- * The heartbeat watchdog (ampm's heartbeatTimeout / startupTimeout). Armed
- * when a job is spawned; the first heartbeat marks the job ready; a job that
- * sends no first heartbeat within `startupTimeoutMs`, or goes quiet for longer
+ * The heartbeat watchdog (ampm's heartbeatTimeout / startupTimeout). Watches
+ * each run of a job (`SupervisorApi.runs`: from the job entering `running` to
+ * it leaving); the first heartbeat of a run asks the supervisor to mark it
+ * ready (readiness is the supervisor's: the watchdog reads it off the run); a
+ * run that is not ready within `startupTimeoutMs`, or goes quiet for longer
  * than `timeoutMs`, gets `heartbeat.missed` and its `action` through the one
- * supervisor action path.
+ * supervisor action path (`restart`, `signal` for kill, `reboot`), each with
+ * its reason and its event.
  *
- * Cost: `beat()` is a map lookup and a field write. There is one timer per
- * watched job and it is never reset by a heartbeat: when it fires it compares
- * `now - lastSeen` with the timeout and, if the job beat in the meantime,
- * re-arms for the remainder. A job beating at 60/s with a 10 s timeout costs
+ * Cost: `beat()` is a map lookup, a field write and a field read (is the run
+ * ready yet); it allocates nothing. There is one timer per watched job and it
+ * is never reset by a heartbeat: when it fires it compares `now - lastSeen`
+ * with the timeout and, if the job beat in the meantime, re-arms for the
+ * remainder. A job beating at 60/s with a 10 s timeout costs
  * one timer callback per 10 s, and a miss is seen at the deadline itself.
  *
  * @module
@@ -18,22 +22,21 @@ import { getLogger } from "@logtape/logtape";
 import type { ResolvedConfig, ResolvedHeartbeat } from "../config/resolved.ts";
 import type { SupervisorApi } from "../core/api.ts";
 import type { Unsubscribe } from "../core/event_bus.ts";
+import type { ActionReason } from "../core/events.ts";
+import type { Run } from "../core/run_tracker.ts";
 import { type Clock, realClock, type TimerHandle } from "../core/clock.ts";
-import type { RebootAdapter } from "../core/reboot.ts";
 
 /** What a watchdog is built from. */
 export interface HeartbeatWatchdogOptions {
-  /** Runs the machine reboot for action "reboot". */
-  reboot: RebootAdapter;
   /** @default the real clock */
   clock?: Clock;
 }
 
 /** What the watchdog knows of one job (plain data, for status). */
 export interface HeartbeatInfo {
-  /** A process is being watched (spawned and not yet exited or stopping). */
+  /** A run is being watched (from its start until it ends or the watchdog acted on it). */
   armed: boolean;
-  /** When the last heartbeat since the spawn arrived (ms since epoch), or null. */
+  /** When the last heartbeat of the run arrived (ms since epoch), or null. */
   lastSeen: number | null;
   /** The heartbeat config, or null when the job has none (heartbeats still mark it ready). */
   heartbeat: ResolvedHeartbeat | null;
@@ -42,10 +45,11 @@ export interface HeartbeatInfo {
 interface Watch {
   name: string;
   heartbeat: ResolvedHeartbeat | null;
-  /** The watched process; 0 when disarmed. */
-  pid: number;
-  spawnedAt: number;
-  /** Last heartbeat since the spawn; 0 = none yet. */
+  /** The run watched (its readiness is the supervisor's); null when none. */
+  run: Run | null;
+  /** The run the watchdog acted on: not watched again (it is ending). */
+  actedOn: Run | null;
+  /** Last heartbeat of the run, for timing only; 0 = none yet. */
   lastSeen: number;
   /** A miss with action "none" was reported; the next beat re-arms. */
   missed: boolean;
@@ -55,38 +59,31 @@ interface Watch {
 /** Watches heartbeats of every job; `apply(config)` on each config, `close()` at the end. */
 export class HeartbeatWatchdog {
   #api: SupervisorApi;
-  #reboot: RebootAdapter;
   #clock: Clock;
   #watches = new Map<string, Watch>();
-  #off: Unsubscribe[];
+  #off: Unsubscribe | null;
   #logger = getLogger(["sup", "heartbeat"]);
 
-  /** Subscribes to the supervisor's bus; call `apply(config)` to pick up running jobs. */
-  constructor(api: SupervisorApi, options: HeartbeatWatchdogOptions) {
+  /** Follows the supervisor's runs (those going on included); `apply(config)` gives the settings. */
+  constructor(api: SupervisorApi, options: HeartbeatWatchdogOptions = {}) {
     this.#api = api;
-    this.#reboot = options.reboot;
     this.#clock = options.clock ?? realClock;
-    const bus = api.bus;
-    this.#off = [
-      bus.on("job.spawned", (e) => this.#arm(e.job, e.pid, e.at)),
-      bus.on("job.exited", (e) => this.#disarm(e.job, e.pid)),
-      bus.on("job.state", (e) => {
-        if (e.to === "stopping") this.#disarm(e.job, null);
-      }),
-    ];
+    this.#off = api.runs.subscribe({
+      started: (run) => this.#started(run),
+      ended: (run) => this.#ended(run),
+    });
   }
 
   /**
-   * Records a heartbeat for `job` (the hot path). The first one since the
-   * spawn marks the job ready. False when the job is unknown or has no live
-   * process being watched.
+   * Records a heartbeat for `job` (the hot path). The first one of a run
+   * that is not ready yet asks the supervisor to mark it ready. False when
+   * the job is unknown or has no run being watched.
    */
   beat(job: string): boolean {
     const w = this.#watches.get(job);
-    if (w === undefined || w.pid === 0) return false;
-    const first = w.lastSeen === 0;
+    if (w === undefined || w.run === null) return false;
     w.lastSeen = this.#clock.now();
-    if (first || w.missed) this.#firstOrRecovered(w, first);
+    if (w.missed || w.run.readyAt === null) this.#firstOrRecovered(w, w.run);
     return true;
   }
 
@@ -95,7 +92,7 @@ export class HeartbeatWatchdog {
     const w = this.#watches.get(job);
     if (!w) return undefined;
     return {
-      armed: w.pid !== 0,
+      armed: w.run !== null,
       lastSeen: w.lastSeen === 0 ? null : w.lastSeen,
       heartbeat: w.heartbeat,
     };
@@ -103,8 +100,8 @@ export class HeartbeatWatchdog {
 
   /**
    * Takes a config (first or reloaded): watches its jobs, forgets removed
-   * ones, applies changed heartbeat settings at once, and arms jobs that are
-   * already running (a watchdog created after the supervisor started them).
+   * ones, applies changed heartbeat settings at once, and watches the runs
+   * going on of jobs it did not know yet.
    */
   apply(config: ResolvedConfig): void {
     const names = new Set<string>();
@@ -113,15 +110,9 @@ export class HeartbeatWatchdog {
       const w = this.#watch(job.name);
       const changed = JSON.stringify(w.heartbeat) !== JSON.stringify(job.heartbeat);
       w.heartbeat = job.heartbeat;
-      if (w.pid === 0) {
-        const status = this.#api.jobStatus(job.name);
-        if (status?.pid && status.state === "running") {
-          this.#arm(job.name, status.pid, status.startedAt ?? this.#clock.now());
-          if (status.ready) {
-            w.lastSeen = this.#clock.now();
-            this.#schedule(w);
-          }
-        }
+      if (w.run === null) {
+        const run = this.#api.runs.current(job.name);
+        if (run !== undefined && run !== w.actedOn) this.#arm(w, run);
       } else if (changed) {
         this.#schedule(w);
       }
@@ -136,8 +127,8 @@ export class HeartbeatWatchdog {
 
   /** Stops watching: unsubscribes and cancels every timer. */
   close(): void {
-    for (const off of this.#off) off();
-    this.#off = [];
+    this.#off?.();
+    this.#off = null;
     for (const w of this.#watches.values()) this.#clear(w);
     this.#watches.clear();
   }
@@ -148,8 +139,8 @@ export class HeartbeatWatchdog {
       w = {
         name,
         heartbeat: null,
-        pid: 0,
-        spawnedAt: 0,
+        run: null,
+        actedOn: null,
         lastSeen: 0,
         missed: false,
         timer: null,
@@ -159,18 +150,31 @@ export class HeartbeatWatchdog {
     return w;
   }
 
-  #arm(job: string, pid: number, at: number): void {
-    const w = this.#watches.get(job) ?? this.#adopt(job);
+  #started(run: Run): void {
+    const w = this.#watches.get(run.job) ?? this.#adopt(run.job);
+    if (w) this.#arm(w, run);
+  }
+
+  #ended(run: Run): void {
+    const w = this.#watches.get(run.job);
     if (!w) return;
+    if (w.actedOn === run) w.actedOn = null;
+    if (w.run !== run) return;
     this.#clear(w);
-    w.pid = pid;
-    w.spawnedAt = at;
-    w.lastSeen = 0;
+    w.run = null;
+  }
+
+  /** Watches `run`; one already ready when first seen counts from now as its last beat. */
+  #arm(w: Watch, run: Run): void {
+    this.#clear(w);
+    w.run = run;
+    w.actedOn = null;
+    w.lastSeen = run.readyAt === null ? 0 : this.#clock.now();
     w.missed = false;
     this.#schedule(w);
   }
 
-  /** A job spawned before `apply()` saw its config: look it up live. */
+  /** A job whose run started before `apply()` saw its config: look it up live. */
   #adopt(job: string): Watch | null {
     try {
       const config = this.#api.config().jobs.find((j) => j.name === job);
@@ -183,20 +187,13 @@ export class HeartbeatWatchdog {
     }
   }
 
-  #disarm(job: string, pid: number | null): void {
-    const w = this.#watches.get(job);
-    if (!w || w.pid === 0 || (pid !== null && pid !== w.pid)) return;
-    this.#clear(w);
-    w.pid = 0;
-  }
-
   #clear(w: Watch): void {
     if (w.timer !== null) this.#clock.clearTimeout(w.timer);
     w.timer = null;
   }
 
-  #firstOrRecovered(w: Watch, first: boolean): void {
-    if (first) {
+  #firstOrRecovered(w: Watch, run: Run): void {
+    if (run.readyAt === null) {
       try {
         this.#api.markReady(w.name);
       } catch (error) {
@@ -211,58 +208,60 @@ export class HeartbeatWatchdog {
       this.#logger.info("Job {job} is sending heartbeats again", { job: w.name });
     }
     // The startup timer may be far longer than the heartbeat timeout.
-    if (w.pid !== 0) this.#schedule(w);
+    if (w.run !== null) this.#schedule(w);
   }
 
-  /** The moment the job is late: startup deadline before the first beat, else last beat + timeout. */
-  #deadline(w: Watch, hb: ResolvedHeartbeat): number {
-    return w.lastSeen === 0 ? w.spawnedAt + hb.startupTimeoutMs : w.lastSeen + hb.timeoutMs;
+  /** The moment the job is late: startup deadline until the run is ready, else last beat + timeout. */
+  #deadline(w: Watch, run: Run, hb: ResolvedHeartbeat): number {
+    if (run.readyAt === null) return run.startedAt + hb.startupTimeoutMs;
+    return (w.lastSeen === 0 ? run.readyAt : w.lastSeen) + hb.timeoutMs;
   }
 
   #schedule(w: Watch): void {
     this.#clear(w);
     const hb = w.heartbeat;
-    if (hb === null || w.pid === 0 || w.missed) return;
-    const delay = Math.max(0, this.#deadline(w, hb) - this.#clock.now());
+    if (hb === null || w.run === null || w.missed) return;
+    const delay = Math.max(0, this.#deadline(w, w.run, hb) - this.#clock.now());
     w.timer = this.#clock.setTimeout(() => this.#check(w), delay);
   }
 
   #check(w: Watch): void {
     w.timer = null;
     const hb = w.heartbeat;
-    if (hb === null || w.pid === 0 || this.#watches.get(w.name) !== w) return;
+    const run = w.run;
+    if (hb === null || run === null || this.#watches.get(w.name) !== w) return;
     const now = this.#clock.now();
-    const deadline = this.#deadline(w, hb);
+    const deadline = this.#deadline(w, run, hb);
     if (now < deadline) {
       w.timer = this.#clock.setTimeout(() => this.#check(w), deadline - now);
       return;
     }
-    this.#miss(w, hb, now);
+    this.#miss(w, run, hb, now);
   }
 
-  #miss(w: Watch, hb: ResolvedHeartbeat, now: number): void {
-    const first = w.lastSeen === 0;
-    const lastSeen = first ? null : w.lastSeen;
+  #miss(w: Watch, run: Run, hb: ResolvedHeartbeat, now: number): void {
+    const first = run.readyAt === null;
+    const lastSeen = first || w.lastSeen === 0 ? null : w.lastSeen;
     const timeoutMs = first ? hb.startupTimeoutMs : hb.timeoutMs;
     const detail = first
       ? `no first heartbeat within ${hb.startupTimeoutMs}ms of the start`
-      : `no heartbeat for ${now - w.lastSeen}ms (timeout ${hb.timeoutMs}ms)`;
+      : `no heartbeat for ${now - (lastSeen ?? run.readyAt!)}ms (timeout ${hb.timeoutMs}ms)`;
     this.#api.bus.emit({ type: "heartbeat.missed", job: w.name, lastSeen, timeoutMs, at: now });
     if (hb.action === "none") {
       w.missed = true;
       this.#logger.warn("Job {job}: {detail}", { job: w.name, detail });
       return;
     }
-    // The action ends this process; the next `job.spawned` arms again.
-    const pid = w.pid;
-    w.pid = 0;
+    // The action ends this run; the next run is watched again.
+    w.run = null;
+    w.actedOn = run;
     this.#logger.warn("Job {job}: {detail}; action {action}", {
       job: w.name,
       detail,
       action: hb.action,
     });
     try {
-      this.#act(w.name, pid, hb.action, detail);
+      this.#act(w.name, run.pid, hb.action, detail);
     } catch (error) {
       this.#logger.error("Heartbeat action {action} on job {job} failed: {error}", {
         job: w.name,
@@ -272,15 +271,17 @@ export class HeartbeatWatchdog {
     }
   }
 
+  /** Every action goes through the supervisor's one path, with its reason (and its event). */
   #act(job: string, pid: number, action: ResolvedHeartbeat["action"], detail: string): void {
-    const reason = { source: "heartbeat", detail } as const;
+    const reason: ActionReason = { source: "heartbeat", detail };
     switch (action) {
       case "restart":
         return this.#api.restart(job, reason);
       case "kill":
         return this.#api.signal(job, "SIGKILL", reason);
       case "reboot":
-        void this.#reboot(`job "${job}" (pid ${pid}): ${detail}`);
+        this.#api.reboot({ source: "heartbeat", detail: `job "${job}" (pid ${pid}): ${detail}` })
+          .catch((error) => this.#logger.error("Reboot failed: {error}", { error: String(error) }));
         return;
       case "none":
         return;

@@ -3,7 +3,7 @@ import type { HeartbeatAction } from "../config/types.ts";
 import type { SupEvent } from "../core/events.ts";
 import { resolvedConfig, resolvedJob } from "../testing/resolved_job.ts";
 import { FakeClock } from "../testing/fake_clock.ts";
-import { jobStatus, RecordingApi } from "../testing/recording_api.ts";
+import { RecordingApi } from "../testing/recording_api.ts";
 import { HeartbeatWatchdog } from "./heartbeat.ts";
 
 function setup(action: HeartbeatAction = "restart", timeoutMs = 1000, startupTimeoutMs = 5000) {
@@ -11,23 +11,15 @@ function setup(action: HeartbeatAction = "restart", timeoutMs = 1000, startupTim
     resolvedJob("kiosk", ["x"], { heartbeat: { timeoutMs, startupTimeoutMs, action } }),
     resolvedJob("plain", ["x"]),
   ]);
-  const api = new RecordingApi(config);
   const clock = new FakeClock();
-  const reboots: string[] = [];
-  const dog = new HeartbeatWatchdog(api, {
-    clock,
-    reboot: (reason) => {
-      reboots.push(reason);
-      return Promise.resolve();
-    },
-  });
+  const api = new RecordingApi(config, clock);
+  const dog = new HeartbeatWatchdog(api, { clock });
   dog.apply(config);
   const missed: SupEvent[] = [];
   api.bus.on("heartbeat.missed", (e) => missed.push(e));
-  const spawn = (job = "kiosk", pid = 100) =>
-    api.bus.emit({ type: "job.spawned", job, pid, argv: ["x"], at: clock.now() });
+  const spawn = (job = "kiosk", pid = 100) => api.spawned(job, pid);
   const acts = () => api.actions.filter((a) => a.method !== "markReady");
-  return { api, clock, dog, missed, reboots, spawn, acts };
+  return { api, clock, dog, missed, spawn, acts };
 }
 
 Deno.test("first heartbeat marks the job ready once per spawn", () => {
@@ -38,6 +30,7 @@ Deno.test("first heartbeat marks the job ready once per spawn", () => {
   clock.advance(10);
   dog.beat("kiosk");
   deepStrictEqual(api.actions, [{ method: "markReady", job: "kiosk" }]);
+  api.exited("kiosk", 100);
   spawn("kiosk", 101);
   dog.beat("kiosk");
   equal(api.actions.filter((a) => a.method === "markReady").length, 2);
@@ -117,14 +110,15 @@ Deno.test("kill action sends SIGKILL to the job through the API", () => {
   deepStrictEqual(acts().map((a) => [a.method, a.signal]), [["signal", "SIGKILL"]]);
 });
 
-Deno.test("reboot action calls the reboot adapter with the job and reason", () => {
-  const { spawn, clock, reboots, acts } = setup("reboot");
+Deno.test("reboot action asks the supervisor for a reboot, with the job and reason", () => {
+  const { spawn, clock, acts } = setup("reboot");
   spawn("kiosk", 4242);
   clock.advance(5000);
-  deepStrictEqual(acts(), []);
-  deepStrictEqual(reboots, [
-    'job "kiosk" (pid 4242): no first heartbeat within 5000ms of the start',
-  ]);
+  deepStrictEqual(acts().filter((a) => a.method !== "reboot"), []);
+  deepStrictEqual(acts().map((a) => a.reason), [{
+    source: "heartbeat",
+    detail: 'job "kiosk" (pid 4242): no first heartbeat within 5000ms of the start',
+  }]);
 });
 
 Deno.test("action none only notifies, once, and watches again after the next beat", () => {
@@ -145,41 +139,21 @@ Deno.test("a job that exits or is being stopped is not acted on", () => {
   const { api, spawn, clock, missed, dog } = setup();
   spawn("kiosk", 100);
   dog.beat("kiosk");
-  api.bus.emit({
-    type: "job.exited",
-    job: "kiosk",
-    pid: 100,
-    code: 1,
-    signal: null,
-    uptimeMs: 5,
-    expected: false,
-    stderrTail: [],
-    at: clock.now(),
-  });
+  api.exited("kiosk", 100);
   clock.advance(10_000);
   equal(missed.length, 0);
   equal(dog.beat("kiosk"), false);
   spawn("kiosk", 101);
-  api.bus.emit({
-    type: "job.state",
-    job: "kiosk",
-    from: "running",
-    to: "stopping",
-    pid: 101,
-    reason: { source: "manual" },
-    code: null,
-    signal: null,
-    uptimeMs: null,
-    at: clock.now(),
-  });
+  api.stopping("kiosk", 101);
   clock.advance(10_000);
   equal(missed.length, 0);
   equal(clock.pending, 0);
 });
 
-Deno.test("an exit of an older process does not disarm the new one", () => {
+Deno.test("a late exit of an older process does not disarm the new one", () => {
   const { api, spawn, clock, missed } = setup();
   spawn("kiosk", 100);
+  api.exited("kiosk", 100);
   spawn("kiosk", 101);
   api.bus.emit({
     type: "job.exited",
@@ -210,12 +184,12 @@ Deno.test("unknown jobs are refused", () => {
   equal(dog.beat("ghost"), false);
 });
 
-Deno.test("apply arms jobs already running and forgets removed jobs", () => {
-  const { api, clock, dog, missed } = setup();
-  api.statuses.set(
-    "kiosk",
-    jobStatus("kiosk", { state: "running", pid: 55, ready: true, startedAt: clock.now() }),
-  );
+Deno.test("a watchdog created late watches runs already going on and forgets removed jobs", () => {
+  const { api, clock, missed, dog: early } = setup();
+  early.close();
+  api.spawned("kiosk", 55);
+  api.markReady("kiosk");
+  const dog = new HeartbeatWatchdog(api, { clock });
   dog.apply(api.config());
   equal(dog.info("kiosk")?.armed, true);
   clock.advance(1000);
@@ -225,6 +199,25 @@ Deno.test("apply arms jobs already running and forgets removed jobs", () => {
   dog.apply(empty);
   equal(dog.info("kiosk"), undefined);
   equal(clock.pending, 0);
+});
+
+Deno.test("apply watches a run that started before the job was in the watchdog's config", () => {
+  const { api, clock, missed, dog } = setup();
+  const empty = resolvedConfig([]);
+  api.setConfig(empty);
+  dog.apply(empty);
+  api.spawned("kiosk", 56); // unknown to the watchdog and to api.config(): not adopted
+  equal(dog.info("kiosk"), undefined);
+  const config = resolvedConfig([
+    resolvedJob("kiosk", ["x"], {
+      heartbeat: { timeoutMs: 1000, startupTimeoutMs: 5000, action: "restart" },
+    }),
+  ]);
+  api.setConfig(config);
+  dog.apply(config);
+  equal(dog.info("kiosk")?.armed, true);
+  clock.advance(5000);
+  equal(missed.length, 1, "not ready: the startup timeout counts from the run's start");
 });
 
 Deno.test("a changed timeout applies to the running process at once", () => {

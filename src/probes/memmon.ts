@@ -19,6 +19,7 @@ import type { ResolvedConfig } from "../config/resolved.ts";
 import type { SupervisorApi } from "../core/api.ts";
 import type { Unsubscribe } from "../core/event_bus.ts";
 import { type Clock, realClock, type TimerHandle } from "../core/clock.ts";
+import type { Run } from "../core/run_tracker.ts";
 import { requestAction } from "./probe_action.ts";
 import { readGroupRss } from "./proc_memory.ts";
 
@@ -35,9 +36,9 @@ export interface MemmonOptions {
   clock?: Clock;
 }
 
-/** A job's current process, from its spawn to its exit. */
+/** A job's current run (`SupervisorApi.runs`), from its start to its end. */
 interface Watched {
-  pid: number;
+  run: Run;
   /** A restart was asked for this process: not checked again. */
   tripped: boolean;
 }
@@ -55,25 +56,22 @@ export class MemmonProbe {
   /** Live processes of jobs with a limit. */
   #watched = new Map<string, Watched>();
   #timer: TimerHandle | null = null;
-  #off: Unsubscribe[];
+  #off: Unsubscribe;
   #closed = false;
   #readFailed = false;
 
-  /** Listens to the bus at once; `apply` tells it the limits. */
+  /** Follows the supervisor's runs at once; `apply` tells it the limits. */
   constructor(api: SupervisorApi, options: MemmonOptions = {}) {
     this.#api = api;
     this.#clock = options.clock ?? realClock;
     this.#intervalMs = options.intervalMs ?? 5000;
     this.#readRss = options.readRss;
-    this.#off = [
-      api.bus.on("job.spawned", (event) => this.#watch(event.job, event.pid)),
-      api.bus.on("job.exited", (event) => {
-        if (this.#watched.get(event.job)?.pid === event.pid) this.#unwatch(event.job);
-      }),
-      api.bus.on("job.state", (event) => {
-        if (event.to !== "running" && event.to !== "starting") this.#unwatch(event.job);
-      }),
-    ];
+    this.#off = api.runs.subscribe({
+      started: (run) => this.#watch(run),
+      ended: (run) => {
+        if (this.#watched.get(run.job)?.run === run) this.#unwatch(run.job);
+      },
+    });
   }
 
   /** Takes the limits of `config`; running jobs that gained a limit are watched from now on. */
@@ -89,10 +87,8 @@ export class MemmonProbe {
     }
     for (const name of limits.keys()) {
       if (this.#watched.has(name)) continue;
-      const status = this.#api.jobStatus(name);
-      if ((status?.state === "running" || status?.state === "starting") && status.pid !== null) {
-        this.#watched.set(name, { pid: status.pid, tripped: false });
-      }
+      const run = this.#api.runs.current(name);
+      if (run !== undefined) this.#watched.set(name, { run, tripped: false });
     }
     this.#syncTimer();
   }
@@ -100,7 +96,7 @@ export class MemmonProbe {
   /** Clears the timer and stops listening. */
   close(): void {
     this.#closed = true;
-    for (const off of this.#off) off();
+    this.#off();
     this.#watched.clear();
     this.#syncTimer();
   }
@@ -115,9 +111,9 @@ export class MemmonProbe {
     return this.#timer !== null;
   }
 
-  #watch(job: string, pid: number): void {
-    if (!this.#limits.has(job) || this.#closed) return;
-    this.#watched.set(job, { pid, tripped: false });
+  #watch(run: Run): void {
+    if (!this.#limits.has(run.job) || this.#closed) return;
+    this.#watched.set(run.job, { run, tripped: false });
     this.#syncTimer();
   }
 
@@ -149,16 +145,22 @@ export class MemmonProbe {
   /** Samples every watched job once and restarts those over their limit. */
   #check(): void {
     const due = [...this.#watched].filter(([, w]) => !w.tripped);
-    const rssOf = this.#readRss ?? lookup(readGroupRss(new Set(due.map(([, w]) => w.pid))));
+    const rssOf = this.#readRss ?? lookup(readGroupRss(new Set(due.map(([, w]) => w.run.pid))));
     for (const [job, watched] of due) {
       const limit = this.#limits.get(job);
-      const rss = rssOf(watched.pid);
+      const rss = rssOf(watched.run.pid);
       if (limit === undefined || rss === null || rss <= limit) continue;
       // The job may have been restarted meanwhile by a listener of an earlier restart.
       if (this.#watched.get(job) !== watched) continue;
       watched.tripped = true;
       const detail = `memory ${readableSize(rss)} passed maxMemory ${readableSize(limit)}`;
-      logger.warn("Restarting job {job}: {detail}", { job, detail, pid: watched.pid, rss, limit });
+      logger.warn("Restarting job {job}: {detail}", {
+        job,
+        detail,
+        pid: watched.run.pid,
+        rss,
+        limit,
+      });
       requestAction(this.#api, "restart", job, { source: "memmon", detail });
     }
   }

@@ -1,8 +1,7 @@
 import { deepStrictEqual, equal } from "node:assert/strict";
 import type { ResolvedConfig } from "../config/resolved.ts";
-import type { JobState } from "../core/events.ts";
 import { FakeClock } from "../testing/fake_clock.ts";
-import { jobStatus, RecordingApi } from "../testing/recording_api.ts";
+import { RecordingApi } from "../testing/recording_api.ts";
 import { resolvedConfig, resolvedJob } from "../testing/resolved_job.ts";
 import { MemmonProbe, readableSize } from "./memmon.ts";
 
@@ -16,7 +15,7 @@ const config = (webLimit: number | null = 256 * MB) =>
 
 function setup(initial: ResolvedConfig = config()) {
   const clock = new FakeClock();
-  const api = new RecordingApi(initial);
+  const api = new RecordingApi(initial, clock);
   /** RSS per pgid, as the test sets it; absent: no process. */
   const rss = new Map<number, number>();
   const reads: number[] = [];
@@ -29,35 +28,11 @@ function setup(initial: ResolvedConfig = config()) {
     },
   });
   probe.apply(initial);
-  const spawned = (job: string, pid: number) =>
-    api.bus.emit({ type: "job.spawned", job, pid, argv: [], at: clock.now() });
-  const exited = (job: string, pid: number) =>
-    api.bus.emit({
-      type: "job.exited",
-      job,
-      pid,
-      code: null,
-      signal: "SIGTERM",
-      uptimeMs: 0,
-      expected: true,
-      stderrTail: [],
-      at: clock.now(),
-    });
-  const state = (job: string, to: JobState, pid: number | null) =>
-    api.bus.emit({
-      type: "job.state",
-      job,
-      from: "running",
-      to,
-      pid,
-      reason: { source: "manual" },
-      code: null,
-      signal: null,
-      uptimeMs: null,
-      at: clock.now(),
-    });
+  const spawned = (job: string, pid: number) => api.spawned(job, pid);
+  const exited = (job: string, pid: number) => api.exited(job, pid);
+  const stopping = (job: string, pid: number) => api.stopping(job, pid);
   const restarts = () => api.actions.filter((a) => a.method === "restart");
-  return { clock, api, probe, rss, reads, spawned, exited, state, restarts };
+  return { clock, api, probe, rss, reads, spawned, exited, stopping, restarts };
 }
 
 Deno.test("a job passing maxMemory is restarted once, with the sizes in the reason", () => {
@@ -107,24 +82,25 @@ Deno.test("a job under or at its limit is not restarted, and is sampled every in
 });
 
 Deno.test("no timer runs while no running job has maxMemory", () => {
-  const { clock, probe, spawned, exited, state } = setup(config(null));
+  const { clock, probe, spawned, exited, stopping } = setup(config(null));
   spawned("web", 100);
   spawned("db", 101);
   equal(clock.pending, 0);
-  probe.apply(config(256 * MB)); // web gains a limit, but api says it is not running
+  exited("web", 100);
+  probe.apply(config(256 * MB)); // web gains a limit, but it has no run
   equal(clock.pending, 0);
   spawned("web", 102);
   equal(clock.pending, 1, "one timer for the probe");
   exited("web", 102);
   equal(clock.pending, 0, "cleared when the last watched process exits");
   spawned("web", 103);
-  state("web", "stopping", 103);
+  stopping("web", 103);
   equal(clock.pending, 0, "cleared when the job is being stopped");
   probe.close();
 });
 
 Deno.test("a job removed from the config (or its limit) is no longer checked", () => {
-  const { clock, api, probe, rss, reads, spawned, restarts } = setup();
+  const { clock, api, probe, rss, reads, spawned, exited, restarts } = setup();
   spawned("web", 100);
   rss.set(100, 100 * MB);
   clock.advance(1000);
@@ -137,6 +113,7 @@ Deno.test("a job removed from the config (or its limit) is no longer checked", (
   clock.advance(10_000);
   equal(reads.length, 1);
   deepStrictEqual(restarts(), []);
+  exited("web", 100);
   spawned("web", 101); // a late spawn of a job without a limit
   equal(clock.pending, 0);
   probe.close();
@@ -144,7 +121,7 @@ Deno.test("a job removed from the config (or its limit) is no longer checked", (
 
 Deno.test("apply watches a job that is already running", () => {
   const { clock, api, probe, rss, restarts } = setup(config(null));
-  api.statuses.set("web", jobStatus("web", { state: "running", pid: 300, startedAt: clock.now() }));
+  api.spawned("web", 300);
   rss.set(300, 2 * 1024 * MB);
   probe.apply(config(1536 * MB));
   deepStrictEqual(probe.watched(), ["web"]);

@@ -1,6 +1,9 @@
 /**
  * A `SupervisorApi` that records the actions asked of it, for unit tests of
- * probes (the watchdog logic, not the supervisor, is under test).
+ * probes (the watchdog logic, not the supervisor, is under test). Its run
+ * tracker follows its bus as the supervisor's follows the state machine, so
+ * a test makes runs start and end with `spawned()`, `exited()` and
+ * `stopping()`, which emit what the supervisor would.
  *
  * @module
  */
@@ -8,7 +11,8 @@
 import type { ResolvedConfig } from "../config/resolved.ts";
 import type { JobStatus, SupervisorApi } from "../core/api.ts";
 import { EventBus } from "../core/event_bus.ts";
-import type { ActionReason } from "../core/events.ts";
+import type { ActionReason, JobState } from "../core/events.ts";
+import { RunTracker } from "../core/run_tracker.ts";
 
 /** One recorded call. */
 export interface RecordedAction {
@@ -21,14 +25,62 @@ export interface RecordedAction {
 /** Records actions; `status` is whatever the test puts in `statuses`. */
 export class RecordingApi implements SupervisorApi {
   readonly bus = new EventBus();
+  /** Follows `bus` (subscribed first, so it agrees with an event before anyone else sees it). */
+  readonly runs = new RunTracker();
   readonly actions: RecordedAction[] = [];
   statuses = new Map<string, JobStatus>();
   #config: ResolvedConfig;
+  #now: () => number;
 
-  /** @param config what `config()` returns */
-  constructor(config: ResolvedConfig) {
+  /** @param config what `config()` returns; @param clock stamps the events it emits */
+  constructor(config: ResolvedConfig, clock: { now(): number } = { now: () => Date.now() }) {
     this.#config = config;
+    this.#now = () => clock.now();
+    this.bus.on("job.state", (e) => this.runs.follow(e));
+    this.bus.on("job.ready", (e) => this.runs.follow(e));
   }
+
+  /** What the supervisor emits when `job`'s process `pid` has spawned: a run starts. */
+  spawned(job: string, pid: number, at = this.#now()): void {
+    this.bus.emit({ type: "job.spawned", job, pid, argv: ["x"], at });
+    this.#state(job, "starting", "running", pid, at);
+  }
+
+  /** What the supervisor emits when `job`'s process `pid` has exited with code 1: its run ends. */
+  exited(job: string, pid: number, to: JobState = "starting", at = this.#now()): void {
+    const uptimeMs = at - (this.runs.current(job)?.startedAt ?? at);
+    const [code, signal, expected, stderrTail] = [1, null, false, []];
+    this.bus.emit({
+      type: "job.exited",
+      job,
+      pid,
+      code,
+      signal,
+      uptimeMs,
+      expected,
+      stderrTail,
+      at,
+    });
+    this.#state(job, "running", to, null, at, { code, uptimeMs });
+  }
+
+  /** What the supervisor emits when `job` is asked to stop: its run ends. */
+  stopping(job: string, pid: number, at = this.#now()): void {
+    this.#state(job, "running", "stopping", pid, at);
+  }
+
+  #state(
+    job: string,
+    from: JobState,
+    to: JobState,
+    pid: number | null,
+    at: number,
+    exit: { code: number | null; uptimeMs: number | null } = { code: null, uptimeMs: null },
+  ): void {
+    const reason: ActionReason = { source: "manual" };
+    this.bus.emit({ type: "job.state", job, from, to, pid, reason, signal: null, ...exit, at });
+  }
+
   /** The config given. */
   config(): ResolvedConfig {
     return this.#config;
@@ -67,9 +119,14 @@ export class RecordingApi implements SupervisorApi {
     this.actions.push({ method: "reboot", job: "", reason });
     return Promise.resolve();
   }
-  /** Records; true. */
+  /** Records; marks the current run ready (`job.ready`) as the supervisor does. */
   markReady(job: string): boolean {
     this.actions.push({ method: "markReady", job });
+    const run = this.runs.current(job);
+    if (run === undefined) return false;
+    if (run.readyAt === null) {
+      this.bus.emit({ type: "job.ready", job, pid: run.pid, by: "heartbeat", at: this.#now() });
+    }
     return true;
   }
   /** Nothing. */

@@ -1,0 +1,46 @@
+import { deepStrictEqual } from "node:assert/strict";
+import { configure, type LogRecord, reset } from "@logtape/logtape";
+import { EventBus } from "./event_bus.ts";
+import { logEvents } from "./event_logger.ts";
+
+Deno.test("a signal sent on request and a machine reboot are logged with their reasons", async () => {
+  const records: LogRecord[] = [];
+  await configure({
+    sinks: { mem: (r) => records.push(r) },
+    loggers: [{ category: ["sup"], sinks: ["mem"], lowestLevel: "debug" }],
+    reset: true,
+  });
+  try {
+    const bus = new EventBus();
+    const off = logEvents(bus);
+    const at = Date.now();
+    const reason = { source: "heartbeat", detail: "no heartbeat for 1000ms" } as const;
+    bus.emit({ type: "job.signaled", job: "kiosk", pid: 42, signal: "SIGKILL", reason, at });
+    bus.emit({
+      type: "machine.action",
+      action: "reboot",
+      reason,
+      command: ["systemctl", "reboot"],
+      at,
+    });
+    off();
+    bus.emit({ type: "job.signaled", job: "kiosk", pid: 42, signal: "SIGKILL", reason, at });
+    deepStrictEqual(
+      records.map((r) => [r.category.join("."), r.level, r.message.join("")]),
+      [
+        [
+          "sup.job.kiosk",
+          "info",
+          "Sent SIGKILL to process group 42 [heartbeat: no heartbeat for 1000ms]",
+        ],
+        [
+          "sup.machine",
+          "error",
+          "Rebooting the machine [heartbeat: no heartbeat for 1000ms] (running systemctl reboot)",
+        ],
+      ],
+    );
+  } finally {
+    await reset();
+  }
+});
