@@ -8,6 +8,7 @@
  * @module
  */
 
+import { clearLongTimeout, setLongTimeout } from "./long_timeout.ts";
 import type { ResolvedJob } from "../config/resolved.ts";
 import {
   type ProcessExit,
@@ -41,11 +42,11 @@ export class AuxProcess {
   async stop(signal: Deno.Signal, timeoutMs: number): Promise<void> {
     if (this.#ended) return;
     signalGroup(this.process.pid, signal);
-    const timer = setTimeout(() => signalGroup(this.process.pid, "SIGKILL"), timeoutMs);
+    const timer = setLongTimeout(() => signalGroup(this.process.pid, "SIGKILL"), timeoutMs);
     try {
       await this.exit;
     } finally {
-      clearTimeout(timer);
+      clearLongTimeout(timer);
       signalGroup(this.process.pid, "SIGKILL");
     }
   }

@@ -1,12 +1,14 @@
 /**
  * A job's state-machine timers (kill, backoff, fatal retry, startup window):
  * at most one of each, each delivering its input when it fires. Nothing
- * polls.
+ * polls. Any length works (`retryFatalAfter: "30d"`): they chain past
+ * `setTimeout`'s 24.8-day limit.
  *
  * @module
  */
 
 import type { JobInput, JobTimer } from "./job_state.ts";
+import { clearLongTimeout, type LongTimeout, setLongTimeout } from "./long_timeout.ts";
 
 /** The input a timer delivers when it fires. */
 export const TIMER_INPUTS: Readonly<Record<JobTimer, JobInput>> = {
@@ -18,7 +20,7 @@ export const TIMER_INPUTS: Readonly<Record<JobTimer, JobInput>> = {
 
 /** One job's timers. */
 export class JobTimers {
-  #ids = new Map<JobTimer, ReturnType<typeof setTimeout>>();
+  #ids = new Map<JobTimer, LongTimeout>();
   #fire: (input: JobInput) => void;
 
   /** @param fire receives the timer's input (`TIMER_INPUTS`) when it fires */
@@ -29,7 +31,7 @@ export class JobTimers {
   /** (Re)arms `timer` to fire in `ms`. */
   set(timer: JobTimer, ms: number): void {
     this.clear(timer);
-    const id = setTimeout(() => {
+    const id = setLongTimeout(() => {
       this.#ids.delete(timer);
       this.#fire(TIMER_INPUTS[timer]);
     }, ms);
@@ -40,13 +42,13 @@ export class JobTimers {
   clear(timer: JobTimer): void {
     const id = this.#ids.get(timer);
     if (id === undefined) return;
-    clearTimeout(id);
+    clearLongTimeout(id);
     this.#ids.delete(timer);
   }
 
   /** Cancels every timer (shutdown). */
   clearAll(): void {
-    for (const id of this.#ids.values()) clearTimeout(id);
+    for (const id of this.#ids.values()) clearLongTimeout(id);
     this.#ids.clear();
   }
 }

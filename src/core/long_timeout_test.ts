@@ -5,6 +5,9 @@ import {
   setLongTimeout,
   type TimerFunctions,
 } from "./long_timeout.ts";
+import { JobTimers } from "./job_timers.ts";
+import { realClock } from "./clock.ts";
+import { bounded as boundedWait } from "./stop_order.ts";
 
 /** Runtime timers that record their delays and fire when the test says. */
 function recordingTimers() {
@@ -75,4 +78,25 @@ Deno.test("a real long timer can be cleared without firing", async () => {
   clearLongTimeout(handle);
   await new Promise((r) => setTimeout(r, 5));
   equal(fired, false);
+});
+
+Deno.test("sup's timers hold 30 days: the job timers, the real clock and the bounded wait", async () => {
+  const thirtyDays = 30 * 86_400_000;
+  const fired: string[] = [];
+  const timers = new JobTimers((input) => fired.push(input.type));
+  timers.set("kill", thirtyDays);
+  timers.set("fatalRetry", thirtyDays);
+  const clock = realClock.setTimeout(() => fired.push("clock"), thirtyDays);
+  let bounded = false;
+  let settle = () => {};
+  const waiting = boundedWait(new Promise<void>((r) => settle = r), thirtyDays)
+    .then(() => bounded = true);
+  // setTimeout would fire all of these after 1 ms.
+  await new Promise((r) => setTimeout(r, 30));
+  deepStrictEqual(fired, []);
+  equal(bounded, false);
+  timers.clearAll();
+  realClock.clearTimeout(clock);
+  settle();
+  await waiting;
 });

@@ -5,6 +5,7 @@
  * @module
  */
 
+import { clearLongTimeout, type LongTimeout, setLongTimeout } from "./long_timeout.ts";
 import type { JobEntry } from "./job_entry.ts";
 
 /**
@@ -35,9 +36,9 @@ export async function stopInDependencyOrder(
 
 /** Resolves when `promise` settles or after `ms`, whichever is first; never rejects. */
 export function bounded(promise: Promise<unknown>, ms: number): Promise<void> {
-  let timer: ReturnType<typeof setTimeout> | undefined;
-  const timeout = new Promise<void>((resolve) => timer = setTimeout(resolve, ms));
+  let timer: LongTimeout | undefined;
+  const timeout = new Promise<void>((resolve) => timer = setLongTimeout(resolve, ms));
   return Promise.race([promise.then(() => {}, () => {}), timeout]).finally(() =>
-    clearTimeout(timer)
+    clearLongTimeout(timer!)
   );
 }
