@@ -9,7 +9,7 @@ import { EventBus } from "../src/core/event_bus.ts";
 import { groupMembers } from "../src/core/proc_stat.ts";
 import { RuntimeStateFile } from "../src/core/runtime_state.ts";
 import { AppRegistry } from "../src/apps/registry.ts";
-import { record } from "./support/event_record.ts";
+import { record } from "./support/event_log.ts";
 
 const noReboot = () => Promise.reject(new Error("no reboot in tests"));
 /** The supervisor API a registry uses: its events go to `bus`, reboots are refused. */

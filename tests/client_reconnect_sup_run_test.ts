@@ -8,14 +8,14 @@
 import { notEqual } from "node:assert/strict";
 import { connect } from "sup/client";
 import type { JobStatus } from "../src/core/api.ts";
-import { restartSupProcess, startSupProcess, type SupProcess } from "./support/sup_run.ts";
+import { restartSupProcess, startSupProcess, type SupRun } from "./support/sup_run.ts";
 import { until } from "../src/testing/wait.ts";
 
 Deno.test("sup/client reconnects after sup is killed and started again; heartbeats resume", async () => {
   const first = await startSupProcess(() => ({
     jobs: { kiosk: { cmd: "sleep 300", heartbeat: { timeout: "30s", startupTimeout: "60s" } } },
   }));
-  let second: SupProcess | null = null;
+  let second: SupRun | null = null;
   const client = connect({
     url: `ws://127.0.0.1:${first.ports.websocket}/app`,
     job: "kiosk",

@@ -15,7 +15,7 @@ import { type AppSide, buildAppSide } from "../../src/cli/run.ts";
 import type { SectionStore } from "../../src/apps/registry.ts";
 import type { RebootAdapter } from "../../src/core/reboot.ts";
 import { resolvedConfig } from "../../src/testing/resolved_job.ts";
-import { type EventLog, record } from "./event_record.ts";
+import { type EventLog, record } from "./event_log.ts";
 
 /** A running sup. */
 export interface HeartbeatSup extends AsyncDisposable {

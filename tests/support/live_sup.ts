@@ -15,7 +15,7 @@ import { EventBus } from "../../src/core/event_bus.ts";
 import type { WebSocketChannel } from "../../src/channels/websocket_channel.ts";
 import type { HttpServer } from "../../src/web/http_server.ts";
 import { resolvedConfig } from "../../src/testing/resolved_job.ts";
-import { type EventLog, record } from "./event_record.ts";
+import { type EventLog, record } from "./event_log.ts";
 import type { OscChannel } from "../../src/channels/osc_channel.ts";
 import { type AppSide, buildAppSide } from "../../src/cli/run.ts";
 

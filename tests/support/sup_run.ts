@@ -1,16 +1,15 @@
 /**
- * `sup run` as a child process (the real composition root, `main.ts`), on a
- * JSON config in a temp directory with its own runtime directory; its log
- * (stdout and stderr) is collected as it comes so a test can wait for a line. Stopped by
- * SIGTERM (its PID), and the time it took to exit is measured.
+ * `sup run` (the one process wrapper, `SupProcess`) on a JSON config written
+ * to a temp directory, with free ports and its own runtime directory, ready
+ * once its HTTP API answers. Stopped by SIGTERM (its PID), and the time it
+ * took to exit is measured.
  *
  * @module
  */
 
 import { freeTcpPort, freeUdpPort } from "./ports.ts";
 import { until } from "../../src/testing/wait.ts";
-
-const MAIN = new URL("../../main.ts", import.meta.url).pathname;
+import { SupProcess } from "./sup_process.ts";
 
 /** The ports a config gets. */
 export interface SupPorts {
@@ -19,8 +18,8 @@ export interface SupPorts {
   osc: number;
 }
 
-/** A running `sup run`. */
-export interface SupProcess extends AsyncDisposable {
+/** A running `sup run` on a config written by `startSupProcess`. */
+export interface SupRun extends AsyncDisposable {
   dir: string;
   ports: SupPorts;
   child: Deno.ChildProcess;
@@ -41,7 +40,7 @@ export interface SupProcess extends AsyncDisposable {
 /** Writes `config(ports, dir)` with `network` and debug logging added, then starts `sup run`. */
 export async function startSupProcess(
   config: (ports: SupPorts, dir: string) => Record<string, unknown>,
-): Promise<SupProcess> {
+): Promise<SupRun> {
   const dir = await Deno.makeTempDir({ prefix: "sup-proc-" });
   await Deno.mkdir(`${dir}/runtime`);
   const ports = { http: freeTcpPort(), websocket: freeTcpPort(), osc: await freeUdpPort() };
@@ -53,7 +52,7 @@ export async function startSupProcess(
  * Starts another `sup run` on the config, ports and runtime directory of
  * `previous` (which must have ended): a restart of sup.
  */
-export async function restartSupProcess(previous: SupProcess): Promise<SupProcess> {
+export async function restartSupProcess(previous: SupRun): Promise<SupRun> {
   return await spawnSup(previous.dir, previous.ports);
 }
 
@@ -76,31 +75,23 @@ async function writeConfig(dir: string, ports: SupPorts, body: Record<string, un
   );
 }
 
-async function spawnSup(dir: string, ports: SupPorts): Promise<SupProcess> {
-  const child = new Deno.Command(Deno.execPath(), {
-    args: ["run", "-A", MAIN, "run", `${dir}/sup.json`],
-    cwd: dir,
-    env: {
+async function spawnSup(dir: string, ports: SupPorts): Promise<SupRun> {
+  const sup = new SupProcess(
+    `${dir}/sup.json`,
+    {
       XDG_RUNTIME_DIR: `${dir}/runtime`,
-      NO_COLOR: "1",
       PATH: `${dir}/bin:${Deno.env.get("PATH") ?? "/usr/bin:/bin"}`,
     },
-    stdout: "piped",
-    stderr: "piped",
-  }).spawn();
-  // The console sink writes info and debug to stdout, warnings and errors to stderr.
-  let text = "";
-  const collect = async (stream: ReadableStream<Uint8Array>) => {
-    for await (const chunk of stream.pipeThrough(new TextDecoderStream())) text += chunk;
-  };
-  const stderr = Promise.all([collect(child.stdout), collect(child.stderr)]).then(() => text);
+    [],
+    dir,
+  );
   const api = `http://127.0.0.1:${ports.http}`;
   let stopped: Promise<{ code: number; stderr: string; ms: number }> | null = null;
-  const logLines = () => text.split("\n").filter((l) => l !== "");
-  const proc: SupProcess = {
+  const logLines = () => sup.lines.filter((l) => l !== "");
+  const proc: SupRun = {
     dir,
     ports,
-    child,
+    child: sup.child,
     api,
     logLines,
     async waitForLog(parts, what, timeoutMs = 10_000) {
@@ -123,33 +114,16 @@ async function spawnSup(dir: string, ports: SupPorts): Promise<SupProcess> {
     stop() {
       stopped ??= (async () => {
         const started = performance.now();
-        try {
-          child.kill("SIGTERM");
-        } catch {
-          // Already gone.
-        }
-        const timer = setTimeout(() => {
-          try {
-            child.kill("SIGKILL");
-          } catch {
-            // Already gone.
-          }
-        }, 15_000);
-        const status = await child.status;
-        clearTimeout(timer);
+        sup.kill("SIGTERM");
+        const status = await sup.exit(15_000);
         const ms = performance.now() - started;
-        return { code: status.code, stderr: await stderr, ms };
+        return { code: status.code, stderr: sup.lines.join("\n"), ms };
       })();
       return stopped;
     },
     async kill() {
-      try {
-        child.kill("SIGKILL");
-      } catch {
-        // Already gone.
-      }
-      await child.status;
-      await stderr;
+      sup.kill("SIGKILL");
+      await sup.exit();
     },
     async [Symbol.asyncDispose]() {
       await proc.stop();
