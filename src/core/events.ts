@@ -62,6 +62,15 @@ export type SupEvent =
   | At & { type: "sup.stopping"; signal: string }
   | At & { type: "sup.stopped" }
   | At & {
+    /**
+     * sup's timers fired late by `stalledMs` (the process was stopped, the
+     * machine suspended, or the clock jumped): heartbeat and health deadlines
+     * get a fresh grace period instead of firing.
+     */
+    type: "sup.stalled";
+    stalledMs: number;
+  }
+  | At & {
     type: "job.state";
     job: string;
     from: JobState;
