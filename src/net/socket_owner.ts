@@ -27,6 +27,8 @@ export interface ProcSocket {
   localPort: number;
   remote: Uint8Array;
   remotePort: number;
+  /** The TCP state as the kernel prints it ("01" established, "06" time-wait, "0A" listen...). */
+  state: string;
   uid: number;
 }
 
@@ -45,6 +47,7 @@ export function parseProcNet(text: string): ProcSocket[] {
       localPort: local.port,
       remote: remote.bytes,
       remotePort: remote.port,
+      state: fields[3],
       uid,
     });
   }
@@ -84,6 +87,11 @@ function mapped(v4: Uint8Array): Uint8Array {
 export function addressBytes(host: string): Uint8Array | null {
   const v4 = ip4Bytes(host);
   if (v4) return mapped(v4);
+  const embedded = /^::ffff:(\d+\.\d+\.\d+\.\d+)$/i.exec(host);
+  if (embedded) {
+    const inner = ip4Bytes(embedded[1]);
+    return inner ? mapped(inner) : null;
+  }
   const v6 = ip6Bytes(host);
   if (!v6) return null;
   // `::ffff:a.b.c.d` written with an embedded IPv4 part is not parsed by ip6Bytes.
@@ -99,8 +107,17 @@ function same(a: Uint8Array, b: Uint8Array): boolean {
 }
 
 /**
+ * TCP states whose sockets a live client owns: established, or closing on
+ * the client's side. Time-wait and other kernel-held rows print uid 0 and
+ * must never vouch for a sender.
+ */
+const CLIENT_STATES = new Set(["01", "04", "05", "08"]);
+
+/**
  * The uid owning the TCP socket connected from `peer` to `server` (as seen
- * by the server), or null when no such socket is listed (not local, gone).
+ * by the server), or null when no such socket is listed (not local, gone) or
+ * when rows disagree. A `server` host of "0.0.0.0" or "::" (a wildcard bind)
+ * matches any address the client connected to on that port.
  */
 export function tcpPeerUid(
   peer: SocketAddress,
@@ -110,21 +127,26 @@ export function tcpPeerUid(
   const p = addressBytes(unbracket(peer.host));
   const s = addressBytes(unbracket(server.host));
   if (!p || !s) return null;
+  const anyServer = same(s, ANY) || same(s, ANY4);
+  const uids = new Set<number>();
   for (const table of ["/proc/net/tcp", "/proc/net/tcp6"]) {
     for (const sock of parseProcNet(read(table))) {
       if (
         sock.localPort === peer.port && sock.remotePort === server.port &&
-        same(sock.local, p) && same(sock.remote, s)
-      ) return sock.uid;
+        CLIENT_STATES.has(sock.state) && same(sock.local, p) &&
+        (anyServer || same(sock.remote, s))
+      ) uids.add(sock.uid);
     }
   }
-  return null;
+  return only(uids);
 }
 
 /**
  * The uid owning the UDP socket a datagram came from: the socket bound to
  * `peer`'s port, on `peer`'s address or on the any-address. Null when none
- * is listed (the sender closed it already, or it is not on this machine).
+ * is listed (the sender closed it already, or it is not on this machine), or
+ * when sockets of several users share that port (SO_REUSEADDR): then the
+ * sender cannot be told.
  */
 export function udpPeerUid(
   peer: SocketAddress,
@@ -132,13 +154,23 @@ export function udpPeerUid(
 ): number | null {
   const p = addressBytes(unbracket(peer.host));
   if (!p) return null;
+  const uids = new Set<number>();
   for (const table of ["/proc/net/udp", "/proc/net/udp6"]) {
     for (const sock of parseProcNet(read(table))) {
       if (sock.localPort !== peer.port) continue;
-      if (same(sock.local, p) || same(sock.local, ANY) || same(sock.local, ANY4)) return sock.uid;
+      if (same(sock.local, p) || same(sock.local, ANY) || same(sock.local, ANY4)) {
+        uids.add(sock.uid);
+      }
     }
   }
-  return null;
+  return only(uids);
+}
+
+/** The one uid of `uids`, or null when there are none or several. */
+function only(uids: Set<number>): number | null {
+  if (uids.size !== 1) return null;
+  const [uid] = uids;
+  return uid;
 }
 
 function unbracket(host: string): string {

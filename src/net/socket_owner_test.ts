@@ -72,3 +72,32 @@ Deno.test("real loopback sockets are owned by this process's user", async () => 
     udp.close();
   }
 });
+
+Deno.test("time-wait rows (uid 0) and rows of several users never name a sender", () => {
+  const timeWait = TCP.replace(
+    "0100007F:CF08 0100007F:1F90 01 00000000:00000000 00:00000000 00000000  1000",
+    "0100007F:CF08 0100007F:1F90 06 00000000:00000000 00:00000000 00000000     0",
+  );
+  const tables: Record<string, string> = { ...files, "/proc/net/tcp": timeWait };
+  equal(
+    tcpPeerUid(
+      { host: "127.0.0.1", port: 53000 },
+      { host: "127.0.0.1", port: 8080 },
+      (p) => tables[p] ?? "",
+    ),
+    null,
+  );
+  const shared = UDP + UDP.split("\n")[1].replace(" 1002 ", " 0    ") + "\n";
+  equal(
+    udpPeerUid({ host: "127.0.0.1", port: 58020 }, (p) => p === "/proc/net/udp" ? shared : ""),
+    null,
+  );
+});
+
+Deno.test("a wildcard-bound server matches its clients by port, and ::ffff: peers as IPv4", () => {
+  equal(
+    tcpPeerUid({ host: "::ffff:127.0.0.1", port: 53000 }, { host: "0.0.0.0", port: 8080 }, read),
+    1000,
+  );
+  equal(tcpPeerUid({ host: "127.0.0.1", port: 53000 }, { host: "::", port: 8081 }, read), null);
+});
