@@ -3,7 +3,7 @@
 import { deepStrictEqual } from "node:assert/strict";
 import { parseAccounts } from "../src/config/accounts.ts";
 import { formatIssue } from "../src/config/config_error.ts";
-import type { ResolvedConfig } from "../src/config/resolved.ts";
+import { DEFAULT_APPS, type ResolvedConfig } from "../src/config/resolved.ts";
 import { validateConfig } from "../src/config/validate.ts";
 
 const accounts = parseAccounts("root:x:0:0:root:/root:/bin/bash\n", "root:x:0:\n");
@@ -21,7 +21,13 @@ function resolve(input: Record<string, unknown>, mode?: string): ResolvedConfig 
 
 Deno.test("apps and machine default to kill-only registrations and systemctl reboot", () => {
   const config = resolve({}) as ResolvedConfig;
-  deepStrictEqual(config.apps, { enabled: true, allow: ["kill"] });
+  deepStrictEqual(config.apps, {
+    enabled: true,
+    allow: ["kill"],
+    allowJobs: false,
+    maxPerUser: 64,
+    expireAfterMisses: 3,
+  });
   deepStrictEqual(config.machine, { rebootCommand: ["systemctl", "reboot"] });
 });
 
@@ -31,13 +37,13 @@ Deno.test("apps.allow, apps.enabled and machine.rebootCommand resolve; a mode ma
     machine: { rebootCommand: 'sudo "/sbin/reboot" now' },
     modes: { kiosk: { apps: { enabled: true, allow: ["reboot"] } } },
   }) as ResolvedConfig;
-  deepStrictEqual(config.apps, { enabled: false, allow: ["restart", "kill"] });
+  deepStrictEqual(config.apps, { ...DEFAULT_APPS, enabled: false, allow: ["restart", "kill"] });
   deepStrictEqual(config.machine.rebootCommand, ["sudo", "/sbin/reboot", "now"]);
   const kiosk = resolve({
     apps: { enabled: false },
     modes: { kiosk: { apps: { enabled: true, allow: ["reboot"] } } },
   }, "kiosk") as ResolvedConfig;
-  deepStrictEqual(kiosk.apps, { enabled: true, allow: ["reboot"] });
+  deepStrictEqual(kiosk.apps, { ...DEFAULT_APPS, enabled: true, allow: ["reboot"] });
 });
 
 Deno.test("bad apps and machine sections are reported with paths and did-you-mean", () => {

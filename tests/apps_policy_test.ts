@@ -50,7 +50,7 @@ Deno.test("actions listed in apps.allow are accepted on every channel; others st
   equal(
     ((await kill.json()) as { error: string }).error,
     'action "kill" is not allowed: add "kill" to apps.allow in the config ' +
-      "(any local client could kill the process group of any pid)",
+      "(a local client could have sup kill its own processes, or any process when it runs as root)",
   );
   await using ws = await openSocket(`${sup.wsUrl}?job=kiosk`);
   equal((await ws.request({ type: "register", ...restart })).type, "registered");

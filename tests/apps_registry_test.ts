@@ -4,11 +4,12 @@
  * and registrations survive a new registry reading the runtime state file.
  */
 
-import { deepStrictEqual, equal, ok } from "node:assert/strict";
+import { deepStrictEqual, equal, ok, throws } from "node:assert/strict";
 import { EventBus } from "../src/core/event_bus.ts";
 import { groupMembers } from "../src/core/proc_stat.ts";
 import { RuntimeStateFile } from "../src/core/runtime_state.ts";
 import { AppRegistry } from "../src/apps/registry.ts";
+import { AppNotAllowedError } from "../src/apps/registry_api.ts";
 import { record } from "./support/event_log.ts";
 
 const noReboot = () => Promise.reject(new Error("no reboot in tests"));
@@ -136,20 +137,21 @@ Deno.test("registrations survive a restart of sup through the runtime state file
   }
 });
 
-Deno.test("an app registered with sup's own pid is never killed with it", async () => {
+Deno.test("a kill of sup's own pid is refused at registration, naming why", () => {
   const bus = new EventBus();
-  const log = record(bus);
   const apps = new AppRegistry({ api: apiOn(bus) });
-  const app = apps.register({
-    name: "confused",
-    timeoutMs: 100,
-    action: "kill",
-    restartCommand: null,
-    pid: Deno.pid,
-  });
-  await log.waitFor((e) => e.type === "app.unregistered" && e.id === app.id, "action taken");
-  // Still here: the kill action refused to kill sup itself.
-  ok(Deno.readTextFileSync(`/proc/${Deno.pid}/stat`).length > 0);
+  throws(
+    () =>
+      apps.register({
+        name: "confused",
+        timeoutMs: 100,
+        action: "kill",
+        restartCommand: null,
+        pid: Deno.pid,
+      }),
+    (e: Error) =>
+      e instanceof AppNotAllowedError && e.message === `pid: pid ${Deno.pid} is sup itself`,
+  );
+  deepStrictEqual(apps.list(), []);
   apps.close();
-  log.stop();
 });

@@ -14,6 +14,12 @@ import type { RegisteredApp } from "./registry_api.ts";
 /** The channels apps talk to sup on. */
 export type AppChannelName = "osc" | "websocket" | "http";
 
+/** An IP address and port, as a socket saw it. */
+export interface PeerAddress {
+  readonly host: string;
+  readonly port: number;
+}
+
 /** Who sent a command: its channel and peer. */
 export interface AppPeer {
   /** The channel the command came in on. */
@@ -25,6 +31,10 @@ export interface AppPeer {
    * null. Commands that name no job are about it.
    */
   readonly job: string | null;
+  /** The sender's address (a datagram's source, a connection's remote end), or null when unknown. */
+  readonly address: PeerAddress | null;
+  /** The address of sup's socket it reached (the server's bound address), or null when unknown. */
+  readonly local: PeerAddress | null;
 }
 
 /**
@@ -64,6 +74,7 @@ export type AppRefusalCode =
   | "not-running"
   | "unknown-app"
   | "not-allowed"
+  | "too-many"
   | "bad-register"
   | "unsupported"
   | "failed";

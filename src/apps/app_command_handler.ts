@@ -19,7 +19,8 @@ import type {
   AppReply,
   HandleAppCommand,
 } from "./app_command.ts";
-import { AppNotAllowedError, type AppRegistryApi } from "./registry_api.ts";
+import { AppLimitError, AppNotAllowedError, type AppRegistryApi } from "./registry_api.ts";
+import { procSenderUid, type SenderUid } from "./sender.ts";
 import { createJobResolver } from "./resolve_job.ts";
 
 /** What the handler is built from. */
@@ -30,6 +31,8 @@ export interface AppCommandHandlerParts {
   heartbeats: { beat(job: string): boolean };
   /** Self-registered apps. */
   apps: AppRegistryApi;
+  /** Which local user sent a command (registrations). @default the owner of its socket in /proc/net */
+  senderUid?: SenderUid;
 }
 
 const OK: AppReply = Object.freeze({ type: "ok" });
@@ -43,6 +46,7 @@ const CHANNEL_TITLES = { osc: "OSC", websocket: "WebSocket", http: "HTTP" } as c
 /** Builds the one app command handler over `parts`. */
 export function appCommandHandler(parts: AppCommandHandlerParts): HandleAppCommand {
   const { api, heartbeats, apps } = parts;
+  const senderUid = parts.senderUid ?? procSenderUid;
   const resolve = createJobResolver(() => api.config());
 
   /** The job a heartbeat or restart is about, or the refusal. */
@@ -107,9 +111,11 @@ export function appCommandHandler(parts: AppCommandHandlerParts): HandleAppComma
       }
       case "register":
         try {
-          return { type: "registered", app: apps.register(command.registration) };
+          const sender = { uid: senderUid(from), name: from.name };
+          return { type: "registered", app: apps.register(command.registration, sender) };
         } catch (error) {
           if (error instanceof AppNotAllowedError) return refused("not-allowed", error.message);
+          if (error instanceof AppLimitError) return refused("too-many", error.message);
           if (error instanceof RangeError) return refused("bad-register", error.message);
           throw error;
         }

@@ -8,16 +8,17 @@ import type { AppRegistration } from "./registration.ts";
 import { AppNotAllowedError, type AppRegistryApi, type RegisteredApp } from "./registry_api.ts";
 
 const hb = { timeoutMs: 1000, startupTimeoutMs: 5000, action: "restart" } as const;
-const osc: AppPeer = { channel: "osc", name: "127.0.0.1:5000", job: null };
-const ws: AppPeer = { channel: "websocket", name: "127.0.0.1:6000", job: "screen" };
-const http: AppPeer = { channel: "http", name: "127.0.0.1:7000", job: null };
+const none = { address: null, local: null };
+const osc: AppPeer = { channel: "osc", name: "127.0.0.1:5000", job: null, ...none };
+const ws: AppPeer = { channel: "websocket", name: "127.0.0.1:6000", job: "screen", ...none };
+const http: AppPeer = { channel: "http", name: "127.0.0.1:7000", job: null, ...none };
 
 /** A registry that knows the id "known" and refuses what the test says. */
 class FakeRegistry implements AppRegistryApi {
   refuse: Error | null = null;
   register(registration: AppRegistration): RegisteredApp {
     if (this.refuse) throw this.refuse;
-    return { ...registration, id: "new-id", registeredAt: 1, lastRefresh: 1 };
+    return { ...registration, id: "new-id", registeredAt: 1, lastRefresh: 1, uid: 0 };
   }
   refresh(id: string): boolean {
     return id === "known";

@@ -1,46 +1,39 @@
 /**
- * OS effects of the registered-app watchdog (thin adapter): whether a pid
- * lives, killing a registered app's process group, and running a restart
+ * OS effects of the registered-app watchdog (thin adapter): what a pid is,
+ * killing a registered process or its group, and running a restart
  * command detached in its own process group with its output in sup's log.
  *
  * @module
  */
 
 import { getLogger } from "@logtape/logtape";
-import { readProcStat } from "../core/proc_stat.ts";
+import { type ProcessFacts, readGroupMembers, readProcessFacts } from "./process_facts.ts";
 
 /** What the app registry asks of the OS; replaceable in tests. */
 export interface AppProcessAdapter {
-  /** The start time (clock ticks since boot) of live process `pid`, or null when it does not exist. */
-  startTime(pid: number): number | null;
-  /**
-   * SIGKILLs the process group of `pid` (the pid alone when it shares sup's
-   * own group; never sup itself), only if `pid` still has `startTime` (not a
-   * reused pid).
-   * Returns what was done, for the log.
-   */
-  killGroup(pid: number, startTime: number | null): string;
+  /** What the rules need to know about live process `pid`, or null when it does not exist. */
+  facts(pid: number): ProcessFacts | null;
+  /** The live members of process group `pgid`. */
+  members(pgid: number): ProcessFacts[];
+  /** sup's own pid and process group. */
+  self(): { pid: number; pgrp: number | null };
+  /** SIGKILLs `target` (a pid, or -pgid for a group); returns an error sentence, or "" when done. */
+  kill(target: number): string;
   /** Starts `argv` detached in its own process group; output goes to sup's log under `name`. */
   run(name: string, argv: string[]): string;
 }
 
 /** The real adapter over /proc, `Deno.kill` and `Deno.Command`. */
 export const osAppProcess: AppProcessAdapter = {
-  startTime: (pid) => readProcStat(pid)?.startTime ?? null,
-  killGroup(pid, startTime) {
-    if (pid === Deno.pid) return `pid ${pid} is sup itself; nothing killed`;
-    const stat = readProcStat(pid);
-    if (!stat || stat.state === "Z") return `pid ${pid} is already gone`;
-    if (startTime !== null && stat.startTime !== startTime) {
-      return `pid ${pid} now belongs to another process; nothing killed`;
-    }
-    const own = readProcStat(Deno.pid)?.pgrp;
-    const target = stat.pgrp > 1 && stat.pgrp !== own ? -stat.pgrp : pid;
+  facts: readProcessFacts,
+  members: readGroupMembers,
+  self: () => ({ pid: Deno.pid, pgrp: readProcessFacts(Deno.pid)?.pgrp ?? null }),
+  kill(target) {
     try {
       Deno.kill(target, "SIGKILL");
-      return target < 0 ? `killed process group ${-target}` : `killed pid ${pid}`;
+      return "";
     } catch (error) {
-      return `cannot kill ${target < 0 ? `group ${-target}` : `pid ${pid}`}: ${error}`;
+      return `cannot kill ${target < 0 ? `group ${-target}` : `pid ${target}`}: ${error}`;
     }
   },
   run(name, argv) {

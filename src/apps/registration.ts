@@ -30,6 +30,9 @@ export interface AppRegistration {
 /** A parsed registration, or a sentence naming the bad field. */
 export type RegistrationInput = { ok: true; value: AppRegistration } | { ok: false; error: string };
 
+/** Longest registration timeout: one day. A longer one is refused, naming this bound. */
+export const MAX_REGISTRATION_TIMEOUT_MS = 24 * 60 * 60 * 1000;
+
 /** The actions a registration may name. */
 export const REGISTRATION_ACTIONS = ["restart", "kill", "reboot", "none"] as const;
 const NAME = /^[A-Za-z0-9_.\-]{1,100}$/;
@@ -38,7 +41,8 @@ const NAME = /^[A-Za-z0-9_.\-]{1,100}$/;
  * Validates `input` as `{ name, timeout, action, restartCommand?, pid? }`:
  * the one rule set for registrations.
  * - `name`: 1-100 letters, digits, "-", "_", "." (`defaultName` when absent);
- * - `timeout`: milliseconds (at least 1) or a duration string ("10s");
+ * - `timeout`: milliseconds (1 to `MAX_REGISTRATION_TIMEOUT_MS`, one day) or a
+ *   duration string ("10s");
  * - `action`: restart, kill, reboot or none (default restart);
  * - `restartCommand`: a string (split like a config `cmd`) or an argv array;
  *   required for action "restart";
@@ -62,6 +66,14 @@ export function parseRegistration(input: unknown, defaultName?: string): Registr
   if (!timeout.ok) return { ok: false, error: `timeout: ${timeout.error}` };
   if (timeout.value < 1) {
     return { ok: false, error: `timeout: must be at least 1ms, got ${timeout.value}` };
+  }
+  if (timeout.value > MAX_REGISTRATION_TIMEOUT_MS) {
+    return {
+      ok: false,
+      error: `timeout: must be at most 1d (${MAX_REGISTRATION_TIMEOUT_MS}ms), got ${
+        showValue(fields.timeout)
+      }`,
+    };
   }
   const action = fields.action ?? "restart";
   if (typeof action !== "string" || !(REGISTRATION_ACTIONS as readonly string[]).includes(action)) {

@@ -16,6 +16,20 @@ export interface RegisteredApp extends AppRegistration {
   registeredAt: number;
   /** Its last refresh, or when sup (re)loaded it (ms since epoch). */
   lastRefresh: number;
+  /** The local user that registered it (owner of the client's socket), or null when unknown. */
+  uid: number | null;
+}
+
+/** Who registers: the local user (null when it cannot be told) and a name for logs. */
+export interface RegistrationSender {
+  uid: number | null;
+  name: string;
+}
+
+/** A registration over the sender's allowance (`apps.maxPerUser`); HTTP 429. */
+export class AppLimitError extends Error {
+  /** Always "AppLimitError". */
+  override name = "AppLimitError";
 }
 
 /**
@@ -31,10 +45,12 @@ export class AppNotAllowedError extends Error {
 /** Registered apps: register, refresh, unregister, list. */
 export interface AppRegistryApi {
   /**
-   * Registers an app. Throws `AppNotAllowedError` when the config does not
-   * allow it, `RangeError` with a clear message on bad input.
+   * Registers an app for `sender` (default: sup's own user). Throws
+   * `AppNotAllowedError` when the config or the rules on pids do not allow
+   * it, `AppLimitError` when the sender holds too many, `RangeError` with a
+   * clear message on bad input.
    */
-  register(registration: AppRegistration): RegisteredApp;
+  register(registration: AppRegistration, sender?: RegistrationSender): RegisteredApp;
   /** Refreshes an app's deadline; false when the id is unknown. */
   refresh(id: string): boolean;
   /** Removes an app; false when the id is unknown. */

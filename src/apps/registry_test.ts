@@ -6,7 +6,7 @@ import type { ActionReason, SupEvent } from "../core/events.ts";
 import { FakeClock } from "../testing/fake_clock.ts";
 import type { AppProcessAdapter } from "./app_process.ts";
 import { AppRegistry, type SectionStore } from "./registry.ts";
-import type { ResolvedApps } from "../config/resolved.ts";
+import { DEFAULT_APPS, type ResolvedApps } from "../config/resolved.ts";
 
 class MemoryStore implements SectionStore {
   data: Record<string, unknown> = {};
@@ -18,22 +18,34 @@ class MemoryStore implements SectionStore {
   }
 }
 
-const ALLOW_ALL: ResolvedApps = { enabled: true, allow: ["kill", "restart", "reboot"] };
+const ALLOW_ALL: Partial<ResolvedApps> = { enabled: true, allow: ["kill", "restart", "reboot"] };
 
 function setup(
   store: SectionStore | null = null,
   clock = new FakeClock(),
-  policy: ResolvedApps = ALLOW_ALL,
+  policy: Partial<ResolvedApps> = ALLOW_ALL,
 ) {
   const bus = new EventBus();
   const events: SupEvent[] = [];
   bus.onAny((e) => events.push(e));
   const effects: string[] = [];
   const os: AppProcessAdapter = {
-    startTime: (pid) => (pid === 999_999 ? null : 1234),
-    killGroup: (pid, start) => {
-      effects.push(`kill ${pid} ${start}`);
-      return "killed";
+    facts: (pid) => (pid === 999_999 ? null : {
+      pid,
+      ppid: 1000,
+      pgrp: pid,
+      session: pid,
+      startTime: 1234,
+      state: "S",
+      kernelThread: false,
+      uid: 0,
+      euid: 0,
+    }),
+    members: () => [],
+    self: () => ({ pid: 1, pgrp: 1 }),
+    kill: (target) => {
+      effects.push(`kill ${target}`);
+      return "";
     },
     run: (name, argv) => {
       effects.push(`run ${name} ${argv.join(" ")}`);
@@ -129,7 +141,7 @@ Deno.test("a missed refresh with action kill kills the pid's group and ends the 
   const { apps, effects, events, clock } = setup();
   const app = apps.register({ ...base, action: "kill", pid: 4321 });
   clock.advance(1000);
-  deepStrictEqual(effects, ["kill 4321 1234"]);
+  deepStrictEqual(effects, ["kill -4321"]);
   deepStrictEqual(apps.list(), []);
   ok(events.some((e) => e.type === "app.unregistered" && e.id === app.id));
 });
@@ -138,7 +150,7 @@ Deno.test("a missed refresh with action restart kills the old group then runs th
   const { apps, effects, clock } = setup();
   apps.register({ ...base, action: "restart", pid: 77, restartCommand: ["/bin/app", "--x"] });
   clock.advance(1000);
-  deepStrictEqual(effects, ["kill 77 1234", "run kiosk /bin/app --x"]);
+  deepStrictEqual(effects, ["kill -77", "run kiosk /bin/app --x"]);
 });
 
 Deno.test("a missed refresh with action reboot reboots through the supervisor API, naming the app", () => {
@@ -174,7 +186,7 @@ Deno.test("registrations survive a new registry on the same store, deadline from
   deepStrictEqual(second.effects, []);
   equal(second.apps.refresh(app.id), true);
   clock.advance(1000);
-  deepStrictEqual(second.effects, ["kill 55 1234"], "the stored pid start time is kept");
+  deepStrictEqual(second.effects, ["kill -55"], "the stored pid start time is kept");
 });
 
 Deno.test("a corrupt stored registration is dropped, the others load", () => {
@@ -227,7 +239,7 @@ Deno.test("a config that stops allowing an action removes registrations that use
   first.close();
   const { apps, events, effects } = setup(store);
   equal(apps.list().length, 2, "both reloaded from the store");
-  apps.apply({ apps: { enabled: true, allow: ["kill"] } });
+  apps.apply({ apps: { ...DEFAULT_APPS, enabled: true, allow: ["kill"] } });
   deepStrictEqual(apps.list().map((a) => a.name), ["watcher"]);
   ok(events.some((e) => e.type === "app.unregistered" && e.name === "runner"));
   deepStrictEqual(effects, [], "removing a registration runs no action");

@@ -56,7 +56,13 @@ export interface OscChannelParts {
  * The sender of fast-path heartbeats. The handler names a sender only in the
  * reasons of actions, which heartbeats never take; refusals name the real one.
  */
-const HEART_PEER: AppPeer = Object.freeze({ channel: "osc", name: "OSC heartbeat", job: null });
+const HEART_PEER: AppPeer = Object.freeze({
+  channel: "osc",
+  name: "OSC heartbeat",
+  job: null,
+  address: null,
+  local: null,
+});
 
 /** Receives OSC from apps (a `Component` of `sup run`): `start`, `apply(config)`, `close`. */
 export class OscChannel {
@@ -186,7 +192,14 @@ export class OscChannel {
         const refusal = { type: "refused", code: decoded.code, error: decoded.error } as const;
         return this.#answer(packet.address, refusal, from);
       }
-      const peer: AppPeer = { channel: "osc", name: `${from.host}:${from.port}`, job: null };
+      const address = { host: from.host, port: from.port };
+      const peer: AppPeer = {
+        channel: "osc",
+        name: `${address.host}:${address.port}`,
+        job: null,
+        address,
+        local: this.#bound,
+      };
       const reply = this.#handle(decoded.command, peer);
       if (reply.type === "ok" && decoded.command.type === "heartbeat") this.#stats.heartbeats++;
       this.#answer(packet.address, reply, from);

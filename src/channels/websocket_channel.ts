@@ -18,7 +18,8 @@ import { createJobResolver } from "../apps/resolve_job.ts";
 import type { ResolvedConfig, ResolvedListen } from "../config/resolved.ts";
 import type { SupervisorApi } from "../core/api.ts";
 import { type FrameRef, MAX_FRAME_CHARS, parseFrame } from "./websocket_frames.ts";
-import { ListenSlot } from "../net/listen_slot.ts";
+import { ListenSlot, type ServeInfo } from "../net/listen_slot.ts";
+import { servedAddresses } from "../apps/sender.ts";
 import { RejectionLog } from "./rejection_log.ts";
 import { getLogger } from "@logtape/logtape";
 
@@ -97,13 +98,15 @@ export class WebSocketChannel {
       const explicit = c.req.query("job") || null;
       const resolved = resolveJob(explicit);
       if (explicit !== null && !resolved.ok) return c.json({ error: resolved.reason }, 404);
-      const remote = (c.env as Deno.ServeHandlerInfo<Deno.NetAddr> | undefined)?.remoteAddr;
+      const info = c.env as ServeInfo | undefined;
+      const remote = info?.remoteAddr;
       const conn: Connection = {
         ws: null as unknown as WSContext,
         peer: {
           channel: "websocket",
           name: remote ? `${remote.hostname}:${remote.port}` : "a WebSocket client",
           job: resolved.ok ? resolved.job : null,
+          ...servedAddresses(info),
         },
         errors: new RateWindow(this.#errorBudget),
       };

@@ -117,7 +117,23 @@ export interface ResolvedApps {
   enabled: boolean;
   /** Actions a registration may ask for besides "none". */
   allow: AppAction[];
+  // --- issue 8 (H2) ---
+  /** Registrations may name processes of sup's jobs. */
+  allowJobs: boolean;
+  /** Most registrations per local user. */
+  maxPerUser: number;
+  /** Misses in a row after which an action "none" registration is removed. */
+  expireAfterMisses: number;
 }
+
+/** The `apps` section when the config says nothing. */
+export const DEFAULT_APPS: Readonly<ResolvedApps> = Object.freeze({
+  enabled: true,
+  allow: ["kill"] as AppAction[],
+  allowJobs: false,
+  maxPerUser: 64,
+  expireAfterMisses: 3,
+});
 
 /** The machine sup runs on. */
 export interface ResolvedMachine {

@@ -10,6 +10,7 @@ import { type AllKeys, describe, Fields, listChoices } from "./fields.ts";
 import { didYouMean } from "./suggest.ts";
 import { readCommand } from "./job_fields.ts";
 import {
+  DEFAULT_APPS,
   DEFAULT_FILE_MODE,
   type ResolvedApps,
   type ResolvedListen,
@@ -33,7 +34,14 @@ const LOGGING_KEYS = ["level", "format", "file", "maxSize", "maxFiles", "fileMod
 const _network: AllKeys<NetworkConfig, typeof NETWORK_KEYS[number]> = true;
 const _osc: AllKeys<OscConfig, typeof OSC_KEYS[number]> = true;
 const _logging: AllKeys<LoggingConfig, typeof LOGGING_KEYS[number]> = true;
-const APPS_KEYS = ["enabled", "allow"] as const;
+const APPS_KEYS = [
+  "enabled",
+  "allow",
+  // issue 8 (H2)
+  "allowJobs",
+  "maxPerUser",
+  "expireAfterMisses",
+] as const;
 const MACHINE_KEYS = ["rebootCommand"] as const;
 const _apps: AllKeys<AppsConfig, typeof APPS_KEYS[number]> = true;
 const _machine: AllKeys<MachineConfig, typeof MACHINE_KEYS[number]> = true;
@@ -141,7 +149,7 @@ export const APP_ACTIONS: readonly AppAction[] = ["kill", "restart", "reboot"];
 
 /** `apps`: whether apps may register themselves, and which actions they may ask for. */
 export function readApps(value: unknown, issues: IssueList, path = "apps"): ResolvedApps {
-  const defaults: ResolvedApps = { enabled: true, allow: ["kill"] };
+  const defaults: ResolvedApps = { ...DEFAULT_APPS, allow: [...DEFAULT_APPS.allow] };
   const f = value === undefined ? null : Fields.of(value, path, issues);
   if (!f) return defaults;
   f.keys(APPS_KEYS);
@@ -171,7 +179,14 @@ export function readApps(value: unknown, issues: IssueList, path = "apps"): Reso
       });
     }
   }
-  return { enabled: f.bool("enabled", defaults.enabled), allow };
+  return {
+    enabled: f.bool("enabled", defaults.enabled),
+    allow,
+    // issue 8 (H2)
+    allowJobs: f.bool("allowJobs", defaults.allowJobs),
+    maxPerUser: f.whole("maxPerUser", defaults.maxPerUser, 1, 100_000),
+    expireAfterMisses: f.whole("expireAfterMisses", defaults.expireAfterMisses, 1, 1000),
+  };
 }
 
 /** The default `machine.rebootCommand`. */

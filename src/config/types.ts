@@ -269,6 +269,28 @@ export interface AppsConfig {
    * @example ["kill", "restart"]
    */
   allow?: AppAction[];
+  // --- issue 8 (H2): registration limits and rules ---
+  /**
+   * Let a registration name a process of one of sup's own jobs (its pid,
+   * process group or session) for action "kill" or "restart". Off, apps
+   * cannot have sup kill what it supervises.
+   * @default false
+   */
+  allowJobs?: boolean;
+  /**
+   * Most registrations one local user (the owner of the client's socket)
+   * may hold at once; further ones are refused with HTTP 429. Clients whose
+   * user cannot be told share one allowance.
+   * @default 64
+   */
+  maxPerUser?: number;
+  /**
+   * A registration with action "none" that misses its refresh this many
+   * times in a row is removed (`app.unregistered`), so abandoned ones do not
+   * fill the registry.
+   * @default 3
+   */
+  expireAfterMisses?: number;
 }
 
 /** The machine sup runs on. */

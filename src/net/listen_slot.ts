@@ -26,6 +26,9 @@ export class ListenError extends Error {
   }
 }
 
+/** What a handler served by `listen` gets: Deno's info plus the address the server is bound to. */
+export type ServeInfo = Deno.ServeHandlerInfo<Deno.NetAddr> & { localAddr?: Deno.NetAddr };
+
 /**
  * Serves `fetch` on `listen`. Throws `ListenError` when the port is taken
  * or the address is not local to this machine.
@@ -50,7 +53,11 @@ export function listen(
           headers: { "content-type": "application/json" },
         });
       },
-    }, fetch);
+    }, (request, info) => {
+      // The server's own address, for telling which local user a client is (socket_owner.ts).
+      (info as ServeInfo).localAddr = server.addr;
+      return fetch(request, info);
+    });
   } catch (error) {
     throw new ListenError(what, at, error);
   }

@@ -18,6 +18,8 @@ import type { AppCommand, AppPeer, AppReply, HandleAppCommand } from "../apps/ap
 import { unknownApp } from "../apps/app_command_handler.ts";
 import { parseRegistration } from "../apps/registration.ts";
 import type { RegisteredApp } from "../apps/registry_api.ts";
+import { servedAddresses } from "../apps/sender.ts";
+import type { ServeInfo } from "../net/listen_slot.ts";
 
 const MAX_BODY_BYTES = 64 * 1024;
 
@@ -35,6 +37,7 @@ const REFUSAL_STATUS = {
   "not-running": 409,
   "unknown-app": 404,
   "not-allowed": 403,
+  "too-many": 429,
   "bad-register": 400,
   "unsupported": 400,
   "failed": 500,
@@ -91,7 +94,8 @@ function answer(c: Context, reply: AppReply): Response {
 
 /** The sender of a request, as the HTTP server saw it. */
 function httpPeer(c: Context): AppPeer {
-  const remote = (c.env as Deno.ServeHandlerInfo<Deno.NetAddr> | undefined)?.remoteAddr;
+  const info = c.env as ServeInfo | undefined;
+  const remote = info?.remoteAddr;
   const name = remote?.hostname ? `${remote.hostname}:${remote.port}` : "an HTTP client";
-  return { channel: "http", name, job: null };
+  return { channel: "http", name, job: null, ...servedAddresses(info) };
 }

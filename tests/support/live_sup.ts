@@ -32,8 +32,8 @@ export interface LiveSupOptions {
   jobs: (ports: LivePorts) => ResolvedJob[];
   /** The config's `app` section. */
   app?: Record<string, unknown>;
-  /** The config's `apps` section. @default the config default (only "kill" allowed) */
-  apps?: ResolvedConfig["apps"];
+  /** The config's `apps` section; fields left out take the config defaults. @default only "kill" allowed */
+  apps?: Partial<ResolvedConfig["apps"]>;
 }
 
 /** A running sup; dispose to stop it. */
@@ -64,7 +64,7 @@ export async function startLiveSup(options: LiveSupOptions): Promise<LiveSup> {
   };
   const config = resolvedConfig(options.jobs(ports));
   config.app = options.app ?? {};
-  if (options.apps) config.apps = options.apps;
+  if (options.apps) config.apps = { ...config.apps, ...options.apps };
   config.network = {
     http: { host: "127.0.0.1", port: ports.http },
     websocket: { host: "127.0.0.1", port: ports.websocket },
