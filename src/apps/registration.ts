@@ -12,6 +12,7 @@
 import type { HeartbeatAction } from "../config/types.ts";
 import { parseDuration, showValue } from "../config/units.ts";
 import { splitCommand } from "../config/command.ts";
+import { clip } from "./line_limiter.ts";
 
 /** A registration request from an app sup did not start. */
 export interface AppRegistration {
@@ -58,7 +59,7 @@ export function parseRegistration(input: unknown, defaultName?: string): Registr
     return {
       ok: false,
       error: `name: ${
-        showValue(name)
+        clip(showValue(name), 120)
       } is not an app name (1 to 100 letters, digits, "-", "_", ".")`,
     };
   }

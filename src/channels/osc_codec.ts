@@ -75,6 +75,8 @@ export class OscDecodeError extends Error {
 
 /** Deepest bundle nesting accepted. */
 export const MAX_BUNDLE_DEPTH = 8;
+/** Deepest array nesting (`[[...]]`) accepted in a message's arguments. */
+export const MAX_ARRAY_DEPTH = 16;
 
 const utf8 = new TextDecoder("utf-8", { fatal: true });
 
@@ -115,8 +117,12 @@ class Reader {
     const stack: OscArg[][] = [[]];
     for (let i = 1; i < tags.length; i++) {
       const tag = tags[i];
-      if (tag === "[") stack.push([]);
-      else if (tag === "]") {
+      if (tag === "[") {
+        if (stack.length > MAX_ARRAY_DEPTH) {
+          throw new OscDecodeError("too-deep", `Arrays nested deeper than ${MAX_ARRAY_DEPTH}`);
+        }
+        stack.push([]);
+      } else if (tag === "]") {
         if (stack.length < 2) throw new OscDecodeError("bad-type-tag", 'Unbalanced "]"');
         const array = stack.pop()!;
         stack[stack.length - 1].push(array);

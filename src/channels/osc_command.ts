@@ -49,6 +49,13 @@ export function oscCommand(msg: OscMessage): OscCommandResult {
       let i = 0;
       if (str(rest[i])) label = rest[i++] as string;
       if (num(rest[i]) || rest[i] === null) value = rest[i++] as number | null;
+      if (value !== null && !Number.isFinite(value)) {
+        return {
+          ok: false,
+          code: "bad-arguments",
+          error: `value: must be a finite number, got ${value}`,
+        };
+      }
       if (str(rest[i])) job = rest[i++] as string;
       if (i !== rest.length) return badArgs(EVENT_ARGS);
       return command({ type: "event", job, category, action, label, value });

@@ -1,7 +1,8 @@
 /**
  * Counts refused input by reason, and reports it without flooding: at most
  * one log line and one `channel.rejected` event per reason per interval,
- * carrying how many more were refused meanwhile.
+ * carrying how many more were refused meanwhile. Details are clipped: what
+ * an app sent (addresses, ids) is never logged whole.
  *
  * @module
  */
@@ -10,6 +11,10 @@ import { getLogger, type Logger } from "@logtape/logtape";
 import type { EventBus } from "../core/event_bus.ts";
 import type { SupEvent } from "../core/events.ts";
 import { type Clock, realClock } from "../core/clock.ts";
+import { clip } from "../apps/line_limiter.ts";
+
+/** Longest detail reported (an address or an app id an app sent is clipped to fit). */
+const MAX_DETAIL = 300;
 
 type Channel = Extract<SupEvent, { type: "channel.rejected" }>["channel"];
 
@@ -43,7 +48,7 @@ export class RejectionLog {
     const skipped = last ? count - last.countThen - 1 : 0;
     this.#lastReport.set(code, { at: now, countThen: count });
     const more = skipped > 0 ? ` (and ${skipped} more since the last report)` : "";
-    const reason = `${code}: ${detail}${more}`;
+    const reason = `${code}: ${clip(detail, MAX_DETAIL)}${more}`;
     this.#logger.warn("Rejected {channel} input, {reason}", { channel: this.channel, reason });
     this.bus.emit({ type: "channel.rejected", channel: this.channel, reason, at: now });
   }
