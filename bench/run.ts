@@ -14,6 +14,7 @@ import { withContext } from "./lib/standalone.ts";
 import { type RunResults, summaryMarkdown, summaryRows, summaryText } from "./lib/summary.ts";
 import { runRestartLatency } from "./restart_latency.ts";
 import { runScale } from "./scale.ts";
+import { runFlood } from "./flood.ts";
 
 async function machine() {
   let cpu = "unknown";
@@ -105,6 +106,13 @@ async function main(): Promise<void> {
     await step("scale", async () => void (results.scale = await runScale(ctx)));
     await step("log", async () => void (results.log = await runLogThroughput(ctx)));
     await step("heartbeat", async () => void (results.heartbeat = await heartbeat(ctx)));
+    await step("flood", async () => {
+      ctx.log("flood bench (bench/flood.ts)");
+      (results as Record<string, unknown>).flood = await runFlood({
+        quick: ctx.options.quick,
+        log: ctx.log,
+      });
+    });
 
     const rows = summaryRows(results);
     const report = {

@@ -15,7 +15,13 @@ import type { ResolvedConfig, ResolvedListen } from "../config/resolved.ts";
 import type { SupervisorApi } from "../core/api.ts";
 import type { AppCommand, AppPeer, AppReply, HandleAppCommand } from "../apps/app_command.ts";
 import { unknownApp } from "../apps/app_command_handler.ts";
-import { decodeOsc, OscDecodeError, type OscPacket } from "./osc_codec.ts";
+import {
+  decodeOsc,
+  OscDecodeError,
+  type OscPacket,
+  quickOscMessage,
+  quickOscRefusal,
+} from "./osc_codec.ts";
 import { oscCommand } from "./osc_command.ts";
 import { encodeOscMessage } from "./osc_encode.ts";
 import { HEART_NO_JOB, isBareHeart, matchHeart } from "./osc_fast_path.ts";
@@ -155,6 +161,13 @@ export class OscChannel {
       const job = matchHeart(msg);
       if (job !== undefined) return this.#beat(job === HEART_NO_JOB ? null : job, from);
       if (isBareHeart(msg)) return this.#beat(null, from);
+      const quick = quickOscRefusal(msg);
+      if (quick !== null) {
+        return this.#reject(
+          quick,
+          `${msg.length}-byte datagram from ${from.host}:${from.port}: ${quickOscMessage(quick)}`,
+        );
+      }
       let packet: OscPacket;
       try {
         packet = decodeOsc(msg);

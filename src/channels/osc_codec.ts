@@ -80,15 +80,33 @@ export const MAX_ARRAY_DEPTH = 16;
 
 const utf8 = new TextDecoder("utf-8", { fatal: true });
 
+/**
+ * Why `bytes` cannot be OSC at a glance (empty, wrong first byte, size not
+ * a multiple of 4), or null. Throws nothing: a flood of such garbage is
+ * refused without the cost of an exception.
+ */
+export function quickOscRefusal(bytes: Uint8Array): OscErrorCode | null {
+  if (bytes.length === 0) return "empty";
+  if (bytes[0] !== 0x2f /* / */ && bytes[0] !== 0x23 /* # */) return "not-osc";
+  if (bytes.length % 4 !== 0) return "misaligned";
+  return null;
+}
+
+const QUICK_MESSAGES = {
+  "empty": "Empty datagram",
+  "not-osc": 'Not OSC: does not start with "/" or "#bundle"',
+  "misaligned": "Size is not a multiple of 4",
+} as Record<OscErrorCode, string>;
+
+/** The sentence for a `quickOscRefusal` code. */
+export function quickOscMessage(code: OscErrorCode): string {
+  return QUICK_MESSAGES[code] ?? code;
+}
+
 /** Decodes one datagram; throws `OscDecodeError`. */
 export function decodeOsc(bytes: Uint8Array): OscPacket {
-  if (bytes.length === 0) throw new OscDecodeError("empty", "Empty datagram");
-  if (bytes[0] !== 0x2f /* / */ && bytes[0] !== 0x23 /* # */) {
-    throw new OscDecodeError("not-osc", 'Not OSC: does not start with "/" or "#bundle"');
-  }
-  if (bytes.length % 4 !== 0) {
-    throw new OscDecodeError("misaligned", `Size ${bytes.length} is not a multiple of 4`);
-  }
+  const quick = quickOscRefusal(bytes);
+  if (quick !== null) throw new OscDecodeError(quick, quickOscMessage(quick));
   return new Reader(bytes).packet(0, bytes.length, 0);
 }
 
