@@ -221,7 +221,9 @@ export async function runFlood(
         })());
       }
       if (web) {
-        work.push((async () => Object.assign(sent, await webFlood(ports.ws, ports.http, until)))());
+        work.push((async () => {
+          Object.assign(sent, await webFlood(ports.ws, ports.http, until));
+        })());
       }
       await Promise.all(work);
       const rest = until - Date.now();
