@@ -33,7 +33,7 @@ Deno.test("sup/client heartbeats, logs, sends events, reads config and registers
     "app.event",
   );
   deepStrictEqual(await client.config(), { screen: 3 });
-  const handle = await client.register("20s", "kill", undefined, Deno.pid, "kiosk-self");
+  const handle = await client.register("20s", "none", undefined, Deno.pid, "kiosk-self");
   deepStrictEqual(sup.side.apps.list().map((a) => [a.id, a.name, a.timeoutMs]), [
     [handle.id, "kiosk-self", 20_000],
   ]);

@@ -120,12 +120,12 @@ Deno.test("self-registration over HTTP: register, refresh, unregister, with 400s
   const created = await call(sup.web.app, "POST", "/api/apps", {
     name: "kiosk-browser",
     timeout: "10s",
-    action: "kill",
+    action: "none",
     pid: Deno.pid,
   });
   equal(created.status, 201);
   const app = created.json as { id: string; timeoutMs: number; action: string; pid: number };
-  deepStrictEqual([app.timeoutMs, app.action, app.pid], [10_000, "kill", Deno.pid]);
+  deepStrictEqual([app.timeoutMs, app.action, app.pid], [10_000, "none", Deno.pid]);
   const listed = await call(sup.web.app, "GET", "/api/status");
   deepStrictEqual((listed.json as { apps: { id: string }[] }).apps.map((a) => a.id), [app.id]);
   equal((await sup.web.app.request(`/api/apps/${app.id}/refresh`, { method: "POST" })).status, 204);

@@ -149,7 +149,7 @@ Deno.test("WebSocket self-registration: register, refresh and unregister answer 
     ref: 1,
     name: "kiosk-browser",
     timeout: "30s",
-    action: "kill",
+    action: "none",
     pid: Deno.pid,
   });
   equal(registered.type, "registered");

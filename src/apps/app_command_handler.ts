@@ -20,7 +20,7 @@ import type {
   HandleAppCommand,
 } from "./app_command.ts";
 import { AppLimitError, AppNotAllowedError, type AppRegistryApi } from "./registry_api.ts";
-import { procSenderUid, type SenderUid } from "./sender.ts";
+import { type SenderUid, unknownSender } from "./sender.ts";
 import { createJobResolver } from "./resolve_job.ts";
 
 /** What the handler is built from. */
@@ -31,7 +31,11 @@ export interface AppCommandHandlerParts {
   heartbeats: { beat(job: string): boolean };
   /** Self-registered apps. */
   apps: AppRegistryApi;
-  /** Which local user sent a command (registrations). @default the owner of its socket in /proc/net */
+  /**
+   * Which local user sent a command (registrations); `sup run` gives
+   * `socketOwnerUid` (the owner of the client's socket in /proc/net).
+   * @default no user can be told: registrations may not name a pid to kill
+   */
   senderUid?: SenderUid;
 }
 
@@ -46,7 +50,7 @@ const CHANNEL_TITLES = { osc: "OSC", websocket: "WebSocket", http: "HTTP" } as c
 /** Builds the one app command handler over `parts`. */
 export function appCommandHandler(parts: AppCommandHandlerParts): HandleAppCommand {
   const { api, heartbeats, apps } = parts;
-  const senderUid = parts.senderUid ?? procSenderUid;
+  const senderUid = parts.senderUid ?? unknownSender;
   const resolve = createJobResolver(() => api.config());
 
   /** The job a heartbeat or restart is about, or the refusal. */

@@ -1,26 +1,23 @@
 /**
- * Which local user sent an app command: the owner of the client's socket,
- * found in `/proc/net/*` through `net/socket_owner.ts` (TCP for HTTP and
- * WebSocket, UDP for OSC). Also turns a served request's info into the
- * `AppPeer` addresses. Used for registrations, whose actions are bounded by
- * what that user may do.
+ * Who sent an app command: the `AppPeer` addresses of a served request, and
+ * the type of the lookup that finds the sender's local user (the owner of
+ * the client's socket: `net/socket_owner.ts`'s `socketOwnerUid`, wired in by
+ * `sup run`). Registrations' actions are bounded by what that user may do.
  *
  * @module
  */
 
 import type { AppPeer, PeerAddress } from "./app_command.ts";
-import { tcpPeerUid, udpPeerUid } from "../net/socket_owner.ts";
 
-/** Finds the uid of a command's sender, or null when it cannot be told. */
+/**
+ * Finds the uid of a command's sender, or null when it cannot be told. The
+ * real one, over `/proc/net`, is `net/socket_owner.ts`'s `socketOwnerUid`,
+ * given to the handler by `sup run`.
+ */
 export type SenderUid = (peer: AppPeer) => number | null;
 
-/** The real lookup over `/proc/net/{tcp,tcp6,udp,udp6}`. */
-export const procSenderUid: SenderUid = (peer) => {
-  if (peer.address === null) return null;
-  if (peer.channel === "osc") return udpPeerUid(peer.address);
-  if (peer.local === null) return null;
-  return tcpPeerUid(peer.address, peer.local);
-};
+/** The default: no sender can be told, so no registration may name a pid to kill. */
+export const unknownSender: SenderUid = () => null;
 
 /** The remote and local addresses of a served request (`Deno.serve`'s info, `ListenSlot`'s `localAddr`). */
 export function servedAddresses(

@@ -29,6 +29,7 @@ import { logAppEvents } from "../apps/app_event_log.ts";
 import { AppRegistry, type SectionStore } from "../apps/registry.ts";
 import { OscChannel, type OscChannelOptions } from "../channels/osc_channel.ts";
 import { WebSocketChannel } from "../channels/websocket_channel.ts";
+import { socketOwnerUid } from "../net/socket_owner.ts";
 import { createHttpApp } from "../web/http_app.ts";
 import { HttpServer } from "../web/http_server.ts";
 import { BounceProbe } from "../probes/bounce.ts";
@@ -86,7 +87,7 @@ export function buildAppSide(parts: ComponentParts, options: AppSideOptions = {}
   const appLog: Component = { apply() {}, close: logAppEvents(api.bus) };
   const watchdog = new HeartbeatWatchdog(api);
   const apps = new AppRegistry({ api, store: state });
-  const handle = appCommandHandler({ api, heartbeats: watchdog, apps });
+  const handle = appCommandHandler({ api, heartbeats: watchdog, apps, senderUid: socketOwnerUid });
   const osc = new OscChannel({ api, handle }, options.osc);
   const websocket = new WebSocketChannel({ api, handle });
   const http = new HttpServer(createHttpApp({

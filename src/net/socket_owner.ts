@@ -173,6 +173,25 @@ function only(uids: Set<number>): number | null {
   return uid;
 }
 
+/** A command's sender as channels describe it (`AppPeer` fits). */
+export interface SocketPeer {
+  readonly channel: string;
+  readonly address: SocketAddress | null;
+  readonly local: SocketAddress | null;
+}
+
+/**
+ * The uid of the local user who sent over `peer`: the owner of its UDP
+ * socket for OSC, of its TCP connection to `peer.local` for HTTP and
+ * WebSocket; null when it cannot be told.
+ */
+export function socketOwnerUid(peer: SocketPeer): number | null {
+  if (peer.address === null) return null;
+  if (peer.channel === "osc") return udpPeerUid(peer.address);
+  if (peer.local === null) return null;
+  return tcpPeerUid(peer.address, peer.local);
+}
+
 function unbracket(host: string): string {
   return host.startsWith("[") && host.endsWith("]") ? host.slice(1, -1) : host;
 }
