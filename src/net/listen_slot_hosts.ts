@@ -16,8 +16,8 @@
 
 /** What a listener serves. */
 export interface ServedNames {
-  /** The address it is bound to (e.g. "127.0.0.1", "0.0.0.0", "kiosk.local"). */
-  bind: string;
+  /** The address it is bound to (e.g. "127.0.0.1", "0.0.0.0", "kiosk.local"): its name is served. */
+  host: string;
   /** Extra names ("name" for any port, "name:port" for that port), e.g. `network.http.hosts`. */
   hosts: readonly string[];
 }
@@ -53,7 +53,7 @@ export function servesHost(hostHeader: string | undefined | null, served: Served
 
 /** True when `host` is the bind address or a listed name (with its port, if the entry has one). */
 function namedBy(host: { name: string; port: number | null }, served: ServedNames): boolean {
-  const bind = splitHost(served.bind);
+  const bind = splitHost(served.host);
   if (bind !== null && bind.name === host.name) return true;
   for (const entry of served.hosts) {
     const listed = splitHost(entry);
@@ -98,4 +98,17 @@ function sameOrigin(entry: string, url: URL): boolean {
   } catch {
     return false;
   }
+}
+
+/** The 421 message for a `Host` not served, naming the setting that allows it. */
+export function hostRefusal(host: string, what: string, setting: string): string {
+  return `Host ${JSON.stringify(host)} is not a name the ${what} serves (it serves IP addresses, ` +
+    `localhost and its bind address; a guard against DNS rebinding): list the name in ` +
+    `${setting} to allow it`;
+}
+
+/** The 403 message for a web page whose origin may not connect, naming the setting that allows it. */
+export function originRefusal(origin: string, setting: string): string {
+  return `Refused a WebSocket from the web page at ${JSON.stringify(origin)}: only pages ` +
+    `served by sup's HTTP API may connect; list the origin in ${setting} to allow it`;
 }

@@ -2,7 +2,7 @@ import { equal } from "node:assert/strict";
 import { allowsOrigin, servesHost } from "./listen_slot_hosts.ts";
 
 Deno.test("Host: IP addresses, localhost, the bind address and listed names are served; other names are not", () => {
-  const served = { bind: "kiosk.lan", hosts: ["panel.local", "exact.local:8888"] };
+  const served = { host: "kiosk.lan", hosts: ["panel.local", "exact.local:8888"] };
   const cases: Array<[string | undefined, boolean]> = [
     [undefined, true],
     ["127.0.0.1", true],
@@ -30,7 +30,7 @@ Deno.test("Host: IP addresses, localhost, the bind address and listed names are 
 
 Deno.test("Origin: programs, sup's own HTTP pages and listed origins connect; null only when listed", () => {
   const policy = (origins: string[]) => ({
-    http: { bind: "127.0.0.1", hosts: ["panel.local"], port: 8888 },
+    http: { host: "127.0.0.1", hosts: ["panel.local"], port: 8888 },
     origins,
   });
   const cases: Array<[string | undefined, string[], boolean]> = [
