@@ -61,8 +61,8 @@ async function writeConfig(dir: string, ports: SupPorts, body: Record<string, un
   const network = (body.network ?? {}) as Record<string, Record<string, unknown>>;
   body.network = {
     ...network,
-    http: { port: ports.http },
-    websocket: { port: ports.websocket },
+    http: { ...network.http, port: ports.http },
+    websocket: { ...network.websocket, port: ports.websocket },
     osc: { ...network.osc, port: ports.osc },
   };
   body.logging = { level: "debug" };
