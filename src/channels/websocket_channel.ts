@@ -60,9 +60,9 @@ export interface WebSocketChannelStats {
   refused: number;
   /** Upgrades refused: a `Host` not served (421), an origin not allowed (403), the channel full (503). */
   refusedUpgrades: number;
-  /** Clients dropped because they did not read (their queue passed `maxQueuedBytes`). */
+  /** Clients dropped because they did not read (their full queue did not move for 2 s). */
   droppedSlow: number;
-  /** Relayed messages not sent because all connections together had `MAX_RELAY_QUEUED_BYTES` queued. */
+  /** Relayed messages not sent to a connection: its queue was full (`maxQueuedBytes`), or all together had `MAX_RELAY_QUEUED_BYTES`. */
   relaysDropped: number;
   /** Refusals by reason code ("not-json", "oversized", "binary", "bad-frame", "unknown-job", "not-running", "unknown-app", "failed", "host", "origin", "full", "slow"). */
   rejectedBy: Record<string, number>;
@@ -306,6 +306,7 @@ export class WebSocketChannel {
         continue;
       }
       if (conn.socket.sendFrame(frame)) queued += frame.length;
+      else this.#stats.relaysDropped++;
     }
   }
 

@@ -7,8 +7,10 @@
  *   `maxConnections()`; more get 503 at once;
  * - an inbound message keeps at most `maxMessageBytes` in memory (the
  *   reader drops the rest as it arrives);
- * - bytes queued for a client: past `maxQueuedBytes` the client is not
- *   reading, and its connection is dropped (`onSlow`).
+ * - bytes queued for a client at most `maxQueuedBytes`: past it, messages
+ *   to that client are dropped (a burst to a slow reader), and once its
+ *   queue has not moved for `STALL_MS` the client is not reading: its
+ *   connection is dropped (`onSlow`).
  *
  * @module
  */
@@ -22,21 +24,20 @@ import {
   textFrame,
   type WireEvent,
 } from "./websocket_wire.ts";
+import {
+  closeQuietly,
+  parseHead,
+  readHead,
+  respond,
+  type UpgradeRequest,
+  writeAll,
+} from "./websocket_handshake.ts";
 
-const MAX_HEAD_BYTES = 8 * 1024;
-const HEAD_TIMEOUT_MS = 10_000;
+export type { UpgradeRequest };
+
 const CLOSE_GRACE_MS = 2_000;
-
-/** The upgrade request as read from the wire. */
-export interface UpgradeRequest {
-  method: string;
-  /** Path without the query. */
-  path: string;
-  query: URLSearchParams;
-  headers: Headers;
-  remote: Deno.NetAddr;
-  local: Deno.NetAddr;
-}
+/** A client whose full queue has not moved for this long is not reading: it is dropped. */
+export const STALL_MS = 2_000;
 
 /** What an accepted connection's owner hears. */
 export interface WireListener {
@@ -84,6 +85,8 @@ export class WireSocket {
   #ended = false;
   #closing = false;
   #maxQueued: number;
+  #lastProgress = 0;
+  #stallTimer: ReturnType<typeof setTimeout> | null = null;
   #onSlow: () => void;
   #onEnd: () => void;
 
@@ -117,16 +120,39 @@ export class WireSocket {
     return this.sendFrame(textFrame(text));
   }
 
-  /** Sends an encoded frame (one buffer may be shared by many sockets: a broadcast). */
+  /**
+   * Sends an encoded frame (one buffer may be shared by many sockets: a
+   * broadcast). False when not sent: the socket is not open, or its queue is
+   * full (the frame is dropped; a client whose queue then stays stuck for
+   * `STALL_MS` is dropped).
+   */
   sendFrame(frame: Uint8Array): boolean {
     if (!this.open) return false;
     if (this.#queued + frame.length > this.#maxQueued) {
-      this.#onSlow();
-      this.end();
+      this.#watchStall();
       return false;
     }
     this.#enqueue(frame);
     return true;
+  }
+
+  #watchStall(): void {
+    if (Date.now() - this.#lastProgress >= STALL_MS) {
+      this.#dropSlow();
+      return;
+    }
+    this.#stallTimer ??= setTimeout(() => {
+      this.#stallTimer = null;
+      if (this.#ended || this.#queued === 0) return;
+      if (Date.now() - this.#lastProgress >= STALL_MS) this.#dropSlow();
+      else this.#watchStall();
+    }, STALL_MS - (Date.now() - this.#lastProgress));
+  }
+
+  #dropSlow(): void {
+    if (this.#ended) return;
+    this.#onSlow();
+    this.end();
   }
 
   /** Sends a close frame, then ends the connection once it is written (or after a grace time). */
@@ -145,6 +171,7 @@ export class WireSocket {
   end(): void {
     if (this.#ended) return;
     this.#ended = true;
+    if (this.#stallTimer !== null) clearTimeout(this.#stallTimer);
     this.#queue = [];
     this.#queued = 0;
     try {
@@ -161,6 +188,7 @@ export class WireSocket {
   }
 
   #enqueue(frame: Uint8Array): void {
+    if (this.#queue.length === 0) this.#lastProgress = Date.now();
     this.#queue.push(frame);
     this.#queued += frame.length;
     if (!this.#writing) void this.#pump();
@@ -181,6 +209,7 @@ export class WireSocket {
         for (let at = 0; at < frame.length;) at += await this.#conn.write(frame.subarray(at));
         this.#queue.shift();
         this.#queued -= frame.length;
+        this.#lastProgress = Date.now();
       }
     } catch {
       this.end();
@@ -293,104 +322,5 @@ function handle(socket: WireSocket, listener: WireListener, event: WireEvent): v
       const never: never = event;
       throw new Error(`Unhandled wire event ${JSON.stringify(never)}`);
     }
-  }
-}
-
-/** Reads up to the blank line ending the request head; null on timeout, EOF or an oversized head. */
-async function readHead(conn: Deno.Conn): Promise<{ text: string; rest: Uint8Array } | null> {
-  const buffer = new Uint8Array(MAX_HEAD_BYTES);
-  let length = 0;
-  const timer = setTimeout(() => closeQuietly(conn), HEAD_TIMEOUT_MS);
-  try {
-    while (length < buffer.length) {
-      const n = await conn.read(buffer.subarray(length));
-      if (n === null) return null;
-      const from = Math.max(0, length - 3);
-      length += n;
-      for (let i = from; i + 3 < length; i++) {
-        if (
-          buffer[i] === 13 && buffer[i + 1] === 10 && buffer[i + 2] === 13 && buffer[i + 3] === 10
-        ) {
-          const text = new TextDecoder().decode(buffer.subarray(0, i));
-          return { text, rest: buffer.slice(i + 4, length) };
-        }
-      }
-    }
-    await respond(conn, 431, `Request head is over ${MAX_HEAD_BYTES} bytes`);
-    return null;
-  } catch {
-    return null;
-  } finally {
-    clearTimeout(timer);
-  }
-}
-
-function parseHead(text: string, conn: Deno.Conn): UpgradeRequest | null {
-  const [line, ...fields] = text.split("\r\n");
-  const match = /^([A-Z]+) (\S+) HTTP\/1\.[01]$/.exec(line);
-  if (!match) return null;
-  const headers = new Headers();
-  for (const field of fields) {
-    const colon = field.indexOf(":");
-    if (colon <= 0) return null;
-    try {
-      headers.append(field.slice(0, colon).trim(), field.slice(colon + 1).trim());
-    } catch {
-      return null;
-    }
-  }
-  let url: URL;
-  try {
-    url = new URL(match[2], "http://target.invalid");
-  } catch {
-    return null;
-  }
-  return {
-    method: match[1],
-    path: url.pathname,
-    query: url.searchParams,
-    headers,
-    remote: conn.remoteAddr as Deno.NetAddr,
-    local: conn.localAddr as Deno.NetAddr,
-  };
-}
-
-const REASONS: Record<number, string> = {
-  400: "Bad Request",
-  403: "Forbidden",
-  404: "Not Found",
-  421: "Misdirected Request",
-  426: "Upgrade Required",
-  431: "Request Header Fields Too Large",
-  503: "Service Unavailable",
-};
-
-/** Writes a JSON `{error}` response and leaves the connection to be closed. */
-async function respond(
-  conn: Deno.Conn,
-  status: number,
-  error: string,
-  headers: Record<string, string> = {},
-): Promise<void> {
-  const body = JSON.stringify({ error });
-  const extra = Object.entries(headers).map(([k, v]) => `${k}: ${v}\r\n`).join("");
-  const head = `HTTP/1.1 ${status} ${REASONS[status] ?? "Error"}\r\n` +
-    `Content-Type: application/json\r\nContent-Length: ${
-      new TextEncoder().encode(body).length
-    }\r\n` +
-    `Connection: close\r\n${extra}\r\n`;
-  await writeAll(conn, head + body).catch(() => {});
-}
-
-async function writeAll(conn: Deno.Conn, text: string): Promise<void> {
-  const bytes = new TextEncoder().encode(text);
-  for (let at = 0; at < bytes.length;) at += await conn.write(bytes.subarray(at));
-}
-
-function closeQuietly(conn: Deno.Conn): void {
-  try {
-    conn.close();
-  } catch {
-    // Already closed.
   }
 }
