@@ -69,6 +69,7 @@ export type {
   Duration,
   HeartbeatAction,
   HeartbeatConfig,
+  HttpConfig,
   JobConfig,
   LimitValue,
   ListenConfig,
@@ -85,6 +86,7 @@ export type {
   StopSignal,
   UlimitConfig,
   UserConfig,
+  WebSocketConfig,
 } from "./config/types.ts";
 
 /** A job whose `after` may only name jobs of the same config (`J`). */

@@ -23,10 +23,6 @@ Deno.test("sup/client bundled for the browser heartbeats a job and reads config 
   const browser = await launchChromium(); // first: a missing Chromium leaves no temp folder
   const dir = await Deno.makeTempDir({ prefix: "sup-client-browser-" });
   try {
-    await using sup = await startLiveSup({
-      jobs: () => [resolvedJob("kiosk", ["sleep", "300"], { heartbeat })],
-      app: { lang: "fr" },
-    });
     const client = await Deno.readTextFile(await bundleClient(dir));
     const page = `<!doctype html><title>client</title><pre id="out"></pre>
 <script type="module">
@@ -45,6 +41,12 @@ Deno.test("sup/client bundled for the browser heartbeats a job and reads config 
           ? new Response(client, { headers: { "content-type": "text/javascript" } })
           : new Response(page, { headers: { "content-type": "text/html" } }),
     );
+    await using sup = await startLiveSup({
+      jobs: () => [resolvedJob("kiosk", ["sleep", "300"], { heartbeat })],
+      app: { lang: "fr" },
+      // The page is served from another origin: listed, so it may connect.
+      websocket: { origins: [`http://127.0.0.1:${server.addr.port}`] },
+    });
     const tab = await browser.newPage();
     await tab.goto(`http://127.0.0.1:${server.addr.port}/?ws=${encodeURIComponent(sup.wsUrl)}`);
     await sup.log.waitFor((e) => e.type === "job.ready" && e.job === "kiosk", "kiosk ready");

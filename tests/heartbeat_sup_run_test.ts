@@ -11,6 +11,7 @@ import { freeTcpPort, freeUdpPort } from "./support/live_sup.ts";
 import { udpClient } from "./support/udp_client.ts";
 import { until } from "../src/testing/wait.ts";
 import { SupProcess } from "./support/sup_process.ts";
+import { operatorHeaders } from "./support/operator_token.ts";
 
 /** `sup run` on `dir`/sup.json with its runtime dir in `dir`. */
 function startSup(dir: string): SupProcess {
@@ -53,7 +54,9 @@ Deno.test("sup run restarts a quiet job and keeps an OSC-registered app across i
     type Job = { restarts: number; lastReason: { source: string } | null };
     await until(
       async () => {
-        const res = await fetch(`http://127.0.0.1:${ports.http}/api/jobs/kiosk`);
+        const res = await fetch(`http://127.0.0.1:${ports.http}/api/jobs/kiosk`, {
+          headers: await operatorHeaders(`${dir}/runtime`),
+        });
         const job = (await res.json()) as Job;
         return job.restarts >= 1 && job.lastReason?.source === "heartbeat";
       },
@@ -75,7 +78,9 @@ Deno.test("sup run restarts a quiet job and keeps an OSC-registered app across i
     let listed: Status | null = null;
     await until(
       async () => {
-        listed = await (await fetch(`http://127.0.0.1:${ports.http}/api/status`)).json() as Status;
+        listed = await (await fetch(`http://127.0.0.1:${ports.http}/api/status`, {
+          headers: await operatorHeaders(`${dir}/runtime`),
+        })).json() as Status;
         return true;
       },
       "the new sup's status",

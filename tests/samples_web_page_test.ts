@@ -6,6 +6,12 @@ import { startLiveSup } from "./support/live_sup.ts";
 const PAGE = new URL("../samples/web_heartbeat.html", import.meta.url);
 
 Deno.test("the sample web page in headless Chromium heartbeats a job and logs over WebSocket", async () => {
+  // Serve the page over HTTP like a kiosk would load it (not file://).
+  const html = await Deno.readTextFile(PAGE);
+  await using server = Deno.serve(
+    { hostname: "127.0.0.1", port: 0, onListen: () => {} },
+    () => new Response(html, { headers: { "content-type": "text/html; charset=utf-8" } }),
+  );
   await using sup = await startLiveSup({
     jobs: () => [
       resolvedJob("kiosk", ["sleep", "300"], {
@@ -13,13 +19,9 @@ Deno.test("the sample web page in headless Chromium heartbeats a job and logs ov
       }),
     ],
     app: { theme: "dark" },
+    // A page served from elsewhere connects only when its origin is listed.
+    websocket: { origins: [`http://127.0.0.1:${server.addr.port}`] },
   });
-  // Serve the page over HTTP like a kiosk would load it (not file://).
-  const html = await Deno.readTextFile(PAGE);
-  await using server = Deno.serve(
-    { hostname: "127.0.0.1", port: 0, onListen: () => {} },
-    () => new Response(html, { headers: { "content-type": "text/html; charset=utf-8" } }),
-  );
   const browser = await launchChromium();
   try {
     const page = await browser.newPage();

@@ -36,7 +36,7 @@ Deno.test("a new network.http address in a reloaded config moves the HTTP listen
   const port = freeTcpPort();
   const next = {
     ...sup.config,
-    network: { ...sup.config.network, http: { host: "127.0.0.1", port } },
+    network: { ...sup.config.network, http: { ...sup.config.network.http, port } },
   };
   await sup.web.apply(next);
   equal(sup.web.addr!.port, port);

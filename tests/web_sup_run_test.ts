@@ -4,10 +4,11 @@ import { freeTcpPort, freeUdpPort } from "./support/live_sup.ts";
 import { until } from "../src/testing/wait.ts";
 import { openSocket } from "./support/ws.ts";
 import { SupProcess } from "./support/sup_process.ts";
+import { operatorHeaders } from "./support/operator_token.ts";
 import { createSocket } from "node:dgram";
 
-async function getJson(url: string): Promise<unknown> {
-  const response = await fetch(url);
+async function getJson(url: string, headers: Record<string, string> = {}): Promise<unknown> {
+  const response = await fetch(url, { headers });
   if (!response.ok) throw new Error(`${url}: ${response.status} ${await response.text()}`);
   return await response.json();
 }
@@ -39,10 +40,11 @@ Deno.test("sup run serves the HTTP API and the app channels on the configured po
       20_000,
     );
     deepStrictEqual(config, { screen: 1 });
+    const token = await operatorHeaders(`${dir}/runtime`);
     await client.opened();
     equal(client.heartbeat(), true);
     await until(
-      async () => ((await getJson(`${api}/api/jobs/kiosk`)) as { ready: boolean }).ready,
+      async () => ((await getJson(`${api}/api/jobs/kiosk`, token)) as { ready: boolean }).ready,
       "kiosk ready after a WebSocket heartbeat",
     );
     // Garbage on both app channels is counted, and sup keeps serving.
@@ -53,11 +55,11 @@ Deno.test("sup run serves the HTTP API and the app channels on the configured po
     type Counts = { websocket: { badFrames: number }; osc: { rejected: number } };
     let counts: Counts | null = null;
     await until(async () => {
-      counts = (await getJson(`${api}/api/channels`)) as Counts;
+      counts = (await getJson(`${api}/api/channels`, token)) as Counts;
       return counts.websocket.badFrames === 50 && counts.osc.rejected === 5;
     }, "50 bad frames and 5 bad datagrams counted");
     udp.close();
-    equal(((await getJson(`${api}/api/jobs/kiosk`)) as { state: string }).state, "running");
+    equal(((await getJson(`${api}/api/jobs/kiosk`, token)) as { state: string }).state, "running");
   } finally {
     client.close();
     sup.kill("SIGTERM");

@@ -3,6 +3,7 @@ import { resolvedJob } from "../src/testing/resolved_job.ts";
 import type { EventOf } from "../src/core/events.ts";
 import { startLiveSup } from "./support/live_sup.ts";
 import { openSocket } from "./support/ws.ts";
+import { rawRequest } from "./support/raw_http.ts";
 
 const heartbeat = { timeoutMs: 30_000, startupTimeoutMs: 60_000, action: "restart" as const };
 
@@ -178,10 +179,21 @@ Deno.test("WebSocket self-registration: register, refresh and unregister answer 
 
 Deno.test("a WebSocket naming an unknown job is refused before the upgrade", async () => {
   await using sup = await startLiveSup({ jobs: () => [resolvedJob("idle", ["sleep", "300"])] });
-  const refused = await sup.ws.app.request("/app?job=nope", { headers: { upgrade: "websocket" } });
+  const upgrade = {
+    Host: `127.0.0.1:${sup.ports.websocket}`,
+    Upgrade: "websocket",
+    "Sec-WebSocket-Version": "13",
+    "Sec-WebSocket-Key": "dGhlIHNhbXBsZSBub25jZQ==",
+  };
+  const refused = await rawRequest(sup.ports.websocket, "/app?job=nope", upgrade);
   equal(refused.status, 404);
-  ok(String((await refused.json()).error).includes("nope"));
-  const plain = await sup.ws.app.request("/app");
+  ok(String(JSON.parse(refused.body).error).includes("nope"));
+  const plain = await fetch(`http://127.0.0.1:${sup.ports.websocket}/app`);
   equal(plain.status, 426);
   await plain.body?.cancel();
+  const accepted = await rawRequest(sup.ports.websocket, "/app?job=idle", upgrade);
+  deepStrictEqual([accepted.status, accepted.headers["sec-websocket-accept"]], [
+    101,
+    "s3pPLMBiTxaQ9kYGzzhZRbK+xOo=",
+  ]);
 });

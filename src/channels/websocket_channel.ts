@@ -9,25 +9,29 @@
  * @module
  */
 
-import { Hono } from "hono";
-import { upgradeWebSocket } from "hono/deno";
-import type { WSContext } from "hono/ws";
-import { type Connection, RateWindow, send, sendText, withRef } from "./websocket_connection.ts";
+import { type Connection, RateWindow, send, withRef } from "./websocket_connection.ts";
 import type { AppCommand, AppReply, HandleAppCommand } from "../apps/app_command.ts";
 import { createJobResolver } from "../apps/resolve_job.ts";
 import type { ResolvedConfig, ResolvedListen } from "../config/resolved.ts";
 import type { SupervisorApi } from "../core/api.ts";
 import { type FrameRef, MAX_FRAME_CHARS, parseFrame } from "./websocket_frames.ts";
-import { ListenSlot, type ServeInfo } from "../net/listen_slot.ts";
+import { ListenSlot } from "../net/listen_slot.ts";
+import { listenTcp } from "../net/listen_slot_tcp.ts";
+import { allowsOrigin, hostRefusal, originRefusal, servesHost } from "../net/listen_slot_hosts.ts";
 import { servedAddresses } from "../apps/sender.ts";
 import { RejectionLog } from "./rejection_log.ts";
+import { type UpgradeAnswer, type UpgradeRequest, WireServer } from "./websocket_server.ts";
+import { textFrame } from "./websocket_wire.ts";
 import { getLogger } from "@logtape/logtape";
 
 const log = getLogger(["sup", "channel", "websocket"]);
 
+/** Bytes queued for all connections together beyond which relayed messages are dropped (counted). */
+export const MAX_RELAY_QUEUED_BYTES = 64 * 1024 * 1024;
+
 /** Tuning for the channel; the defaults suit production. */
 export interface WebSocketChannelOptions {
-  /** Largest text frame accepted. @default 65536 */
+  /** Largest text frame parsed, in characters (the wire limit is `network.websocket.maxMessageSize`). @default 65536 */
   maxFrameChars?: number;
   /** Error frames sent per connection per second; the rest are only counted. @default 20 */
   errorFramesPerSecond?: number;
@@ -55,22 +59,36 @@ export interface WebSocketChannelStats {
   badFrames: number;
   /** Well-formed frames refused (unknown job, job not running, unknown app id). */
   refused: number;
-  /** Refusals of both kinds by reason code ("not-json", "oversized", "binary", "bad-frame", "unknown-job", "not-running", "unknown-app", "failed"). */
+  /** Upgrades refused: a `Host` not served (421), an origin not allowed (403), the channel full (503). */
+  refusedUpgrades: number;
+  /** Clients dropped because they did not read (their full queue did not move for 2 s). */
+  droppedSlow: number;
+  /** Relayed messages not sent to a connection: its queue was full (`maxQueuedBytes`), or all together had `MAX_RELAY_QUEUED_BYTES`. */
+  relaysDropped: number;
+  /** Refusals by reason code ("not-json", "oversized", "binary", "bad-frame", "unknown-job", "not-running", "unknown-app", "failed", "host", "origin", "full", "slow"). */
   rejectedBy: Record<string, number>;
 }
 
-/** The app WebSocket channel (a `Component` of `sup run`): a Hono app plus its own HTTP server. */
+/** The app WebSocket channel (a `Component` of `sup run`): its own WebSocket server on `network.websocket`. */
 export class WebSocketChannel {
-  /** The Hono app (route `/app`); usable without a port through `app.fetch`. */
-  readonly app: Hono;
   #api: Pick<SupervisorApi, "config" | "bus">;
   #handle: HandleAppCommand;
   #maxFrameChars: number;
   #errorBudget: number;
   #rejections: RejectionLog;
   #connections = new Set<Connection>();
-  #stats = { frames: 0, heartbeats: 0, badFrames: 0, refused: 0 };
+  #stats = {
+    frames: 0,
+    heartbeats: 0,
+    badFrames: 0,
+    refused: 0,
+    refusedUpgrades: 0,
+    droppedSlow: 0,
+    relaysDropped: 0,
+  };
+  #server: WireServer;
   #slot: ListenSlot;
+  #resolveJob: ReturnType<typeof createJobResolver>;
 
   /** Builds the channel over `parts`; `apply()` starts it. */
   constructor(parts: WebSocketChannelParts, options: WebSocketChannelOptions = {}) {
@@ -83,46 +101,105 @@ export class WebSocketChannel {
       parts.api.bus,
       options.reportIntervalMs ?? 5000,
     );
-    const resolveJob = createJobResolver(() => this.#api.config());
-    this.app = new Hono();
+    this.#resolveJob = createJobResolver(() => this.#api.config());
+    const settings = () => this.#api.config().network.websocket;
+    this.#server = new WireServer({
+      upgrade: (request) => this.#upgrade(request),
+      maxConnections: () => ({
+        max: settings().maxConnections,
+        refusal: `The app WebSocket channel is full (${settings().maxConnections} connections): ` +
+          `raise network.websocket.maxConnections to allow more`,
+      }),
+      maxMessageBytes: () => settings().maxMessageBytes,
+      maxQueuedBytes: () => settings().maxQueuedBytes,
+      onFull: () => {
+        this.#stats.refusedUpgrades++;
+        this.#rejections.report(
+          "full",
+          `refused a connection: ${settings().maxConnections} are open ` +
+            `(network.websocket.maxConnections)`,
+        );
+      },
+      onSlow: (socket) => {
+        this.#stats.droppedSlow++;
+        this.#rejections.report(
+          "slow",
+          `dropped ${socket.remote.hostname}:${socket.remote.port}: it did not read and ` +
+            `${settings().maxQueuedBytes} bytes were queued for it ` +
+            `(network.websocket.maxQueuedBytes)`,
+        );
+      },
+    });
     this.#slot = new ListenSlot(
       "app WebSocket channel",
-      (request, info) => this.app.fetch(request, info),
+      { bind: (at) => listenTcp("app WebSocket channel", at, (conn) => this.#server.accept(conn)) },
       (error) => log.error(error.message),
     );
-    this.app.get("/app", (c) => {
-      // Exactly as `upgradeWebSocket` tests it, so anything else gets this 426, not a 500.
-      if (c.req.header("upgrade") !== "websocket") {
-        return c.json({ error: "Expected a WebSocket upgrade on /app" }, 426);
-      }
-      const explicit = c.req.query("job") || null;
-      const resolved = resolveJob(explicit);
-      if (explicit !== null && !resolved.ok) return c.json({ error: resolved.reason }, 404);
-      const info = c.env as ServeInfo | undefined;
-      const remote = info?.remoteAddr;
-      const conn: Connection = {
-        ws: null as unknown as WSContext,
-        peer: {
-          channel: "websocket",
-          name: remote ? `${remote.hostname}:${remote.port}` : "a WebSocket client",
-          job: resolved.ok ? resolved.job : null,
-          ...servedAddresses(info),
-        },
-        errors: new RateWindow(this.#errorBudget),
-      };
-      return upgradeWebSocket(c, {
-        onOpen: (_event, ws) => {
-          conn.ws = ws;
-          this.#connections.add(conn);
-        },
-        onMessage: (event, ws) => {
-          conn.ws = ws;
-          this.#receive(conn, event.data);
-        },
-        onClose: () => this.#connections.delete(conn),
-        onError: () => this.#connections.delete(conn),
-      });
-    });
+  }
+
+  /** Accepts or refuses an upgrade: `Host`, path, upgrade, `Origin`, job, in that order. */
+  #upgrade(request: UpgradeRequest): UpgradeAnswer {
+    const network = this.#api.config().network;
+    const host = request.headers.get("host");
+    if (!servesHost(host, network.websocket)) {
+      const error = hostRefusal(host ?? "", "app WebSocket channel", "network.websocket.hosts");
+      return this.#refuseUpgrade("host", 421, error);
+    }
+    if (request.path !== "/app") {
+      return { status: 404, error: `No route for ${request.method} ${request.path}` };
+    }
+    if (request.method !== "GET" || request.headers.get("upgrade")?.toLowerCase() !== "websocket") {
+      return { status: 426, error: "Expected a WebSocket upgrade on /app" };
+    }
+    const origin = request.headers.get("origin");
+    const policy = { http: network.http, origins: network.websocket.origins };
+    if (!allowsOrigin(origin, policy)) {
+      return this.#refuseUpgrade(
+        "origin",
+        403,
+        originRefusal(origin!, "network.websocket.origins"),
+      );
+    }
+    const explicit = request.query.get("job") || null;
+    const resolved = this.#resolveJob(explicit);
+    if (explicit !== null && !resolved.ok) return { status: 404, error: resolved.reason };
+    const remote = request.remote;
+    return {
+      open: (socket) => {
+        const conn: Connection = {
+          socket,
+          peer: {
+            channel: "websocket",
+            name: `${remote.hostname}:${remote.port}`,
+            job: resolved.ok ? resolved.job : null,
+            ...servedAddresses({ remoteAddr: request.remote, localAddr: request.local }),
+          },
+          errors: new RateWindow(this.#errorBudget),
+        };
+        this.#connections.add(conn);
+        return {
+          text: (text) => this.#receive(conn, text),
+          binary: () => this.#receive(conn, null),
+          oversized: (size) => {
+            this.#stats.frames++;
+            this.#bad(
+              conn,
+              "oversized",
+              `Message of ${size} bytes is over the ${this.#api.config().network.websocket.maxMessageBytes} ` +
+                `byte limit (network.websocket.maxMessageSize); it was dropped`,
+              null,
+            );
+          },
+          closed: () => this.#connections.delete(conn),
+        };
+      },
+    };
+  }
+
+  #refuseUpgrade(code: string, status: number, error: string): UpgradeAnswer {
+    this.#stats.refusedUpgrades++;
+    this.#rejections.report(code, error);
+    return { status, error };
   }
 
   /** Where the channel listens, or null when it does not. */
@@ -160,15 +237,12 @@ export class WebSocketChannel {
   async close(): Promise<void> {
     this.#closeConnections();
     await this.#slot.close();
+    this.#server.endAll();
   }
 
   #closeConnections(): void {
     for (const conn of this.#connections) {
-      try {
-        conn.ws.close(1001, "sup is moving or stopping the WebSocket channel");
-      } catch {
-        // Already closing.
-      }
+      conn.socket.close(1001, "sup is moving or stopping the WebSocket channel");
     }
     this.#connections.clear();
   }
@@ -217,13 +291,24 @@ export class WebSocketChannel {
     }
   }
 
-  /** Passes a message on to the other connections: those of job `to`, or all for "*". */
+  /**
+   * Passes a message on to the other connections: those of job `to`, or all
+   * for "*". The frame is encoded once and shared; each connection's queue
+   * is bounded, and all of them together by `MAX_RELAY_QUEUED_BYTES`.
+   */
   #relay(from: Connection, to: string, data: unknown): void {
-    const frame = JSON.stringify({ type: "message", from: from.peer.job, to, data });
+    const frame = textFrame(JSON.stringify({ type: "message", from: from.peer.job, to, data }));
+    let queued = 0;
+    for (const conn of this.#connections) queued += conn.socket.queuedBytes;
     for (const conn of this.#connections) {
       if (conn === from) continue;
       if (to !== "*" && conn.peer.job !== to) continue;
-      sendText(conn, frame);
+      if (queued + frame.length > MAX_RELAY_QUEUED_BYTES) {
+        this.#stats.relaysDropped++;
+        continue;
+      }
+      if (conn.socket.sendFrame(frame)) queued += frame.length;
+      else this.#stats.relaysDropped++;
     }
   }
 

@@ -1,13 +1,14 @@
 /**
  * One app's WebSocket connection as the channel keeps it, and the small
  * helpers around sending to it: sends that never throw and never pile up
- * behind a client that does not read, and a per-second budget for errors.
+ * behind a client that does not read (the socket's queue is bounded, see
+ * `websocket_server.ts`), and a per-second budget for errors.
  *
  * @module
  */
 
-import type { WSContext } from "hono/ws";
 import type { AppPeer } from "../apps/app_command.ts";
+import type { WireSocket } from "./websocket_server.ts";
 import type { FrameRef } from "./websocket_frames.ts";
 
 /** A fixed one-second window allowing `limit` takes. */
@@ -33,16 +34,13 @@ export class RateWindow {
 
 /** An open app connection. */
 export interface Connection {
-  /** The socket, as Hono wraps it. */
-  ws: WSContext;
+  /** The socket. */
+  socket: WireSocket;
   /** Who sends on it: the WebSocket channel, the client's address, and the job it speaks for (when known). */
   peer: AppPeer;
   /** Error frames sent to this connection. */
   errors: RateWindow;
 }
-
-/** Bytes buffered for a client beyond which sup stops sending to it. */
-const MAX_BUFFERED = 1024 * 1024;
 
 /** `{ref}` when there is one, to spread into an answer. */
 export function withRef(ref: FrameRef | null): { ref?: FrameRef } {
@@ -54,13 +52,7 @@ export function send(conn: Connection, value: unknown): void {
   sendText(conn, JSON.stringify(value));
 }
 
-/** Sends unless the socket is closing or its send buffer is backed up (a client not reading). */
+/** Sends unless the socket is closing; a client whose queue is full is dropped by the socket. */
 export function sendText(conn: Connection, text: string): void {
-  const raw = conn.ws.raw as WebSocket | undefined;
-  if (conn.ws.readyState !== 1 || (raw && raw.bufferedAmount > MAX_BUFFERED)) return;
-  try {
-    conn.ws.send(text);
-  } catch {
-    // The peer went away between the check and the send.
-  }
+  conn.socket.sendText(text);
 }

@@ -32,6 +32,12 @@ import { WebSocketChannel } from "../channels/websocket_channel.ts";
 import { socketOwnerUid } from "../net/socket_owner.ts";
 import { createHttpApp } from "../web/http_app.ts";
 import { HttpServer } from "../web/http_server.ts";
+import {
+  type OperatorToken,
+  requireOperatorToken,
+  tokenFilePath,
+  writeOperatorToken,
+} from "../web/operator_token.ts";
 import { BounceProbe } from "../probes/bounce.ts";
 import { DependsProbe } from "../probes/depends.ts";
 import { HeartbeatWatchdog } from "../probes/heartbeat.ts";
@@ -47,6 +53,8 @@ export interface ComponentParts {
   api: SupervisorApi;
   /** Where registered apps persist (the runtime state file); null keeps them in memory. */
   state: SectionStore | null;
+  /** The token operator routes over TCP require (`sup run` always has one); null leaves them open (tests). */
+  operatorToken?: OperatorToken | null;
 }
 
 /** Builds the components of a running sup, in start order (they are closed in reverse). */
@@ -95,6 +103,7 @@ export function buildAppSide(parts: ComponentParts, options: AppSideOptions = {}
     handle,
     listApps: () => apps.list(),
     channels: { osc: () => osc.stats(), websocket: () => websocket.stats() },
+    operatorGuard: parts.operatorToken ? requireOperatorToken(parts.operatorToken) : undefined,
   }));
   return {
     watchdog,
@@ -185,9 +194,15 @@ export async function runSup(options: RunOptions = {}): Promise<number> {
       watcher.close();
       return 1;
     }
+    const operatorToken = await writeOperatorToken(tokenFilePath(state.path));
+    log.info(`Operator token for the HTTP API written to "${operatorToken.path}"`);
     const sup = new Supervisor({ state, onError: (message) => log.error(message) });
     const unlog = logEvents(sup.bus);
-    const components = (options.components ?? defaultComponents)({ api: sup, state });
+    const components = (options.components ?? defaultComponents)({
+      api: sup,
+      state,
+      operatorToken,
+    });
     sup.apply(config);
     for (const component of components) await follow(component, config);
     sup.bus.emit({

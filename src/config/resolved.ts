@@ -90,10 +90,24 @@ export interface ResolvedListen {
   port: number;
 }
 
+/** `network.http` resolved (issue 8, H1). */
+export interface ResolvedHttp extends ResolvedListen {
+  hosts: string[];
+}
+
+/** `network.websocket` resolved (issue 8, H1); sizes in bytes. */
+export interface ResolvedWebSocket extends ResolvedListen {
+  hosts: string[];
+  origins: string[];
+  maxMessageBytes: number;
+  maxQueuedBytes: number;
+  maxConnections: number;
+}
+
 /** Where sup listens. */
 export interface ResolvedNetwork {
-  http: ResolvedListen;
-  websocket: ResolvedListen;
+  http: ResolvedHttp;
+  websocket: ResolvedWebSocket;
   osc: ResolvedListen & { appHost: string; appPort: number };
 }
 

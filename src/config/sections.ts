@@ -13,25 +13,41 @@ import {
   DEFAULT_APPS,
   DEFAULT_FILE_MODE,
   type ResolvedApps,
+  type ResolvedHttp,
   type ResolvedListen,
   type ResolvedLogging,
   type ResolvedMachine,
   type ResolvedNetwork,
+  type ResolvedWebSocket,
 } from "./resolved.ts";
 import type {
   AppAction,
   AppsConfig,
+  HttpConfig,
   LoggingConfig,
   LogLevel,
   MachineConfig,
   NetworkConfig,
   OscConfig,
+  WebSocketConfig,
 } from "./types.ts";
 
 const NETWORK_KEYS = ["host", "http", "websocket", "osc"] as const;
 const OSC_KEYS = ["port", "host", "appPort", "appHost"] as const;
 const LOGGING_KEYS = ["level", "format", "file", "maxSize", "maxFiles", "fileMode"] as const;
 const _network: AllKeys<NetworkConfig, typeof NETWORK_KEYS[number]> = true;
+const HTTP_KEYS = ["port", "host", "hosts"] as const;
+const WEBSOCKET_KEYS = [
+  "port",
+  "host",
+  "hosts",
+  "origins",
+  "maxMessageSize",
+  "maxQueuedBytes",
+  "maxConnections",
+] as const;
+const _http: AllKeys<HttpConfig, typeof HTTP_KEYS[number]> = true;
+const _websocket: AllKeys<WebSocketConfig, typeof WEBSOCKET_KEYS[number]> = true;
 const _osc: AllKeys<OscConfig, typeof OSC_KEYS[number]> = true;
 const _logging: AllKeys<LoggingConfig, typeof LOGGING_KEYS[number]> = true;
 const APPS_KEYS = [
@@ -79,17 +95,17 @@ export function readNetwork(value: unknown, issues: IssueList, path = "network")
   const host = f?.string("host", "127.0.0.1") ?? "127.0.0.1";
   if (!f) {
     return {
-      http: { host, port: 8888 },
-      websocket: { host, port: 3001 },
+      http: readHttpSecurity(null, { host, port: 8888 }),
+      websocket: readWebSocketSecurity(null, { host, port: 3001 }),
       osc: { host, port: 3002, appHost: "127.0.0.1", appPort: 3003 },
     };
   }
-  const http = readListen(f, "http", host, 8888);
-  const websocket = readListen(f, "websocket", host, 3001);
+  const http = readListen(f, "http", host, 8888, ["hosts"]);
+  const websocket = readListen(f, "websocket", host, 3001, WEBSOCKET_KEYS.slice(2));
   const osc = readListen(f, "osc", host, 3002, ["appPort", "appHost"]);
   return {
-    http: { host: http.host, port: http.port },
-    websocket: { host: websocket.host, port: websocket.port },
+    http: readHttpSecurity(http.f, { host: http.host, port: http.port }),
+    websocket: readWebSocketSecurity(websocket.f, { host: websocket.host, port: websocket.port }),
     osc: {
       host: osc.host,
       port: osc.port,
@@ -98,6 +114,72 @@ export function readNetwork(value: unknown, issues: IssueList, path = "network")
     },
   };
 }
+
+// network.http / network.websocket security (issue 8, H1) ---------------------
+
+/** `network.http.hosts`. */
+function readHttpSecurity(f: Fields | null, at: ResolvedListen): ResolvedHttp {
+  return { ...at, hosts: f ? readHostNames(f) : [] };
+}
+
+/** `network.websocket`: host names, origins and bounds. */
+function readWebSocketSecurity(f: Fields | null, at: ResolvedListen): ResolvedWebSocket {
+  const defaults = {
+    ...at,
+    hosts: [],
+    origins: [],
+    maxMessageBytes: 64 * 1024,
+    maxQueuedBytes: 1024 * 1024,
+    maxConnections: 256,
+  };
+  if (!f) return defaults;
+  const origins = f.strings("origins").filter((origin, i) => {
+    if (origin === "null" || origin === "*" || isOrigin(origin)) return true;
+    f.issues.add(
+      joinPath(f.at("origins"), i),
+      `"${origin}" is not an origin (expected e.g. "http://127.0.0.1:8080", "null" or "*")`,
+    );
+    return false;
+  });
+  const positive = (key: string, fallback: number) => {
+    const bytes = f.size(key, fallback);
+    if (bytes >= 1) return bytes;
+    f.fail(key, "must be at least 1 byte");
+    return fallback;
+  };
+  return {
+    ...at,
+    hosts: readHostNames(f),
+    origins,
+    maxMessageBytes: positive("maxMessageSize", defaults.maxMessageBytes),
+    maxQueuedBytes: positive("maxQueuedBytes", defaults.maxQueuedBytes),
+    maxConnections: f.whole("maxConnections", defaults.maxConnections, 1, 65535),
+  };
+}
+
+/** `hosts`: names (or name:port), no scheme or path. */
+function readHostNames(f: Fields): string[] {
+  return f.strings("hosts").filter((name, i) => {
+    if (/^(\[[0-9a-fA-F:.]+\]|[^\s/:@?#\[\]]+)(:\d{1,5})?$/.test(name)) return true;
+    f.issues.add(
+      joinPath(f.at("hosts"), i),
+      `"${name}" is not a host name (expected e.g. "kiosk-3.local" or "kiosk-3.local:8888")`,
+    );
+    return false;
+  });
+}
+
+/** True for a bare origin: scheme, host and optional port, nothing more. */
+function isOrigin(text: string): boolean {
+  try {
+    const url = new URL(text);
+    return url.origin !== "null" && url.origin === text.replace(/\/$/, "").toLowerCase();
+  } catch {
+    return false;
+  }
+}
+
+// -----------------------------------------------------------------------------
 
 const LEVELS: readonly LogLevel[] = ["debug", "info", "warning", "error"];
 

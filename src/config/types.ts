@@ -205,14 +205,50 @@ export interface OscConfig extends ListenConfig {
   appHost?: string;
 }
 
+// network.http / network.websocket security (issue 8, H1) ---------------------
+
+/** The HTTP API's address and the host names it answers to. */
+export interface HttpConfig extends ListenConfig {
+  /**
+   * Host names a request may name in its `Host` header besides 127.0.0.1, [::1], localhost,
+   * the bind address and any IP address; other names are answered 421 (a guard against DNS
+   * rebinding). A name matches with any port; "name:port" matches that port only.
+   * @default []
+   * @example ["kiosk-3.local"]
+   */
+  hosts?: string[];
+}
+
+/** The app WebSocket channel's address, who may connect, and its bounds. */
+export interface WebSocketConfig extends ListenConfig {
+  /** Host names an upgrade may name in `Host`, as `network.http.hosts`. @default [] */
+  hosts?: string[];
+  /**
+   * Origins of web pages allowed to connect, besides pages served by sup's own HTTP API.
+   * Programs (no `Origin` header) always connect. "null" admits `file://` pages, "*" any page.
+   * Others are refused with 403.
+   * @default []
+   * @example ["http://127.0.0.1:8080", "null"]
+   */
+  origins?: string[];
+  /** Largest message an app may send; the rest of a longer one is read and dropped, never stored. @default "64KB" */
+  maxMessageSize?: Size;
+  /** Bytes waiting to be sent to one connection beyond which it is dropped (a client that does not read). @default "1MB" */
+  maxQueuedBytes?: Size;
+  /** Open connections at most; more are refused with 503. @default 256 */
+  maxConnections?: number;
+}
+
+// -----------------------------------------------------------------------------
+
 /** Where sup listens. Everything is bound to 127.0.0.1 unless set here. */
 export interface NetworkConfig {
   /** Default address for every listener. @default "127.0.0.1" */
   host?: string;
   /** Panel, REST API, `/config` and HTTP heartbeats. @default { port: 8888 } */
-  http?: ListenConfig;
+  http?: HttpConfig;
   /** App WebSocket channel (`ws://host:port/app?job=NAME`). @default { port: 3001 } */
-  websocket?: ListenConfig;
+  websocket?: WebSocketConfig;
   /** OSC from apps (UDP). @default { port: 3002, appPort: 3003 } */
   osc?: OscConfig;
 }

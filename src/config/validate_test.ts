@@ -305,8 +305,16 @@ Deno.test("resolving applies every default", () => {
     postLaunchCommand: null,
   }]);
   deepStrictEqual(config.network, {
-    http: { host: "127.0.0.1", port: 8888 },
-    websocket: { host: "127.0.0.1", port: 3001 },
+    http: { host: "127.0.0.1", port: 8888, hosts: [] },
+    websocket: {
+      host: "127.0.0.1",
+      port: 3001,
+      hosts: [],
+      origins: [],
+      maxMessageBytes: 64 * 1024,
+      maxQueuedBytes: 1024 * 1024,
+      maxConnections: 256,
+    },
     osc: { host: "127.0.0.1", port: 3002, appHost: "127.0.0.1", appPort: 3003 },
   });
   deepStrictEqual(config.logging, {
@@ -378,7 +386,7 @@ Deno.test("resolving converts units, paths, ids, shell and wait", () => {
     appHost: "127.0.0.1",
     appPort: 3003,
   });
-  deepStrictEqual(config.network.http, { host: "0.0.0.0", port: 8888 });
+  deepStrictEqual(config.network.http, { host: "0.0.0.0", port: 8888, hosts: [] });
   deepStrictEqual(config.logging.file, "/srv/app/sup.log");
   deepStrictEqual(config.modes, ["@Laptop"]);
   deepStrictEqual(config.app, { screen: 2 });

@@ -75,6 +75,12 @@ export function listen(
   };
 }
 
+/** Binds a server on an address (throws `ListenError`). */
+export interface Binder {
+  /** Starts the server on `at`. */
+  bind(at: ResolvedListen): BoundServer;
+}
+
 /**
  * One bound HTTP server that follows the config: `follow(at)` starts it, or moves it
  * when the address changed. A failure to bind is reported to `onError` and
@@ -82,20 +88,21 @@ export function listen(
  * address is bound again.
  */
 export class ListenSlot {
-  #what: string;
-  #fetch: Parameters<typeof listen>[2];
+  #bind: Binder;
   #onError: (error: ListenError) => void;
   #server: BoundServer | null = null;
   #asked: ResolvedListen | null = null;
 
-  /** A slot for `fetch`, named `what` in errors; binding failures go to `onError`. */
+  /**
+   * A slot for `fetch` (an HTTP server) or `binder` (any server, e.g.
+   * `listenTcp`), named `what` in errors; binding failures go to `onError`.
+   */
   constructor(
     what: string,
-    fetch: Parameters<typeof listen>[2],
+    fetch: Parameters<typeof listen>[2] | Binder,
     onError: (error: ListenError) => void,
   ) {
-    this.#what = what;
-    this.#fetch = fetch;
+    this.#bind = typeof fetch === "function" ? { bind: (at) => listen(what, at, fetch) } : fetch;
     this.#onError = onError;
   }
 
@@ -117,14 +124,14 @@ export class ListenSlot {
     const previous = this.#server ? this.#asked : null;
     await this.close();
     try {
-      this.#server = listen(this.#what, at, this.#fetch);
+      this.#server = this.#bind.bind(at);
       this.#asked = at;
       return true;
     } catch (error) {
       this.#onError(error as ListenError);
       if (previous) {
         try {
-          this.#server = listen(this.#what, previous, this.#fetch);
+          this.#server = this.#bind.bind(previous);
           this.#asked = previous;
         } catch (again) {
           this.#onError(again as ListenError);

@@ -6,6 +6,9 @@
  * (`operatorGuard`, the coming logins) never sees a request apps make.
  * Errors are JSON `{ "error": "..." }`.
  *
+ * Every request must name a `Host` the API serves (`host_guard.ts`, 421
+ * otherwise: DNS rebinding).
+ *
  * Requests that change something (POST, PUT, PATCH, DELETE) sent by a web
  * page of another origin are refused on both sides, so a page open in a
  * kiosk browser cannot stop jobs through `127.0.0.1`; curl and other
@@ -20,6 +23,7 @@ import type { HandleAppCommand } from "../apps/app_command.ts";
 import type { RegisteredApp } from "../apps/registry_api.ts";
 import type { SupervisorApi } from "../core/api.ts";
 import { appRoutes } from "./app_routes.ts";
+import { hostGuard } from "./host_guard.ts";
 import { operatorRoutes } from "./operator_routes.ts";
 
 /** What the HTTP API is built on. */
@@ -46,6 +50,7 @@ export function createHttpApp(parts: HttpAppParts): Hono {
   operator.onError(failed);
 
   const app = new Hono();
+  app.use(hostGuard(() => api.config().network.http));
   app.use(refuseCrossOriginWrites);
   app.route("/", appRoutes({ handle, listApps }));
   app.all("*", (c) => operator.fetch(c.req.raw, c.env));

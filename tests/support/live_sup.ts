@@ -34,6 +34,8 @@ export interface LiveSupOptions {
   app?: Record<string, unknown>;
   /** The config's `apps` section; fields left out take the config defaults. @default only "kill" allowed */
   apps?: Partial<ResolvedConfig["apps"]>;
+  /** Settings of `network.websocket` besides its address (origins, bounds). @default the config defaults */
+  websocket?: Partial<ResolvedConfig["network"]["websocket"]>;
 }
 
 /** A running sup; dispose to stop it. */
@@ -66,8 +68,13 @@ export async function startLiveSup(options: LiveSupOptions): Promise<LiveSup> {
   config.app = options.app ?? {};
   if (options.apps) config.apps = { ...config.apps, ...options.apps };
   config.network = {
-    http: { host: "127.0.0.1", port: ports.http },
-    websocket: { host: "127.0.0.1", port: ports.websocket },
+    http: { ...config.network.http, host: "127.0.0.1", port: ports.http },
+    websocket: {
+      ...config.network.websocket,
+      ...options.websocket,
+      host: "127.0.0.1",
+      port: ports.websocket,
+    },
     osc: { host: "127.0.0.1", port: ports.osc, appHost: "127.0.0.1", appPort: await freeUdpPort() },
   };
   const bus = new EventBus();

@@ -10,6 +10,7 @@
 import { freeTcpPort, freeUdpPort } from "./ports.ts";
 import { until } from "../../src/testing/wait.ts";
 import { SupProcess } from "./sup_process.ts";
+import { operatorHeaders } from "./operator_token.ts";
 
 /** The ports a config gets. */
 export interface SupPorts {
@@ -29,7 +30,7 @@ export interface SupRun extends AsyncDisposable {
   logLines(): string[];
   /** Waits (bounded) until a log line contains every one of `parts`; returns it. */
   waitForLog(parts: string[], what: string, timeoutMs?: number): Promise<string>;
-  /** GET `path` on the HTTP API as JSON. */
+  /** GET `path` on the HTTP API as JSON, with the operator token. */
   get<T = unknown>(path: string): Promise<T>;
   /** SIGTERMs sup and resolves with its exit code, its whole log, and how long it took to exit. */
   stop(): Promise<{ code: number; stderr: string; ms: number }>;
@@ -60,8 +61,8 @@ async function writeConfig(dir: string, ports: SupPorts, body: Record<string, un
   const network = (body.network ?? {}) as Record<string, Record<string, unknown>>;
   body.network = {
     ...network,
-    http: { port: ports.http },
-    websocket: { port: ports.websocket },
+    http: { ...network.http, port: ports.http },
+    websocket: { ...network.websocket, port: ports.websocket },
     osc: { ...network.osc, port: ports.osc },
   };
   body.logging = { level: "debug" };
@@ -107,7 +108,9 @@ async function spawnSup(dir: string, ports: SupPorts): Promise<SupRun> {
       return found;
     },
     async get<T>(path: string): Promise<T> {
-      const response = await fetch(`${api}${path}`);
+      const response = await fetch(`${api}${path}`, {
+        headers: await operatorHeaders(`${dir}/runtime`),
+      });
       if (!response.ok) throw new Error(`${path}: ${response.status} ${await response.text()}`);
       return await response.json() as T;
     },
