@@ -19,9 +19,10 @@ import type { SupervisorApi } from "../core/api.ts";
 import type { Component } from "../core/component.ts";
 import { ConfigWatcher } from "../core/config_watcher.ts";
 import { logEvents } from "../core/event_logger.ts";
-import { reapOrphans, SupAlreadyRunningError } from "../core/orphan_reaper.ts";
+import { reapOrphans } from "../core/orphan_reaper.ts";
 import { pid1Warning } from "../core/pid1.ts";
 import { RuntimeStateFile, stateFilePath } from "../core/runtime_state.ts";
+import { lockFilePath, SupAlreadyRunningError, SupLock } from "../core/sup_lock.ts";
 import { Supervisor } from "../core/supervisor.ts";
 import type { HandleAppCommand } from "../apps/app_command.ts";
 import { appCommandHandler } from "../apps/app_command_handler.ts";
@@ -180,10 +181,12 @@ export async function runSup(options: RunOptions = {}): Promise<number> {
     if (pid1 !== null) log.warn(pid1);
 
     const state = new RuntimeStateFile(stateFilePath(config.source), config.source);
-    if (!await endLeftovers(state)) {
+    const lock = await endLeftovers(state, config.source);
+    if (lock === null) {
       watcher.close();
       return 1;
     }
+    using _lock = { [Symbol.dispose]: () => lock.release() };
     const sup = new Supervisor({ state, onError: (message) => log.error(message) });
     const unlog = logEvents(sup.bus);
     const components = (options.components ?? defaultComponents)({ api: sup, state });
@@ -263,23 +266,28 @@ function errorText(error: unknown): string {
   return error instanceof Error ? error.stack ?? error.message : String(error);
 }
 
-/** Ends the process groups a killed sup left; false when another sup still runs this config. */
-async function endLeftovers(state: RuntimeStateFile): Promise<boolean> {
-  const previous = state.readPrevious();
-  if (!previous) return true;
+/**
+ * Takes the config's lock, then ends the process groups a killed sup left;
+ * null when another sup holds the lock (it still runs this config).
+ */
+async function endLeftovers(state: RuntimeStateFile, config: string): Promise<SupLock | null> {
+  let lock: SupLock;
   try {
-    for (const group of await reapOrphans(previous)) {
-      const how = group.killed ? "killed" : "stopped";
-      log.warn(
-        `Job "${group.job}" was left running by a previous sup: ${how} its process group ${group.pgid}`,
-      );
-    }
-    return true;
+    lock = SupLock.acquire(lockFilePath(state.path), config);
   } catch (error) {
     if (!(error instanceof SupAlreadyRunningError)) throw error;
     log.error(error.message);
-    return false;
+    return null;
   }
+  const previous = state.readPrevious();
+  if (!previous) return lock;
+  for (const group of await reapOrphans(previous)) {
+    const how = group.killed ? "killed" : "stopped";
+    log.warn(
+      `Job "${group.job}" was left running by a previous sup: ${how} its process group ${group.pgid}`,
+    );
+  }
+  return lock;
 }
 
 /** Runs `fn` one call at a time; calls made while it runs coalesce into one more run. */
