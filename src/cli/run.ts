@@ -23,6 +23,7 @@ import { reapOrphans } from "../core/orphan_reaper.ts";
 import { pid1Warning } from "../core/pid1.ts";
 import { RuntimeStateFile, stateFilePath } from "../core/runtime_state.ts";
 import { lockFilePath, SupAlreadyRunningError, SupLock } from "../core/sup_lock.ts";
+import { type StallCheck, StallDetector } from "../core/stall_detector.ts";
 import { Supervisor } from "../core/supervisor.ts";
 import type { HandleAppCommand } from "../apps/app_command.ts";
 import { appCommandHandler } from "../apps/app_command_handler.ts";
@@ -47,6 +48,8 @@ export interface ComponentParts {
   api: SupervisorApi;
   /** Where registered apps persist (the runtime state file); null keeps them in memory. */
   state: SectionStore | null;
+  /** Asked by watchdogs before they act on a deadline: did sup itself stall? @default none */
+  stall?: StallCheck;
 }
 
 /** Builds the components of a running sup, in start order (they are closed in reverse). */
@@ -85,7 +88,7 @@ export function buildAppSide(parts: ComponentParts, options: AppSideOptions = {}
   const { api, state } = parts;
   // Subscribed before the supervisor's first `apply`, so no app event is missed.
   const appLog: Component = { apply() {}, close: logAppEvents(api.bus) };
-  const watchdog = new HeartbeatWatchdog(api);
+  const watchdog = new HeartbeatWatchdog(api, { stall: parts.stall });
   const apps = new AppRegistry({ api, store: state });
   const handle = appCommandHandler({ api, heartbeats: watchdog, apps });
   const osc = new OscChannel({ api, handle }, options.osc);
@@ -189,7 +192,9 @@ export async function runSup(options: RunOptions = {}): Promise<number> {
     using _lock = { [Symbol.dispose]: () => lock.release() };
     const sup = new Supervisor({ state, onError: (message) => log.error(message) });
     const unlog = logEvents(sup.bus);
-    const components = (options.components ?? defaultComponents)({ api: sup, state });
+    const stall = new StallDetector({ bus: sup.bus });
+    using _stall = { [Symbol.dispose]: () => stall.close() };
+    const components = (options.components ?? defaultComponents)({ api: sup, state, stall });
     sup.apply(config);
     for (const component of components) await follow(component, config);
     sup.bus.emit({

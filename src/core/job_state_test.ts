@@ -289,7 +289,9 @@ Deno.test("a job that ends cleanly and is not restarted says it finished, not cr
     equal(r.snap.lastReason?.source, source, name);
     const state = r.events.findLast((e) => e.type === "job.state");
     ok(state?.type === "job.state" && state.reason.source === source, name);
-    if (source === "finished") equal(r.snap.lastReason?.detail, "job finished (exited with code 0)");
+    if (source === "finished") {
+      equal(r.snap.lastReason?.detail, "job finished (exited with code 0)");
+    }
   }
 });
 
