@@ -76,7 +76,9 @@ export default defineConfig({
     },
 
     // An app that heartbeats over WebSocket with "sup/client"
-    // (samples/deno_client.ts). If it goes quiet for longer than `timeout`,
+    // (samples/deno_client.ts). It needs no address: sup gives every job
+    // SUP_WS_URL, SUP_HTTP_URL, SUP_OSC_HOST, SUP_OSC_PORT and SUP_JOB, and
+    // `connect()` reads them. If it goes quiet for longer than `timeout`,
     // or sends no first heartbeat within `startupTimeout`, sup restarts it.
     // Its first heartbeat makes it *ready*; postLaunchCommand runs then.
     kiosk: {
@@ -97,7 +99,9 @@ export default defineConfig({
   // `/config` over OSC, `configRequest` over WebSocket.
   app: { greeting: "Hello from sup", screen: 1 },
 
-  // Where sup listens (these are the defaults, all on 127.0.0.1).
+  // Where sup listens (these are the defaults, all on 127.0.0.1). sup exits
+  // at start if it cannot bind one of them (change the port here), and tells
+  // every job where they are (SUP_WS_URL, SUP_HTTP_URL, SUP_OSC_HOST/PORT).
   network: {
     http: { port: 8888 },
     websocket: { port: 3001 },

@@ -1,12 +1,14 @@
 #!/usr/bin/env bash
 # A bash job that heartbeats sup over UDP with bash's /dev/udp, no tools needed.
 #
-#   SUP_OSC_PORT  sup's OSC port (default 3002)
+#   SUP_OSC_HOST  sup's OSC address (sup sets it for its jobs; default 127.0.0.1)
+#   SUP_OSC_PORT  sup's OSC port (sup sets it for its jobs; default 3002)
 #   SUP_JOB       job name; when set, sends an OSC "/heart <job>" message,
 #                 else the bare "heart" datagram ampm understands (sup then
 #                 picks the only job with a heartbeat configured)
 #   HEARTBEAT_S   seconds between heartbeats (default 1; fractions allowed)
 set -u
+host="${SUP_OSC_HOST:-127.0.0.1}"
 port="${SUP_OSC_PORT:-3002}"
 job="${SUP_JOB:-}"
 interval="${HEARTBEAT_S:-1}"
@@ -29,6 +31,6 @@ fi
 trap 'exit 0' TERM INT
 while true; do
   # A failed send (sup not up yet) is not fatal: try again next beat.
-  printf "$format" > "/dev/udp/127.0.0.1/$port" 2>/dev/null || true
+  printf "$format" > "/dev/udp/$host/$port" 2>/dev/null || true
   sleep "$interval"
 done

@@ -6,18 +6,15 @@
  * jobs: { worker: { cmd: "deno run -A samples/deno_client.ts", heartbeat: { timeout: "5s" } } }
  * ```
  *
- * Environment: `SUP_WS_URL` (default ws://127.0.0.1:3001/app), `SUP_JOB`,
- * `HEARTBEAT_MS` (default 1000).
+ * sup gives every job `SUP_WS_URL` and `SUP_JOB`, and `connect()` reads them:
+ * nothing to configure. `HEARTBEAT_MS` sets the interval (default 1000).
  *
  * @module
  */
 
 import { connect } from "sup/client";
 
-const sup = connect({
-  url: Deno.env.get("SUP_WS_URL"),
-  job: Deno.env.get("SUP_JOB"),
-});
+const sup = connect(); // $SUP_WS_URL and $SUP_JOB, set by sup
 const interval = Number(Deno.env.get("HEARTBEAT_MS") ?? 1000);
 
 await sup.opened();

@@ -8,10 +8,12 @@
   unregisters on SIGTERM.
 
 Environment:
+  SUP_OSC_HOST   sup's OSC address (default 127.0.0.1)
   SUP_OSC_PORT   sup's OSC port (default 3002)
-  SUP_HTTP       sup's HTTP API (default http://127.0.0.1:8888)
+  SUP_HTTP_URL   sup's HTTP API (default http://127.0.0.1:8888)
   SUP_JOB        job name sent with each heartbeat (optional: with none, sup
                  picks the only job with a heartbeat configured)
+  sup sets the four SUP_ variables for every job: run as a job, nothing to set.
   HEARTBEAT_S    seconds between heartbeats (default 1)
   REGISTER       "0" to skip self-registration (default "1")
 """
@@ -26,8 +28,9 @@ import time
 import urllib.error
 import urllib.request
 
+OSC_HOST = os.environ.get("SUP_OSC_HOST", "127.0.0.1")
 OSC_PORT = int(os.environ.get("SUP_OSC_PORT", "3002"))
-HTTP = os.environ.get("SUP_HTTP", "http://127.0.0.1:8888").rstrip("/")
+HTTP = os.environ.get("SUP_HTTP_URL", "http://127.0.0.1:8888").rstrip("/")
 JOB = os.environ.get("SUP_JOB", "")
 INTERVAL = float(os.environ.get("HEARTBEAT_S", "1"))
 REGISTER = os.environ.get("REGISTER", "1") != "0"
@@ -73,7 +76,7 @@ def http_json(method: str, path: str, body=None):
 
 
 def main() -> int:
-    udp = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
+    udp = socket.socket(socket.AF_INET6 if ":" in OSC_HOST else socket.AF_INET, socket.SOCK_DGRAM)
     job_args = (JOB,) if JOB else ()
     heart = osc_message("/heart", *job_args)
     app_id = None
@@ -87,7 +90,7 @@ def main() -> int:
     signal.signal(signal.SIGINT, stop)
 
     udp.sendto(osc_message("/log", "info", f"python sample started (pid {os.getpid()})", *job_args),
-               ("127.0.0.1", OSC_PORT))
+               (OSC_HOST, OSC_PORT))
     if REGISTER:
         status, answer = http_json("POST", "/api/apps", {
             "name": (JOB or "python") + "-self",
@@ -102,7 +105,7 @@ def main() -> int:
             print(f"registered as {app_id}", flush=True)
 
     while True:
-        udp.sendto(heart, ("127.0.0.1", OSC_PORT))
+        udp.sendto(heart, (OSC_HOST, OSC_PORT))
         if app_id is not None:
             status, _ = http_json("POST", f"/api/apps/{app_id}/refresh")
             if status == 404:  # sup forgot us (e.g. restarted without state): register again later

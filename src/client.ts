@@ -12,6 +12,10 @@
  * const settings = await sup.config();
  * ```
  *
+ * Run as a sup job, it finds sup by itself: sup puts `SUP_WS_URL` and
+ * `SUP_JOB` in every job's environment, and `connect()` reads them (in Deno
+ * when env access is granted, and in Node).
+ *
  * While disconnected the client reconnects with a growing delay. Heartbeats
  * and refreshes are dropped (a stale heartbeat means nothing); logs, events,
  * messages and restarts wait in a bounded queue (oldest dropped first).
@@ -21,9 +25,14 @@
 
 /** Where and how to connect. */
 export interface ConnectOptions {
-  /** The channel's address. @default "ws://127.0.0.1:3001/app" */
+  /**
+   * The channel's address. @default `$SUP_WS_URL` (sup gives it to every job), else "ws://127.0.0.1:3001/app"
+   */
   url?: string;
-  /** The job this app is (sent as `?job=`); unset: sup picks the only job with a heartbeat. */
+  /**
+   * The job this app is (sent as `?job=`); unset and no `$SUP_JOB`: sup picks the only job with a heartbeat.
+   * @default `$SUP_JOB` (sup gives it to every job)
+   */
   job?: string;
   /** Name used by `register()` when none is given. @default the job, else "app" */
   name?: string;
@@ -102,13 +111,14 @@ interface Pending {
 
 /** Connects to sup's WebSocket channel; reconnects on its own until `close()`. */
 export function connect(options: ConnectOptions = {}): SupClient {
-  const base = options.url ?? "ws://127.0.0.1:3001/app";
-  const url = options.job ? withJob(base, options.job) : base;
+  const base = options.url ?? envVar("SUP_WS_URL") ?? "ws://127.0.0.1:3001/app";
+  const job = options.job ?? envVar("SUP_JOB");
+  const url = job ? withJob(base, job) : base;
   const firstDelay = options.reconnectMs ?? 250;
   const maxDelay = options.maxReconnectMs ?? 5000;
   const maxQueued = options.maxQueued ?? 1000;
   const requestTimeout = options.requestTimeoutMs ?? 10_000;
-  const defaultName = options.name ?? options.job ?? "app";
+  const defaultName = options.name ?? job ?? "app";
   const Socket = options.WebSocket ?? globalThis.WebSocket;
   if (typeof Socket !== "function") {
     throw new TypeError(
@@ -294,5 +304,28 @@ function safely(fn: () => void): void {
     fn();
   } catch (error) {
     console.error("sup/client: a handler threw:", error);
+  }
+}
+
+/**
+ * An environment variable where the runtime has one and lets it be read
+ * without asking: Deno (with env permission), Node; undefined in browsers.
+ */
+function envVar(name: string): string | undefined {
+  const g = globalThis as {
+    Deno?: {
+      env: { get(key: string): string | undefined };
+      permissions?: { querySync?(d: { name: "env"; variable: string }): { state: string } };
+    };
+    process?: { env?: Record<string, string | undefined> };
+  };
+  try {
+    if (g.Deno) {
+      const state = g.Deno.permissions?.querySync?.({ name: "env", variable: name }).state;
+      return state === "granted" ? g.Deno.env.get(name) || undefined : undefined;
+    }
+    return g.process?.env?.[name] || undefined;
+  } catch {
+    return undefined;
   }
 }

@@ -166,7 +166,8 @@ Deno.test("sup check --json prints exactly the resolved config the loader makes"
 Deno.test("sup check on a comma-separated list checks every file and prints the active one", async () => {
   const dir = await fixtureDir(["valid.toml"]);
   try {
-    await Deno.writeTextFile(`${dir}/b.json`, `{ "jobs": { "b": { "cmd": "b" } } }`);
+    // A command that exists: `sup check` also looks for it (see the test below).
+    await Deno.writeTextFile(`${dir}/b.json`, `{ "jobs": { "b": { "cmd": "sleep 1" } } }`);
     await Deno.writeTextFile(
       `${dir}/c.json`,
       `{ "jobs": { "c": { "cmd": "", "killTimeout": "5 min" } } }`,
@@ -174,7 +175,7 @@ Deno.test("sup check on a comma-separated list checks every file and prints the 
     const good = await runSup(["check", "valid.toml,b.json"], dir);
     equal(good.code, ExitCode.Ok, good.stderr);
     ok(good.stdout.includes("web: node web.js --port 8080"), "prints the first (active) file");
-    ok(!good.stdout.includes("b: b"), good.stdout);
+    ok(!good.stdout.includes("b: sleep 1"), good.stdout);
     ok(good.stdout.includes(`OK: "${dir}/b.json" is valid too`), good.stdout);
 
     const bad = await runSup(["check", "valid.toml,c.json"], dir);
@@ -238,6 +239,46 @@ export default defineConfig({
       `  logging.level: "warn" is not a log level (expected "debug", "info", "warning" or "error") (did you mean "warning"?)`,
       `  modes.dev.jobs.wbe: "wbe" is not a job of the config, and this section gives it no "cmd" (did you mean "web"?)`,
     ]);
+  } finally {
+    await Deno.remove(dir, { recursive: true });
+  }
+});
+
+Deno.test("sup check reports a job whose cmd or dir does not exist, with the job's path, and exits 1", async () => {
+  const dir = await Deno.realPath(await Deno.makeTempDir({ prefix: "sup-cli-test-" }));
+  try {
+    await Deno.writeTextFile(`${dir}/notes.txt`, "not a program\n");
+    await Deno.writeTextFile(
+      `${dir}/jobs.json`,
+      JSON.stringify({
+        jobs: {
+          typo: { cmd: "pythn3 -m http.server" },
+          nodir: { cmd: "sleep 1", dir: "missing" },
+          noexec: { cmd: "./notes.txt" },
+          fine: { cmd: "sleep 1" },
+          setup: { cmd: ["/bin/sh", "-c", "mkdir -p out"], wait: true },
+          later: { cmd: "sleep 1", dir: "out" },
+        },
+      }),
+    );
+    const run = await runSup(["check", "jobs.json"], dir);
+    equal(run.code, 1, run.stderr);
+    deepStrictEqual(run.stderr.trimEnd().split("\n"), [
+      `Warning: "${dir}/jobs.json": jobs.later.dir: directory "${dir}/out" does not exist yet ` +
+      `("setup", a wait/once job before it, may create it)`,
+      `Invalid config "${dir}/jobs.json": 3 problems`,
+      `  jobs.typo.cmd: command "pythn3" was not found on PATH "${Deno.env.get("PATH")}"`,
+      `  jobs.nodir.dir: directory "${dir}/missing" does not exist`,
+      `  jobs.noexec.cmd: command "./notes.txt" is not executable (permission denied)`,
+    ]);
+    const json = JSON.parse((await runSup(["check", "jobs.json", "--json"], dir)).stdout);
+    equal(json.valid, false);
+    deepStrictEqual(json.issues.map((i: { path: string }) => i.path), [
+      "jobs.typo.cmd",
+      "jobs.nodir.dir",
+      "jobs.noexec.cmd",
+    ]);
+    deepStrictEqual(json.warnings.map((i: { path: string }) => i.path), ["jobs.later.dir"]);
   } finally {
     await Deno.remove(dir, { recursive: true });
   }

@@ -9,9 +9,9 @@ const heartbeat = { timeoutMs: 2_000, startupTimeoutMs: 10_000, action: "restart
 
 Deno.test("the bash sample's bare 'heart' datagram through /dev/udp heartbeats the only heartbeat job", async () => {
   await using sup = await startLiveSup({
-    jobs: (ports) => [
+    jobs: () => [
       resolvedJob("beater", ["bash", SAMPLE], {
-        env: { SUP_OSC_PORT: String(ports.osc), HEARTBEAT_S: "0.05" },
+        env: { HEARTBEAT_S: "0.05" }, // SUP_OSC_HOST/SUP_OSC_PORT come from sup
         heartbeat,
       }),
       resolvedJob("quiet", ["sleep", "300"]),
@@ -33,10 +33,10 @@ Deno.test("the bash sample's bare 'heart' datagram through /dev/udp heartbeats t
 
 Deno.test("the bash sample's hand-encoded OSC '/heart <job>' heartbeats the named job", async () => {
   await using sup = await startLiveSup({
-    jobs: (ports) =>
+    jobs: () =>
       ["left", "right"].map((name) =>
         resolvedJob(name, ["bash", SAMPLE], {
-          env: { SUP_OSC_PORT: String(ports.osc), SUP_JOB: name, HEARTBEAT_S: "0.05" },
+          env: { HEARTBEAT_S: "0.05" }, // SUP_OSC_*, SUP_JOB come from sup
           heartbeat,
         })
       ),

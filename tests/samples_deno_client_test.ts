@@ -7,12 +7,11 @@ const ROOT = new URL("..", import.meta.url).pathname;
 
 Deno.test("the Deno sample using sup/client, run as a job, becomes ready, logs and reports an event", async () => {
   await using sup = await startLiveSup({
-    jobs: (ports) => [
+    jobs: () => [
       resolvedJob("worker", [Deno.execPath(), "run", "-A", "samples/deno_client.ts"], {
         dir: ROOT,
         env: {
-          SUP_WS_URL: `ws://127.0.0.1:${ports.websocket}/app`,
-          SUP_JOB: "worker",
+          // SUP_WS_URL and SUP_JOB come from sup; `connect()` reads them.
           HEARTBEAT_MS: "100",
           NO_COLOR: "1",
         },

@@ -8,14 +8,9 @@ const SAMPLE = new URL("../samples/python_osc_heartbeat.py", import.meta.url).pa
 
 Deno.test("the Python sample heartbeats over OSC/UDP, logs, and registers, refreshes and unregisters over HTTP", async () => {
   await using sup = await startLiveSup({
-    jobs: (ports) => [
+    jobs: () => [
       resolvedJob("py", ["python3", "-u", SAMPLE], {
-        env: {
-          SUP_OSC_PORT: String(ports.osc),
-          SUP_HTTP: `http://127.0.0.1:${ports.http}`,
-          SUP_JOB: "py",
-          HEARTBEAT_S: "0.1",
-        },
+        env: { HEARTBEAT_S: "0.1" }, // SUP_OSC_*, SUP_HTTP_URL and SUP_JOB come from sup
         heartbeat: { timeoutMs: 5_000, startupTimeoutMs: 30_000, action: "restart" },
       }),
     ],

@@ -30,6 +30,12 @@ Deno.test("a wait job gates the jobs after it until it exits 0; once jobs are no
     await new Promise((r) => setTimeout(r, 100));
     equal(log.all("job.spawned", (e) => e.job === "migrate").length, 1, "once job ran once");
     equal(sup.jobStatus("setup")?.state, "exited");
+    for (const job of ["setup", "migrate"]) {
+      deepStrictEqual(sup.jobStatus(job)?.lastReason, {
+        source: "finished",
+        detail: "job finished (exited with code 0)",
+      }, `a ${job} job that exited 0 finished, it did not crash`);
+    }
   });
 });
 

@@ -8,24 +8,44 @@
  */
 
 import { Command } from "@commander-js/extra-typings";
-import { ConfigError, type ConfigIssue } from "../config/config_error.ts";
+import { ConfigError, type ConfigIssue, formatIssue } from "../config/config_error.ts";
 import { loadConfig, type LoadedConfig, splitConfigList } from "../config/loader.ts";
+import { CommandLookups } from "../core/command_lookup.ts";
+import { preflightJobs } from "../core/job_preflight.ts";
 import { configArgument } from "./config_arg.ts";
 import { ExitCode, UserError } from "./exit_codes.ts";
 import { formatConfig } from "./print_config.ts";
 
-/** What checking one file of the list found. */
+/** What checking one file of the list found (warnings: files that may appear later). */
 type Outcome =
-  | { source: string; loaded: LoadedConfig; error?: undefined }
-  | { source: string; loaded?: undefined; error: ConfigError };
+  & { source: string; warnings: ConfigIssue[] }
+  & (
+    | { loaded: LoadedConfig; error?: undefined }
+    | { loaded?: undefined; error: ConfigError }
+  );
+
+/** Stats through the OS for the job file checks; null when missing or unreadable. */
+const lookups = new CommandLookups((path) => {
+  try {
+    return Deno.statSync(path);
+  } catch {
+    return null;
+  }
+});
 
 async function checkOne(source: string, mode: string | undefined): Promise<Outcome> {
+  let loaded: LoadedConfig;
   try {
-    return { source, loaded: await loadConfig(source, mode) };
+    loaded = await loadConfig(source, mode);
   } catch (error) {
-    if (error instanceof ConfigError) return { source, error };
+    if (error instanceof ConfigError) return { source, error, warnings: [] };
     throw error;
   }
+  // What `sup run` would find only when it starts the job: a missing dir or command.
+  const { errors, warnings } = preflightJobs(loaded.config, lookups, Deno.env.get("PATH"));
+  if (errors.length === 0) return { source, loaded, warnings };
+  const error = new ConfigError(errors, { source: loaded.config.source, files: loaded.files });
+  return { source, error, warnings };
 }
 
 /** `--json` output: the active config resolved (or its issues), and how the other files fared. */
@@ -38,6 +58,7 @@ function jsonReport(outcomes: Outcome[]): Record<string, unknown> {
       files: active.loaded.files,
     }
     : { valid: false, source: active.source, issues: active.error.issues };
+  if (active.warnings.length > 0) report.warnings = active.warnings;
   if (others.length > 0) {
     report.others = others.map((o): { source: string; valid: boolean; issues: ConfigIssue[] } => ({
       source: o.source,
@@ -80,6 +101,11 @@ Examples:
         return;
       }
       const [active, ...others] = outcomes;
+      for (const outcome of outcomes) {
+        for (const warning of outcome.warnings) {
+          console.error(`Warning: "${outcome.source}": ${formatIssue(warning)}`);
+        }
+      }
       if (failed.length === 0) {
         console.log(formatConfig(active.loaded!.config));
         console.log(`\nOK: "${active.source}" is valid`);

@@ -19,9 +19,11 @@ import type { SupervisorApi } from "../core/api.ts";
 import type { Component } from "../core/component.ts";
 import { ConfigWatcher } from "../core/config_watcher.ts";
 import { logEvents } from "../core/event_logger.ts";
-import { reapOrphans, SupAlreadyRunningError } from "../core/orphan_reaper.ts";
+import { reapOrphans } from "../core/orphan_reaper.ts";
 import { pid1Warning } from "../core/pid1.ts";
 import { RuntimeStateFile, stateFilePath } from "../core/runtime_state.ts";
+import { lockFilePath, SupAlreadyRunningError, SupLock } from "../core/sup_lock.ts";
+import { type StallCheck, StallDetector } from "../core/stall_detector.ts";
 import { Supervisor } from "../core/supervisor.ts";
 import type { HandleAppCommand } from "../apps/app_command.ts";
 import { appCommandHandler } from "../apps/app_command_handler.ts";
@@ -44,6 +46,16 @@ import { HeartbeatWatchdog } from "../probes/heartbeat.ts";
 import { MemmonProbe } from "../probes/memmon.ts";
 import { ScheduleProbe } from "../probes/schedule.ts";
 import { configArgument } from "./config_arg.ts";
+import { Serial, SignalInbox } from "./run_support.ts";
+import {
+  appListeners,
+  boundNetwork,
+  type Listener,
+  listeningLines,
+  notListening,
+  unbindable,
+} from "./listeners.ts";
+import { supEnvironment } from "../core/sup_env.ts";
 import { ExitCode, UserError } from "./exit_codes.ts";
 import { type LogFlags, setupLogging } from "./logging.ts";
 
@@ -55,6 +67,10 @@ export interface ComponentParts {
   state: SectionStore | null;
   /** The token operator routes over TCP require (`sup run` always has one); null leaves them open (tests). */
   operatorToken?: OperatorToken | null;
+  /** Asked by watchdogs before they act on a deadline: did sup itself stall? @default none */
+  stall?: StallCheck;
+  /** Filled with sup's listeners (bound before any job starts, checked on reloads). @default none */
+  listeners?: Listener[];
 }
 
 /** Builds the components of a running sup, in start order (they are closed in reverse). */
@@ -93,7 +109,7 @@ export function buildAppSide(parts: ComponentParts, options: AppSideOptions = {}
   const { api, state } = parts;
   // Subscribed before the supervisor's first `apply`, so no app event is missed.
   const appLog: Component = { apply() {}, close: logAppEvents(api.bus) };
-  const watchdog = new HeartbeatWatchdog(api);
+  const watchdog = new HeartbeatWatchdog(api, { stall: parts.stall });
   const apps = new AppRegistry({ api, store: state });
   const handle = appCommandHandler({ api, heartbeats: watchdog, apps, senderUid: socketOwnerUid });
   const osc = new OscChannel({ api, handle }, options.osc);
@@ -119,12 +135,14 @@ export function buildAppSide(parts: ComponentParts, options: AppSideOptions = {}
 /** The components `sup run` composes: the probes, then the app side. */
 export function defaultComponents(parts: ComponentParts): Component[] {
   const { api } = parts;
+  const side = buildAppSide(parts);
+  parts.listeners?.push(...appListeners(side));
   return [
     new DependsProbe(api),
     new BounceProbe(api),
     new MemmonProbe(api),
     new ScheduleProbe(api),
-    ...buildAppSide(parts).components,
+    ...side.components,
   ];
 }
 
@@ -190,19 +208,37 @@ export async function runSup(options: RunOptions = {}): Promise<number> {
     if (pid1 !== null) log.warn(pid1);
 
     const state = new RuntimeStateFile(stateFilePath(config.source), config.source);
-    if (!await endLeftovers(state)) {
+    const lock = await endLeftovers(state, config.source);
+    if (lock === null) {
       watcher.close();
       return 1;
     }
+    using _lock = { [Symbol.dispose]: () => lock.release() };
     const operatorToken = await writeOperatorToken(tokenFilePath(state.path));
     log.info(`Operator token for the HTTP API written to "${operatorToken.path}"`);
-    const sup = new Supervisor({ state, onError: (message) => log.error(message) });
-    const unlog = logEvents(sup.bus);
-    const components = (options.components ?? defaultComponents)({
-      api: sup,
+    const listeners: Listener[] = [];
+    const sup: Supervisor = new Supervisor({
       state,
-      operatorToken,
+      onError: (message) => log.error(message),
+      jobEnv: () => supEnvironment(boundNetwork(listeners, sup.config().network)),
     });
+    const unlog = logEvents(sup.bus);
+    const stall = new StallDetector({ bus: sup.bus });
+    using _stall = { [Symbol.dispose]: () => stall.close() };
+    const parts = { api: sup, state, stall, listeners, operatorToken };
+    const components = (options.components ?? defaultComponents)(parts);
+    // Listen before any job starts: a port sup cannot bind is a startup error.
+    const busy = await unbindable(listeners, config.network, null);
+    for (const listener of busy.length ? [] : listeners) await follow(listener.component, config);
+    if (busy.length === 0) busy.push(...notListening(listeners, config));
+    if (busy.length > 0) {
+      for (const problem of busy) log.error(`Cannot start: ${formatIssue(problem)}`);
+      for (const component of components.reverse()) await component.close();
+      watcher.close();
+      unlog();
+      return 1;
+    }
+    for (const line of listeningLines(listeners, null)) log.info(line);
     sup.apply(config);
     for (const component of components) await follow(component, config);
     sup.bus.emit({
@@ -217,9 +253,14 @@ export async function runSup(options: RunOptions = {}): Promise<number> {
       try {
         const next = await loadConfig(path, options.mode);
         watcher.watch(watched = next.files);
+        // A port that cannot be bound is refused like an invalid edit: the old listener stays.
+        const busy = await unbindable(listeners, next.config.network, sup.config().network);
+        if (busy.length > 0) throw new ConfigError(busy, { source: next.config.source });
         logFile = await setupLogging(next.config.logging, flags);
+        const before = listeners.map((listener) => listener.component.addr);
         sup.apply(next.config);
         for (const component of components) await follow(component, next.config);
+        for (const line of listeningLines(listeners, before)) log.info(line);
       } catch (error) {
         if (!(error instanceof ConfigError)) {
           log.error(`Reload failed: ${errorText(error)}`);
@@ -279,73 +320,26 @@ function errorText(error: unknown): string {
   return error instanceof Error ? error.stack ?? error.message : String(error);
 }
 
-/** Ends the process groups a killed sup left; false when another sup still runs this config. */
-async function endLeftovers(state: RuntimeStateFile): Promise<boolean> {
-  const previous = state.readPrevious();
-  if (!previous) return true;
+/**
+ * Takes the config's lock, then ends the process groups a killed sup left;
+ * null when another sup holds the lock (it still runs this config).
+ */
+async function endLeftovers(state: RuntimeStateFile, config: string): Promise<SupLock | null> {
+  let lock: SupLock;
   try {
-    for (const group of await reapOrphans(previous)) {
-      const how = group.killed ? "killed" : "stopped";
-      log.warn(
-        `Job "${group.job}" was left running by a previous sup: ${how} its process group ${group.pgid}`,
-      );
-    }
-    return true;
+    lock = SupLock.acquire(lockFilePath(state.path), config);
   } catch (error) {
     if (!(error instanceof SupAlreadyRunningError)) throw error;
     log.error(error.message);
-    return false;
+    return null;
   }
-}
-
-/** Runs `fn` one call at a time; calls made while it runs coalesce into one more run. */
-class Serial {
-  #running: Promise<void> | null = null;
-  #again = false;
-  constructor(readonly fn: () => Promise<void>) {}
-
-  run(): void {
-    if (this.#running) {
-      this.#again = true;
-      return;
-    }
-    this.#running = (async () => {
-      do {
-        this.#again = false;
-        await this.fn();
-      } while (this.#again);
-    })().finally(() => this.#running = null);
+  const previous = state.readPrevious();
+  if (!previous) return lock;
+  for (const group of await reapOrphans(previous)) {
+    const how = group.killed ? "killed" : "stopped";
+    log.warn(
+      `Job "${group.job}" was left running by a previous sup: ${how} its process group ${group.pgid}`,
+    );
   }
-
-  async idle(): Promise<void> {
-    while (this.#running) await this.#running;
-  }
-}
-
-/** sup's signal handling: SIGINT/SIGTERM stop, SIGHUP and SIGUSR1 call their handlers. */
-class SignalInbox {
-  /** Resolves with the signal's name (or "stop" when `stop` resolved). */
-  readonly stopped: Promise<string>;
-  onHangup: () => void = () => {};
-  onUsr1: () => void = () => {};
-  #removers: (() => void)[] = [];
-
-  constructor(stop?: Promise<unknown>) {
-    this.stopped = new Promise((resolve) => {
-      this.#listen("SIGINT", () => resolve("SIGINT"));
-      this.#listen("SIGTERM", () => resolve("SIGTERM"));
-      stop?.then(() => resolve("stop"));
-    });
-    this.#listen("SIGHUP", () => this.onHangup());
-    this.#listen("SIGUSR1", () => this.onUsr1());
-  }
-
-  #listen(signal: Deno.Signal, fn: () => void): void {
-    Deno.addSignalListener(signal, fn);
-    this.#removers.push(() => Deno.removeSignalListener(signal, fn));
-  }
-
-  close(): void {
-    for (const remove of this.#removers) remove();
-  }
+  return lock;
 }

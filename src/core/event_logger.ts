@@ -30,6 +30,7 @@ const LOGGED: SupEventType[] = [
   "sup.started",
   "sup.stopping",
   "sup.stopped",
+  "sup.stalled",
 ];
 
 /** Logs sup's lifecycle events on `bus` from now on; returns the unsubscribe function. */
@@ -127,6 +128,13 @@ export function logEvent(event: SupEvent): void {
       return;
     case "sup.stopped":
       getLogger(["sup"]).info("All jobs stopped", { ...event });
+      return;
+    case "sup.stalled":
+      getLogger(["sup"]).warn(
+        `sup stalled for ${formatMs(event.stalledMs)} (stopped, suspended, blocked, or the ` +
+          "clock jumped): heartbeat deadlines get a fresh grace period",
+        { ...event },
+      );
       return;
     default:
       return; // output, heartbeats, apps: logged by their owners

@@ -20,6 +20,7 @@ export type JobState =
 export type ActionSource =
   | "config" // start-up, reload, `after`/`wait` release
   | "crash" // restart policy after an exit
+  | "finished" // the job exited 0 and its policy does not restart it (a done wait/once job)
   | "heartbeat" // missed heartbeat
   | "memmon" // memory limit
   | "httpok" // HTTP probe

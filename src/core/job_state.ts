@@ -358,7 +358,10 @@ function afterExit(
     restartPolicy === "never" ||
     (restartPolicy === "on-failure" && clean);
   if (noRestart) {
-    return t.to({ state: "exited", code, signal }, { source: "crash", detail: `job ${how}` });
+    const reason: ActionReason = clean
+      ? { source: "finished", detail: `job finished (${how})` }
+      : { source: "crash", detail: `job ${how}` };
+    return t.to({ state: "exited", code, signal }, reason);
   }
   if (uptimeMs >= policy.minUptimeMs) {
     t.set({ retries: 0 });

@@ -275,6 +275,26 @@ Deno.test("job.exited carries uptime, expectation and the stderr tail", () => {
   ok(c && c.type === "job.exited" && c.expected);
 });
 
+Deno.test("a job that ends cleanly and is not restarted says it finished, not crash", () => {
+  const cases: [string, Partial<JobPolicy>, number, string][] = [
+    ["wait/once job exiting 0", { once: true }, 0, "finished"],
+    ["on-failure job exiting 0", { restart: "on-failure" }, 0, "finished"],
+    ["never-restarted job exiting 0", { restart: "never" }, 0, "finished"],
+    ["once job exiting 33", { once: true }, 33, "crash"],
+    ["never-restarted job exiting 1", { restart: "never" }, 1, "crash"],
+  ];
+  for (const [name, overrides, code, source] of cases) {
+    const r = drive([start, spawned(1, 7), exited(5_000, 7, code)], overrides);
+    equal(r.snap.phase.state, "exited", name);
+    equal(r.snap.lastReason?.source, source, name);
+    const state = r.events.findLast((e) => e.type === "job.state");
+    ok(state?.type === "job.state" && state.reason.source === source, name);
+    if (source === "finished") {
+      equal(r.snap.lastReason?.detail, "job finished (exited with code 0)");
+    }
+  }
+});
+
 Deno.test("ready is announced once per spawn, saying what made the job ready", () => {
   const r = drive([start, spawned(1, 7), [2, { type: "ready", by: "heartbeat" }], [3, {
     type: "ready",

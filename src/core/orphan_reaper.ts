@@ -1,22 +1,15 @@
 /**
  * Ends the process groups a previous sup left behind (it was killed before
  * it could stop its jobs), so a new sup never runs a second copy of a job.
+ * Call it only while holding the config's `SupLock`: the lock, not the pid
+ * in the file, says that the sup that wrote it is gone.
  *
  * @module
  */
 
-import { groupMembers, readProcStat } from "./proc_stat.ts";
+import { groupMembers } from "./proc_stat.ts";
 import type { RuntimeStateData } from "./runtime_state.ts";
 import { signalGroup } from "./process_spawner.ts";
-
-/** Another sup still runs the same config. */
-export class SupAlreadyRunningError extends Error {
-  override name = "SupAlreadyRunningError";
-  /** @param pid the other sup's pid */
-  constructor(readonly pid: number, config: string) {
-    super(`Another sup (pid ${pid}) is already running config "${config}"`);
-  }
-}
 
 /** A group that was found and ended. */
 export interface ReapedGroup {
@@ -28,14 +21,9 @@ export interface ReapedGroup {
 
 /**
  * Ends every group recorded in `previous` whose processes still exist:
- * the job's kill signal, then SIGKILL after its kill timeout. Throws
- * `SupAlreadyRunningError` when the sup that wrote the file still lives.
+ * the job's kill signal, then SIGKILL after its kill timeout.
  */
 export async function reapOrphans(previous: RuntimeStateData): Promise<ReapedGroup[]> {
-  const sup = readProcStat(previous.supPid);
-  if (sup && sup.startTime === previous.supStartTime && previous.supPid !== Deno.pid) {
-    throw new SupAlreadyRunningError(previous.supPid, previous.config);
-  }
   const ends = Object.entries(previous.jobs).map(async ([job, record]) => {
     // Members started before the recorded leader belong to a reused pgid: not ours.
     const ours = () => groupMembers(record.pgid).filter((p) => p.startTime >= record.startTime);

@@ -32,6 +32,7 @@ import { planReload, type ReloadPlan } from "./reload_plan.ts";
 import type { RuntimeStateFile } from "./runtime_state.ts";
 import { RunTracker } from "./run_tracker.ts";
 import { commandReboot, type RebootAdapter } from "./reboot.ts";
+import { supEnvironment } from "./sup_env.ts";
 
 /** What a supervisor is built from. */
 export interface SupervisorOptions {
@@ -45,6 +46,8 @@ export interface SupervisorOptions {
   onError?: (message: string) => void;
   /** Runs a machine reboot. @default runs the config's `machine.rebootCommand` */
   reboot?: RebootAdapter;
+  /** Variables every job gets (under its own `env`). @default `supEnvironment` of the config's `network` */
+  jobEnv?: () => Record<string, string>;
 }
 
 const PROCESS_STATES: ReadonlySet<JobState> = new Set(["starting", "running", "stopping"]);
@@ -73,6 +76,7 @@ export class Supervisor implements SupervisorApi {
   /** What every job's entry is wired to. */
   #wiring: EntryWiring;
   #reboot: RebootAdapter | null;
+  #jobEnv: (() => Record<string, string>) | null;
 
   /** Builds an idle supervisor; `apply(config)` starts the jobs. */
   constructor(options: SupervisorOptions = {}) {
@@ -81,6 +85,7 @@ export class Supervisor implements SupervisorApi {
     this.#state = options.state ?? null;
     this.#onError = options.onError ?? ((message) => console.error(message));
     this.#reboot = options.reboot ?? null;
+    this.#jobEnv = options.jobEnv ?? null;
     this.runs = new RunTracker((error) => this.#onError(`A run observer threw: ${error}`));
     this.#output = new JobOutput(this.bus, this.files, this.#onError);
     this.#wiring = {
@@ -336,8 +341,10 @@ export class Supervisor implements SupervisorApi {
   #spawn(entry: JobEntry): void {
     const job = entry.config;
     try {
+      const supEnv = this.#jobEnv?.() ?? supEnvironment(this.config().network);
       const proc = spawnProcess({
         ...job,
+        env: { ...supEnv, ...job.env },
         pipeStdout: job.stdout.kind !== "discard",
         pipeStderr: job.stderr.kind !== "discard",
       });

@@ -15,6 +15,11 @@
  * remainder. A job beating at 60/s with a 10 s timeout costs
  * one timer callback per 10 s, and a miss is seen at the deadline itself.
  *
+ * Time sup did not run is not the job's fault: on `sup.stalled` (see
+ * `core/stall_detector.ts`) every deadline gets a fresh grace period (a
+ * full timeout from now), and a deadline that fires first asks the stall
+ * check before it blames the job.
+ *
  * @module
  */
 
@@ -25,11 +30,14 @@ import type { Unsubscribe } from "../core/event_bus.ts";
 import type { ActionReason } from "../core/events.ts";
 import type { Run } from "../core/run_tracker.ts";
 import { type Clock, realClock, type TimerHandle } from "../core/clock.ts";
+import type { StallCheck } from "../core/stall_detector.ts";
 
 /** What a watchdog is built from. */
 export interface HeartbeatWatchdogOptions {
   /** @default the real clock */
   clock?: Clock;
+  /** Asked before a deadline is acted on: did sup itself just stall? @default none */
+  stall?: StallCheck;
 }
 
 /** What the watchdog knows of one job (plain data, for status). */
@@ -53,6 +61,8 @@ interface Watch {
   lastSeen: number;
   /** A miss with action "none" was reported; the next beat re-arms. */
   missed: boolean;
+  /** Deadlines count from here at the earliest (a fresh grace period after a stall); 0 = none. */
+  graceFrom: number;
   timer: TimerHandle | null;
 }
 
@@ -62,12 +72,16 @@ export class HeartbeatWatchdog {
   #clock: Clock;
   #watches = new Map<string, Watch>();
   #off: Unsubscribe | null;
+  #offStalled: Unsubscribe | null;
+  #stall: StallCheck | null;
   #logger = getLogger(["sup", "heartbeat"]);
 
   /** Follows the supervisor's runs (those going on included); `apply(config)` gives the settings. */
   constructor(api: SupervisorApi, options: HeartbeatWatchdogOptions = {}) {
     this.#api = api;
     this.#clock = options.clock ?? realClock;
+    this.#stall = options.stall ?? null;
+    this.#offStalled = api.bus.on("sup.stalled", () => this.#grace());
     this.#off = api.runs.subscribe({
       started: (run) => this.#started(run),
       ended: (run) => this.#ended(run),
@@ -129,6 +143,8 @@ export class HeartbeatWatchdog {
   close(): void {
     this.#off?.();
     this.#off = null;
+    this.#offStalled?.();
+    this.#offStalled = null;
     for (const w of this.#watches.values()) this.#clear(w);
     this.#watches.clear();
   }
@@ -143,6 +159,7 @@ export class HeartbeatWatchdog {
         actedOn: null,
         lastSeen: 0,
         missed: false,
+        graceFrom: 0,
         timer: null,
       };
       this.#watches.set(name, w);
@@ -171,7 +188,19 @@ export class HeartbeatWatchdog {
     w.actedOn = null;
     w.lastSeen = run.readyAt === null ? 0 : this.#clock.now();
     w.missed = false;
+    w.graceFrom = 0;
     this.#schedule(w);
+  }
+
+  /** sup stalled: every watched run gets a full timeout from now. */
+  #grace(): void {
+    const now = this.#clock.now();
+    for (const w of this.#watches.values()) {
+      if (w.run === null) continue;
+      w.graceFrom = now;
+      this.#schedule(w);
+    }
+    this.#logger.debug("sup stalled: heartbeat deadlines start again from now");
   }
 
   /** A job whose run started before `apply()` saw its config: look it up live. */
@@ -213,8 +242,8 @@ export class HeartbeatWatchdog {
 
   /** The moment the job is late: startup deadline until the run is ready, else last beat + timeout. */
   #deadline(w: Watch, run: Run, hb: ResolvedHeartbeat): number {
-    if (run.readyAt === null) return run.startedAt + hb.startupTimeoutMs;
-    return (w.lastSeen === 0 ? run.readyAt : w.lastSeen) + hb.timeoutMs;
+    if (run.readyAt === null) return Math.max(run.startedAt, w.graceFrom) + hb.startupTimeoutMs;
+    return Math.max(w.lastSeen === 0 ? run.readyAt : w.lastSeen, w.graceFrom) + hb.timeoutMs;
   }
 
   #schedule(w: Watch): void {
@@ -230,6 +259,11 @@ export class HeartbeatWatchdog {
     const hb = w.heartbeat;
     const run = w.run;
     if (hb === null || run === null || this.#watches.get(w.name) !== w) return;
+    // Late because sup itself did not run? Then `#grace` has just moved every deadline.
+    if (this.#stall?.check()) {
+      if (w.timer === null && w.run !== null) this.#schedule(w);
+      return;
+    }
     const now = this.#clock.now();
     const deadline = this.#deadline(w, run, hb);
     if (now < deadline) {

@@ -5,6 +5,7 @@ import { resolvedConfig, resolvedJob } from "../testing/resolved_job.ts";
 import { FakeClock } from "../testing/fake_clock.ts";
 import { RecordingApi } from "../testing/recording_api.ts";
 import { HeartbeatWatchdog } from "./heartbeat.ts";
+import { StallDetector } from "../core/stall_detector.ts";
 
 function setup(action: HeartbeatAction = "restart", timeoutMs = 1000, startupTimeoutMs = 5000) {
   const config = resolvedConfig([
@@ -243,4 +244,48 @@ Deno.test("close cancels every timer and ignores later events", () => {
   spawn("kiosk", 300);
   clock.advance(100_000);
   equal(missed.length, 0);
+});
+
+Deno.test("a stall of sup gives every heartbeat deadline a fresh grace period instead of firing", () => {
+  const config = resolvedConfig([
+    resolvedJob("kiosk", ["x"], {
+      heartbeat: { timeoutMs: 1000, startupTimeoutMs: 3000, action: "restart" },
+    }),
+    resolvedJob("slow", ["x"], {
+      heartbeat: { timeoutMs: 1000, startupTimeoutMs: 3000, action: "restart" },
+    }),
+  ]);
+  const clock = new FakeClock();
+  const api = new RecordingApi(config, clock);
+  const stall = new StallDetector({ bus: api.bus, clock, monotonic: () => clock.now() });
+  const dog = new HeartbeatWatchdog(api, { clock, stall });
+  dog.apply(config);
+  const missed: SupEvent[] = [];
+  api.bus.on("heartbeat.missed", (e) => missed.push(e));
+  const stalls: SupEvent[] = [];
+  api.bus.on("sup.stalled", (e) => stalls.push(e));
+  api.spawned("kiosk", 100);
+  api.spawned("slow", 101); // never beats: its startup deadline is at +3000
+  dog.beat("kiosk");
+  clock.advance(300);
+  dog.beat("kiosk");
+  clock.jump(10_000); // SIGSTOP for 10 s: every deadline is long past when sup runs again
+  equal(stalls.length, 1);
+  deepStrictEqual(missed, [], "no miss blamed on the jobs");
+  deepStrictEqual(api.actions.filter((a) => a.method !== "markReady"), []);
+  for (let i = 0; i < 3; i++) {
+    clock.advance(900);
+    dog.beat("kiosk"); // the app's beats resume within the grace period
+  }
+  clock.advance(300);
+  deepStrictEqual(missed.map((e) => (e as { job: string }).job), ["slow"], "a fresh startup grace");
+  equal((missed[0] as { at: number }).at, (stalls[0] as { at: number }).at + 3000);
+  clock.advance(1_000);
+  deepStrictEqual(
+    missed.map((e) => (e as { job: string }).job),
+    ["slow", "kiosk"],
+    "after the grace period a silent job is missed again",
+  );
+  stall.close();
+  dog.close();
 });
