@@ -41,6 +41,7 @@ import { policyOf, policyRefusal } from "./app_policy.ts";
 import type { SupervisorApi } from "../core/api.ts";
 import { type AppProcessAdapter, osAppProcess } from "./app_process.ts";
 import { type Clock, realClock, type TimerHandle } from "../core/clock.ts";
+import type { StallCheck } from "../core/stall_detector.ts";
 
 /** What a registry is built from. */
 export interface AppRegistryOptions {
@@ -55,6 +56,8 @@ export interface AppRegistryOptions {
   process?: AppProcessAdapter;
   /** @default the real clock */
   clock?: Clock;
+  /** Asked before a deadline is acted on: did sup itself just stall? @default none */
+  stall?: StallCheck;
   /** What registrations may ask for until `apply()`; missing fields take the config defaults. @default only "kill" */
   policy?: Partial<ResolvedApps>;
   /** Shortest time between two repeated log lines of one app. @default 5000 */
@@ -90,6 +93,7 @@ export class AppRegistry implements AppRegistryApi {
   #apps = new Map<string, Entry>();
   #logger = getLogger(["sup", "apps"]);
   #lines: LineLimiter;
+  #stall: StallCheck | null;
   #offStalled: () => void;
 
   /** Loads what the store holds (deadlines start now). */
@@ -100,6 +104,7 @@ export class AppRegistry implements AppRegistryApi {
     this.#clock = options.clock ?? realClock;
     this.#policy = policyOf(options.policy ?? {});
     this.#lines = new LineLimiter(options.logIntervalMs ?? 5000);
+    this.#stall = options.stall ?? null;
     this.#offStalled = this.#api.bus.on("sup.stalled", () => this.#grace());
     this.#load();
   }
@@ -270,6 +275,7 @@ export class AppRegistry implements AppRegistryApi {
   #check(entry: Entry): void {
     entry.timer = null;
     if (this.#apps.get(entry.app.id) !== entry) return;
+    if (this.#stall?.check()) return; // sup itself did not run: `#grace` moved every deadline
     const now = this.#clock.now();
     const deadline = deadlineOf(entry);
     if (now < deadline) {

@@ -6,6 +6,7 @@ import type { SupEvent } from "../core/events.ts";
 import { FakeClock } from "../testing/fake_clock.ts";
 import type { AppProcessAdapter } from "./app_process.ts";
 import { AppRegistry } from "./registry.ts";
+import { StallDetector } from "../core/stall_detector.ts";
 import type { ResolvedApps } from "../config/resolved.ts";
 
 function setup(policy: Partial<ResolvedApps> = {}) {
@@ -109,4 +110,33 @@ Deno.test("sup.stalled gives every registration a fresh grace period instead of 
   clock.advance(100);
   equal(count(events, "app.missed"), 1);
   apps.close();
+});
+
+Deno.test("a deadline that falls due before the stall detector ticks asks it first: no miss", () => {
+  const bus = new EventBus();
+  const events: SupEvent[] = [];
+  bus.onAny((e) => events.push(e));
+  const clock = new FakeClock();
+  const stall = new StallDetector({ bus, clock, monotonic: () => clock.now() });
+  const apps = new AppRegistry({
+    api: { bus, reboot: () => Promise.resolve() },
+    clock,
+    stall,
+    process: {
+      facts: () => null,
+      members: () => [],
+      self: () => ({ pid: 1, pgrp: 1 }),
+      kill: () => "",
+      run: () => "started",
+    },
+  });
+  clock.advance(400);
+  apps.register({ ...base, timeoutMs: 50 }); // due before the detector's next tick
+  clock.jump(5_000); // sup did not run: every due timer fires late, the registry's first
+  equal(count(events, "sup.stalled"), 1);
+  equal(count(events, "app.missed"), 0, "the stall is not the app's fault");
+  clock.advance(60);
+  equal(count(events, "app.missed"), 1, "a real miss after the grace period still counts");
+  apps.close();
+  stall.close();
 });

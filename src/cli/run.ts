@@ -110,7 +110,7 @@ export function buildAppSide(parts: ComponentParts, options: AppSideOptions = {}
   // Subscribed before the supervisor's first `apply`, so no app event is missed.
   const appLog: Component = { apply() {}, close: logAppEvents(api.bus) };
   const watchdog = new HeartbeatWatchdog(api, { stall: parts.stall });
-  const apps = new AppRegistry({ api, store: state });
+  const apps = new AppRegistry({ api, store: state, stall: parts.stall });
   const handle = appCommandHandler({ api, heartbeats: watchdog, apps, senderUid: socketOwnerUid });
   const osc = new OscChannel({ api, handle }, options.osc);
   const websocket = new WebSocketChannel({ api, handle });

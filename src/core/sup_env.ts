@@ -15,8 +15,15 @@
 
 import type { ResolvedListen, ResolvedNetwork } from "../config/resolved.ts";
 
+/** Where sup's channels listen: all `supEnvironment` needs of `ResolvedNetwork`. */
+export interface ChannelAddresses {
+  http: ResolvedListen;
+  websocket: ResolvedListen;
+  osc: ResolvedNetwork["osc"];
+}
+
 /** The variables sup adds to every job's environment (a job's own `env` wins). */
-export function supEnvironment(network: ResolvedNetwork): Record<string, string> {
+export function supEnvironment(network: ChannelAddresses): Record<string, string> {
   const osc = reachable(network.osc);
   return {
     SUP_OSC_HOST: osc.host,
