@@ -14,6 +14,7 @@ import { ConfigError, formatIssue } from "../config/config_error.ts";
 import { checkCommand } from "./check.ts";
 import { ExitCode, UserError } from "./exit_codes.ts";
 import { initCommand } from "./init.ts";
+import { loadConfigCommand } from "./load_config_cmd.ts";
 import { runCommand } from "./run.ts";
 import { setupLogging } from "./logging.ts";
 import { typesCommand } from "./types_cmd.ts";
@@ -65,6 +66,7 @@ Exit codes: 0 ok, 1 invalid config or another fixable mistake, 2 wrong usage,
     });
   program.options.find((o) => o.long === "--quiet")?.conflicts("verbose");
   for (const make of COMMANDS) program.addCommand(make());
+  program.addCommand(loadConfigCommand(), { hidden: true });
   return program as unknown as Command;
 }
 

@@ -14,6 +14,7 @@ import { Command } from "@commander-js/extra-typings";
 import { getLogger } from "@logtape/logtape";
 import { ConfigError, formatIssue } from "../config/config_error.ts";
 import { loadConfig, splitConfigList } from "../config/loader.ts";
+import { loadConfigInChild } from "../config/load_child.ts";
 import type { ResolvedConfig } from "../config/resolved.ts";
 import type { SupervisorApi } from "../core/api.ts";
 import type { Component } from "../core/component.ts";
@@ -251,12 +252,22 @@ export async function runSup(options: RunOptions = {}): Promise<number> {
 
     const reloadOnce = async () => {
       try {
-        const next = await loadConfig(path, options.mode);
+        // In a child process: the modules a config imports are never freed where they are loaded.
+        const next = await loadConfigInChild(
+          selfCommand(),
+          path,
+          options.mode,
+          (why) =>
+            log.warn(`Cannot load the config in a child process (${why}): loading it in sup`),
+        );
         watcher.watch(watched = next.files);
         // A port that cannot be bound is refused like an invalid edit: the old listener stays.
         const busy = await unbindable(listeners, next.config.network, sup.config().network);
         if (busy.length > 0) throw new ConfigError(busy, { source: next.config.source });
-        logFile = await setupLogging(next.config.logging, flags);
+        // Reconfiguring LogTape keeps a little each time: only when the settings changed.
+        if (JSON.stringify(next.config.logging) !== JSON.stringify(sup.config().logging)) {
+          logFile = await setupLogging(next.config.logging, flags);
+        }
         const before = listeners.map((listener) => listener.component.addr);
         sup.apply(next.config);
         for (const component of components) await follow(component, next.config);
@@ -342,4 +353,10 @@ async function endLeftovers(state: RuntimeStateFile, config: string): Promise<Su
     );
   }
   return lock;
+}
+
+/** How to start this program again: the compiled binary itself, or `deno run -A main.ts`. */
+export function selfCommand(): string[] {
+  if (Deno.build.standalone) return [Deno.execPath()];
+  return [Deno.execPath(), "run", "-A", new URL("../../main.ts", import.meta.url).pathname];
 }
