@@ -80,6 +80,10 @@ Deno.test({
     equal(svc.state, "running");
     const tail = await (await fetch(`${base}/api/jobs/secret/output`, { headers: token })).json();
     ok(JSON.stringify(tail).includes("hunter2"));
+
+    // A stopped sup leaves no token behind.
+    equal((await sup.stop()).code, 0);
+    equal(await Deno.stat(path).then(() => true, () => false), false, "token file removed");
   },
 });
 

@@ -129,7 +129,7 @@ export class OscChannel {
       );
     }
     this.#bound = { host: where.host, port: this.#socket.port };
-    log.info("OSC channel listening on {host}:{port}/udp ({kind})", {
+    log.debug("OSC channel listening on {host}:{port}/udp ({kind})", {
       ...this.#bound,
       kind: this.#socket.kind,
     });

@@ -37,6 +37,7 @@ import { createHttpApp } from "../web/http_app.ts";
 import { HttpServer } from "../web/http_server.ts";
 import {
   type OperatorToken,
+  removeOperatorToken,
   requireOperatorToken,
   tokenFilePath,
   writeOperatorToken,
@@ -216,6 +217,7 @@ export async function runSup(options: RunOptions = {}): Promise<number> {
     }
     using _lock = { [Symbol.dispose]: () => lock.release() };
     const operatorToken = await writeOperatorToken(tokenFilePath(state.path));
+    using _token = { [Symbol.dispose]: () => removeOperatorToken(operatorToken) };
     log.info(`Operator token for the HTTP API written to "${operatorToken.path}"`);
     const listeners: Listener[] = [];
     const sup: Supervisor = new Supervisor({

@@ -55,6 +55,15 @@ export async function writeOperatorToken(path: string): Promise<OperatorToken> {
   return { token, path };
 }
 
+/** Deletes the token file when sup stops (a token of a stopped sup opens nothing, but says nothing either). */
+export function removeOperatorToken(at: OperatorToken): void {
+  try {
+    Deno.removeSync(at.path);
+  } catch {
+    // Already gone.
+  }
+}
+
 /** Reads the token sup wrote to `path` (the CLI and tests use it). */
 export async function readOperatorToken(path: string): Promise<string> {
   return (await Deno.readTextFile(path)).trim();
