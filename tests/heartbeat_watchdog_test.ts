@@ -7,7 +7,6 @@ import { equal, ok } from "node:assert/strict";
 import type { EventOf } from "../src/core/events.ts";
 import { resolvedJob } from "../src/testing/resolved_job.ts";
 import { startHeartbeatSup } from "./support/heartbeat_sup.ts";
-import { commandReboot } from "../src/core/reboot.ts";
 
 /** A job that sends `n` heartbeats with oscsend, 50 ms apart, then hangs (stays alive, silent). */
 function beatsThenHangs(n: number, job = "kiosk"): string[] {
@@ -153,7 +152,7 @@ Deno.test("action reboot runs the reboot command (a script standing in for syste
           heartbeat: { timeoutMs: 100, startupTimeoutMs: 200, action: "reboot" },
         }),
       ],
-      reboot: commandReboot(["/bin/sh", "-c", `echo reboot > ${dir}/rebooted`]),
+      machine: { rebootCommand: ["/bin/sh", "-c", `echo reboot > ${dir}/rebooted`] },
     });
     await sup.log.waitFor((e) => e.type === "heartbeat.missed", "missed");
     const end = Date.now() + 5000;

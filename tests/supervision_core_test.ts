@@ -213,13 +213,14 @@ Deno.test("clearEnv starts from an empty environment", async () => {
   });
   await withSupervisor([job], async (sup, log) => {
     await log.wait("job.exited");
+    const { http, websocket, osc } = sup.config().network;
     deepStrictEqual(sup.outputTail("bare").sort(), [
       "ONLY=1",
-      "SUP_HTTP_URL=http://127.0.0.1:8888",
+      `SUP_HTTP_URL=http://127.0.0.1:${http.port}`,
       "SUP_JOB=bare",
       "SUP_OSC_HOST=127.0.0.1",
-      "SUP_OSC_PORT=3002",
-      "SUP_WS_URL=ws://127.0.0.1:3001/app",
+      `SUP_OSC_PORT=${osc.port}`,
+      `SUP_WS_URL=ws://127.0.0.1:${websocket.port}/app`,
     ], "only the job's env and where sup is");
   });
 });

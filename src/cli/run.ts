@@ -159,7 +159,19 @@ export interface RunOptions {
   flags?: LogFlags;
   /** Resolves to stop sup (tests); signals do the same. */
   stop?: Promise<unknown>;
+  /**
+   * Where the config comes from instead of `config` (embedding, tests): called
+   * at start and on every reload (SIGHUP). Nothing is watched then.
+   */
+  load?: ConfigLoader;
+  /** Folder of the runtime state file, its lock and the token. @default see `stateFilePath` */
+  stateDir?: string;
+  /** False leaves logging as the embedding program set it up (tests). @default true */
+  configureLogging?: boolean;
 }
+
+/** A config from elsewhere than a file: the resolved config and the files to watch. */
+export type ConfigLoader = () => Promise<{ config: ResolvedConfig; files: string[] }>;
 
 /** The `run` command. */
 export function runCommand(): Command<[string | undefined, string | undefined]> {
@@ -193,23 +205,39 @@ export async function runSup(options: RunOptions = {}): Promise<number> {
   // Listen first: a SIGTERM during start-up stops the jobs started so far.
   const signals = new SignalInbox(options.stop);
   try {
-    const path = await configArgument(options.config);
+    const path = options.load ? null : await configArgument(options.config);
     // Watch before loading, so an edit made while sup starts is not missed.
     let reload: () => void = () => {};
     const watcher = new ConfigWatcher(() => reload());
-    watcher.watch(splitConfigList(path).slice(0, 1));
-    const loaded = await loadConfig(path, options.mode).catch((error) => {
+    if (path !== null) watcher.watch(splitConfigList(path).slice(0, 1));
+    const load = options.load ?? (() => loadConfig(path!, options.mode));
+    // In a child process on reloads: the modules a config imports are never freed where they are loaded.
+    const reloadConfig = options.load ??
+      (() =>
+        loadConfigInChild(
+          selfCommand(),
+          path!,
+          options.mode,
+          (why) =>
+            log.warn(`Cannot load the config in a child process (${why}): loading it in sup`),
+        ));
+    const loaded = await load().catch((error) => {
       watcher.close();
       throw error;
     });
     let watched = loaded.files;
     watcher.watch(watched);
     const config = loaded.config;
-    let logFile = await setupLogging(config.logging, flags);
+    const logging = options.configureLogging ?? true;
+    let logFile = logging ? await setupLogging(config.logging, flags) : null;
     const pid1 = pid1Warning(Deno.pid);
     if (pid1 !== null) log.warn(pid1);
 
-    const state = new RuntimeStateFile(stateFilePath(config.source), config.source);
+    const stateDir = options.stateDir;
+    const statePath = stateFilePath(config.source, {
+      env: (key) => key === "SUP_STATE_DIR" && stateDir ? stateDir : Deno.env.get(key),
+    });
+    const state = new RuntimeStateFile(statePath, config.source);
     const lock = await endLeftovers(state, config.source);
     if (lock === null) {
       watcher.close();
@@ -254,20 +282,15 @@ export async function runSup(options: RunOptions = {}): Promise<number> {
 
     const reloadOnce = async () => {
       try {
-        // In a child process: the modules a config imports are never freed where they are loaded.
-        const next = await loadConfigInChild(
-          selfCommand(),
-          path,
-          options.mode,
-          (why) =>
-            log.warn(`Cannot load the config in a child process (${why}): loading it in sup`),
-        );
+        const next = await reloadConfig();
         watcher.watch(watched = next.files);
         // A port that cannot be bound is refused like an invalid edit: the old listener stays.
         const busy = await unbindable(listeners, next.config.network, sup.config().network);
         if (busy.length > 0) throw new ConfigError(busy, { source: next.config.source });
         // Reconfiguring LogTape keeps a little each time: only when the settings changed.
-        if (JSON.stringify(next.config.logging) !== JSON.stringify(sup.config().logging)) {
+        if (
+          logging && JSON.stringify(next.config.logging) !== JSON.stringify(sup.config().logging)
+        ) {
           logFile = await setupLogging(next.config.logging, flags);
         }
         const before = listeners.map((listener) => listener.component.addr);
@@ -290,7 +313,7 @@ export async function runSup(options: RunOptions = {}): Promise<number> {
     signals.onHangup = reload;
     signals.onUsr1 = () => {
       void sup.files.reopenAll();
-      void logFile.reopenOrRotate();
+      void logFile?.reopenOrRotate();
     };
 
     const stopSignal = await signals.stopped;
