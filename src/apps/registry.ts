@@ -268,18 +268,19 @@ export class AppRegistry implements AppRegistryApi {
 
   #schedule(entry: Entry): void {
     this.#clear(entry);
-    const delay = Math.max(0, deadlineOf(entry) - this.#clock.now());
-    entry.timer = this.#clock.setTimeout(() => this.#check(entry), delay);
+    const now = this.#clock.now();
+    const delay = Math.max(0, deadlineOf(entry) - now);
+    entry.timer = this.#clock.setTimeout(() => this.#check(entry, now + delay), delay);
   }
 
-  #check(entry: Entry): void {
+  #check(entry: Entry, dueAt: number): void {
     entry.timer = null;
     if (this.#apps.get(entry.app.id) !== entry) return;
-    if (this.#stall?.check()) return; // sup itself did not run: `#grace` moved every deadline
+    if (this.#stall?.check(dueAt)) return; // fired late, sup did not run: `#grace` moved deadlines
     const now = this.#clock.now();
     const deadline = deadlineOf(entry);
     if (now < deadline) {
-      entry.timer = this.#clock.setTimeout(() => this.#check(entry), deadline - now);
+      entry.timer = this.#clock.setTimeout(() => this.#check(entry, deadline), deadline - now);
       return;
     }
     try {

@@ -117,7 +117,7 @@ Deno.test("a deadline that falls due before the stall detector ticks asks it fir
   const events: SupEvent[] = [];
   bus.onAny((e) => events.push(e));
   const clock = new FakeClock();
-  const stall = new StallDetector({ bus, clock, monotonic: () => clock.now() });
+  const stall = new StallDetector({ bus, clock });
   const apps = new AppRegistry({
     api: { bus, reboot: () => Promise.resolve() },
     clock,

@@ -1,15 +1,17 @@
 /**
- * Notices when sup itself did not run: its own timer fires later than asked
+ * Notices when sup itself did not run: a timer fires later than it was due
  * by more than a threshold (sup was stopped with SIGSTOP, the machine was
  * suspended, the event loop was blocked, or the wall clock jumped forward).
  * Then it emits `sup.stalled`, so watchdogs give their deadlines a fresh
  * grace period instead of blaming jobs for time sup did not see.
  *
- * It ticks on its own timer, and `check()` lets a watchdog ask at the very
- * moment a deadline fires: after SIGCONT the runtime runs every overdue timer
- * before it reads a socket, so the watchdog's may run before this one's.
- * Both the monotonic clock (which counts a SIGSTOP) and the wall clock
- * (which also counts a suspend and jumps) are compared.
+ * Every watchdog knows when its own timer was due and asks `check(dueAt)`
+ * the moment it fires: after SIGCONT the runtime runs the overdue timers in
+ * order, and the first one to ask reports the stall (once). The detector's
+ * own slow tick reports stalls while no watchdog has a timer. Lateness is
+ * measured on the wall clock, which counts a SIGSTOP, a suspend and a jump
+ * (timers run on the monotonic clock, which counts no suspend); a clock set
+ * back makes timers early, never late.
  *
  * @module
  */
@@ -17,64 +19,57 @@
 import type { EventBus } from "./event_bus.ts";
 import { type Clock, realClock, type TimerHandle } from "./clock.ts";
 
-/** Asks, now, whether sup just stalled (emitting `sup.stalled` if so). */
+/** Asks whether a timer that fires now ran late because sup stalled. */
 export interface StallCheck {
-  /** The stall seen just now in ms (0 when none); a stall is reported once. */
-  check(): number;
+  /**
+   * A timer due at `dueAt` (ms since the epoch) fires now: how late it is when
+   * that means sup stalled (emitting `sup.stalled` once per stall), else 0.
+   */
+  check(dueAt: number): number;
 }
 
 /** Tuning of a stall detector. */
 export interface StallDetectorOptions {
   /** Where `sup.stalled` goes. */
   bus: EventBus;
-  /** How often the detector's timer ticks. @default 500 */
+  /** How often the detector's own timer ticks (one wake-up per tick). @default 5000 */
   intervalMs?: number;
-  /** How late a tick may be before it counts as a stall. @default 1000 */
+  /** How late a timer may fire before it counts as a stall. @default 1000 */
   thresholdMs?: number;
   /** Wall clock and timers. @default the real clock */
   clock?: Clock;
-  /** A monotonic clock in ms. @default performance.now */
-  monotonic?: () => number;
 }
 
-/** Watches sup's own timers for stalls; `close()` stops it. */
+/** Watches sup's timers for stalls; `close()` stops it. */
 export class StallDetector implements StallCheck {
   #bus: EventBus;
   #intervalMs: number;
   #thresholdMs: number;
   #clock: Clock;
-  #monotonic: () => number;
-  #lastWall: number;
-  #lastMono: number;
+  /** When the last stall was reported: timers due before it were late by that same stall. */
+  #reportedAt = 0;
   #timer: TimerHandle | null = null;
   #closed = false;
 
   /** Starts ticking at once. */
   constructor(options: StallDetectorOptions) {
     this.#bus = options.bus;
-    this.#intervalMs = options.intervalMs ?? 500;
+    this.#intervalMs = options.intervalMs ?? 5000;
     this.#thresholdMs = options.thresholdMs ?? 1000;
     this.#clock = options.clock ?? realClock;
-    this.#monotonic = options.monotonic ?? (() => performance.now());
-    this.#lastWall = this.#clock.now();
-    this.#lastMono = this.#monotonic();
     this.#arm();
   }
 
   /** See `StallCheck.check`. */
-  check(): number {
+  check(dueAt: number): number {
     if (this.#closed) return 0;
-    const wall = this.#clock.now();
-    const mono = this.#monotonic();
-    // How long since the last tick, beyond the interval, by either clock (a wall clock that
-    // went back counts as no time).
-    const gone = Math.max(wall - this.#lastWall, mono - this.#lastMono);
-    const late = Math.round(gone - this.#intervalMs);
-    if (late <= this.#thresholdMs && wall >= this.#lastWall) return 0;
-    this.#lastWall = wall;
-    this.#lastMono = mono;
-    if (late <= this.#thresholdMs) return 0; // the wall clock went back: restart counting
-    this.#bus.emit({ type: "sup.stalled", stalledMs: late, at: wall });
+    const now = this.#clock.now();
+    const late = Math.round(now - dueAt);
+    if (late <= this.#thresholdMs) return 0;
+    if (dueAt >= this.#reportedAt) {
+      this.#reportedAt = now;
+      this.#bus.emit({ type: "sup.stalled", stalledMs: late, at: now });
+    }
     return late;
   }
 
@@ -86,15 +81,12 @@ export class StallDetector implements StallCheck {
   }
 
   #arm(): void {
-    this.#timer = this.#clock.setTimeout(() => this.#tick(), this.#intervalMs);
-  }
-
-  #tick(): void {
-    this.#timer = null;
-    if (this.#closed) return;
-    this.check();
-    this.#lastWall = this.#clock.now();
-    this.#lastMono = this.#monotonic();
-    this.#arm();
+    const dueAt = this.#clock.now() + this.#intervalMs;
+    this.#timer = this.#clock.setTimeout(() => {
+      this.#timer = null;
+      if (this.#closed) return;
+      this.check(dueAt);
+      this.#arm();
+    }, this.#intervalMs);
   }
 }

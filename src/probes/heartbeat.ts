@@ -250,24 +250,26 @@ export class HeartbeatWatchdog {
     this.#clear(w);
     const hb = w.heartbeat;
     if (hb === null || w.run === null || w.missed) return;
-    const delay = Math.max(0, this.#deadline(w, w.run, hb) - this.#clock.now());
-    w.timer = this.#clock.setTimeout(() => this.#check(w), delay);
+    const now = this.#clock.now();
+    const delay = Math.max(0, this.#deadline(w, w.run, hb) - now);
+    w.timer = this.#clock.setTimeout(() => this.#check(w, now + delay), delay);
   }
 
-  #check(w: Watch): void {
+  /** The timer of `w`, due at `dueAt`, fired. */
+  #check(w: Watch, dueAt: number): void {
     w.timer = null;
     const hb = w.heartbeat;
     const run = w.run;
     if (hb === null || run === null || this.#watches.get(w.name) !== w) return;
-    // Late because sup itself did not run? Then `#grace` has just moved every deadline.
-    if (this.#stall?.check()) {
+    // Fired late because sup itself did not run? Then `#grace` has just moved every deadline.
+    if (this.#stall?.check(dueAt)) {
       if (w.timer === null && w.run !== null) this.#schedule(w);
       return;
     }
     const now = this.#clock.now();
     const deadline = this.#deadline(w, run, hb);
     if (now < deadline) {
-      w.timer = this.#clock.setTimeout(() => this.#check(w), deadline - now);
+      w.timer = this.#clock.setTimeout(() => this.#check(w, deadline), deadline - now);
       return;
     }
     this.#miss(w, run, hb, now);

@@ -257,7 +257,7 @@ Deno.test("a stall of sup gives every heartbeat deadline a fresh grace period in
   ]);
   const clock = new FakeClock();
   const api = new RecordingApi(config, clock);
-  const stall = new StallDetector({ bus: api.bus, clock, monotonic: () => clock.now() });
+  const stall = new StallDetector({ bus: api.bus, clock });
   const dog = new HeartbeatWatchdog(api, { clock, stall });
   dog.apply(config);
   const missed: SupEvent[] = [];
