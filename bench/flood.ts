@@ -17,6 +17,7 @@
  * @module
  */
 
+import { findSup } from "./lib/peers.ts";
 import { freeTcpPort, freeUdpPort } from "./lib/ports.ts";
 import { summarize, type Summary } from "./lib/stats.ts";
 
@@ -40,8 +41,6 @@ export interface FloodResults {
   /** Peak RSS over the run (VmHWM), MB. */
   peakRssMb: number;
 }
-
-const root = new URL("..", import.meta.url).pathname;
 
 /** UDP flood: alternates garbage and `/heart ,s beater`, for `seconds`; prints the count. */
 const OSC_FLOOD = `
@@ -178,8 +177,10 @@ export async function runFlood(
     }),
   );
   await Deno.mkdir(`${dir}/runtime`);
-  const sup = new Deno.Command(Deno.execPath(), {
-    args: ["run", "-A", `${root}main.ts`, "run", `${dir}/sup.json`],
+  // As the other benches run sup: the binary when built, else `deno run` with its V8 flags.
+  const [command, ...supArgs] = (await findSup()).argv;
+  const sup = new Deno.Command(command, {
+    args: [...supArgs, "run", `${dir}/sup.json`],
     cwd: dir,
     env: { XDG_RUNTIME_DIR: `${dir}/runtime`, NO_COLOR: "1" },
     stdin: "null",
