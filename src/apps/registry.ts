@@ -12,10 +12,8 @@
  *
  * The config's `apps` section (`apply()`) says what a registration may ask
  * for; `kill_rules.ts` says which pids a sender's user may name; each user
- * holds at most `apps.maxPerUser` registrations. When sup finds it stalled
- * (`sup.stalled`), every deadline gets a fresh grace period. Repeated log
- * lines are rate-limited per app.
- *
+ * holds at most `apps.maxPerUser` registrations. A stall of sup itself gives
+ * every deadline a fresh grace period. Repeated log lines are rate-limited.
  * Deadlines work as the heartbeat watchdog's: `refresh()` is a field write;
  * one timer per app re-arms for the remainder when it fires early.
  *

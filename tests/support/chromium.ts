@@ -23,7 +23,11 @@ export interface TestBrowser {
  * Launches Chromium headless; throws a clear error when it is not installed.
  * A launch that fails leaves no profile folder behind.
  */
-export async function launchChromium(path = CHROMIUM_PATH): Promise<TestBrowser> {
+export async function launchChromium(
+  path = CHROMIUM_PATH,
+  /** Where the profile folder is made. @default the system temp folder */
+  tmpDir?: string,
+): Promise<TestBrowser> {
   try {
     await Deno.stat(path);
   } catch {
@@ -31,7 +35,7 @@ export async function launchChromium(path = CHROMIUM_PATH): Promise<TestBrowser>
       `Chromium is not installed at ${path} (apt-get update && apt-get install -y chromium)`,
     );
   }
-  const profile = await Deno.makeTempDir({ prefix: "sup-chromium-" });
+  const profile = await Deno.makeTempDir({ dir: tmpDir, prefix: "sup-chromium-" });
   const context = await launch(path, profile).catch(async (error) => {
     await Deno.remove(profile, { recursive: true }).catch(() => {});
     throw error;
