@@ -17,6 +17,7 @@ function proc(pid: number, patch: Partial<ProcessFacts> = {}): ProcessFacts {
     session: pid,
     startTime: 77,
     state: "S",
+    flags: 0,
     kernelThread: false,
     uid: 1000,
     euid: 1000,

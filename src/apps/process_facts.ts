@@ -7,18 +7,10 @@
  * @module
  */
 
-/** A process as the registration rules see it. */
-export interface ProcessFacts {
-  pid: number;
-  ppid: number;
-  /** Process group id. */
-  pgrp: number;
-  /** Session id. */
-  session: number;
-  /** Start time in clock ticks since boot (tells a reused pid). */
-  startTime: number;
-  /** One-letter state ("R", "S", "Z"...). */
-  state: string;
+import { parseProcStat, type ProcStat, readProcStat } from "../core/proc_stat.ts";
+
+/** A process as the registration rules see it: its stat, plus who it runs as. */
+export interface ProcessFacts extends ProcStat {
   /** A kernel thread (PF_KTHREAD, or a child of kthreadd). */
   kernelThread: boolean;
   /** Real uid. */
@@ -32,24 +24,12 @@ const PF_KTHREAD = 0x00200000;
 
 /** Parses `/proc/<pid>/stat` and `/proc/<pid>/status` texts; null when malformed. */
 export function parseProcessFacts(stat: string, status: string): ProcessFacts | null {
-  const open = stat.indexOf("(");
-  const close = stat.lastIndexOf(")");
-  if (open < 0 || close < open) return null;
-  const pid = Number(stat.slice(0, open).trim());
-  // Fields after the command name start at field 3 (state).
-  const rest = stat.slice(close + 2).split(" ");
-  const field = (n: number) => Number(rest[n - 3]);
+  const base = parseProcStat(stat);
   const uids = /^Uid:\s+(\d+)\s+(\d+)/m.exec(status);
-  if (!uids) return null;
-  const ppid = field(4);
+  if (!base || !uids) return null;
   const facts: ProcessFacts = {
-    pid,
-    ppid,
-    pgrp: field(5),
-    session: field(6),
-    startTime: field(22),
-    state: rest[0],
-    kernelThread: (field(9) & PF_KTHREAD) !== 0 || pid === 2 || ppid === 2,
+    ...base,
+    kernelThread: (base.flags & PF_KTHREAD) !== 0 || base.pid === 2 || base.ppid === 2,
     uid: Number(uids[1]),
     euid: Number(uids[2]),
   };
@@ -76,15 +56,9 @@ export function readGroupMembers(pgid: number): ProcessFacts[] {
   for (const entry of Deno.readDirSync("/proc")) {
     const pid = Number(entry.name);
     if (!Number.isInteger(pid)) continue;
-    let stat: string;
-    try {
-      stat = Deno.readTextFileSync(`/proc/${pid}/stat`);
-    } catch {
-      continue; // Gone meanwhile.
-    }
-    // Cheap filter before reading status: the group is field 5.
-    const fields = stat.slice(stat.lastIndexOf(")") + 2).split(" ");
-    if (Number(fields[2]) !== pgid || fields[0] === "Z") continue;
+    // Cheap filter before reading status.
+    const stat = readProcStat(pid);
+    if (stat === null || stat.pgrp !== pgid || stat.state === "Z") continue;
     const facts = readProcessFacts(pid);
     if (facts && facts.pgrp === pgid && facts.state !== "Z") members.push(facts);
   }

@@ -37,6 +37,7 @@ function setup(
       session: pid,
       startTime: 1234,
       state: "S",
+      flags: 0,
       kernelThread: false,
       uid: 0,
       euid: 0,

@@ -17,6 +17,8 @@ export interface ProcStat {
   startTime: number;
   /** One-letter state ("R", "S", "Z"...). */
   state: string;
+  /** The kernel's flags for the process (field 9; `PF_KTHREAD` marks a kernel thread). */
+  flags: number;
 }
 
 /** Parses the text of a `/proc/<pid>/stat` file; null when malformed. */
@@ -35,6 +37,7 @@ export function parseProcStat(text: string): ProcStat | null {
     pgrp: field(5),
     session: field(6),
     startTime: field(22),
+    flags: field(9),
   };
   return Number.isFinite(stat.pid) && Number.isFinite(stat.startTime) ? stat : null;
 }

@@ -12,6 +12,7 @@ Deno.test("parseProcStat reads group, session and start time, even with ') ' in 
     pgrp: 7758,
     session: 7758,
     startTime: 22691,
+    flags: 4194560,
   });
   equal(parseProcStat("garbage"), null);
 });
