@@ -21,7 +21,7 @@ import {
   getTextFormatter,
   type Sink,
 } from "@logtape/logtape";
-import type { ResolvedLogging } from "../config/resolved.ts";
+import { DEFAULT_LOGGING, type ResolvedLogging } from "../config/resolved.ts";
 import { folderMode, RotatingFile } from "../core/rotating_file.ts";
 import type { LogLevel } from "../config/types.ts";
 
@@ -39,14 +39,7 @@ export interface ConsoleTarget {
 }
 
 /** The logging used before any config is loaded: text to the console at "info". */
-export const DEFAULT_LOGGING: ResolvedLogging = {
-  level: "info",
-  format: "text",
-  file: null,
-  maxBytes: 10 * 1024 * 1024,
-  maxFiles: 5,
-  fileMode: 0o600,
-};
+export { DEFAULT_LOGGING };
 
 /** The level in force: the config's, unless `-v` or `-q` says otherwise. */
 export function effectiveLevel(level: LogLevel, flags: LogFlags): LogLevel {

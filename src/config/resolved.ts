@@ -126,6 +126,16 @@ export interface ResolvedLogging {
   fileMode: number;
 }
 
+/** The logging a config without a `logging` section gets (and sup uses before any config). */
+export const DEFAULT_LOGGING: Readonly<ResolvedLogging> = Object.freeze({
+  level: "info",
+  format: "text",
+  file: null,
+  maxBytes: 10 * 1024 ** 2,
+  maxFiles: 5,
+  fileMode: DEFAULT_FILE_MODE,
+});
+
 /** Self-registering apps: what registrations may do. */
 export interface ResolvedApps {
   enabled: boolean;

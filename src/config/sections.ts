@@ -12,6 +12,7 @@ import { readCommand } from "./job_fields.ts";
 import {
   DEFAULT_APPS,
   DEFAULT_FILE_MODE,
+  DEFAULT_LOGGING,
   type ResolvedApps,
   type ResolvedHttp,
   type ResolvedListen,
@@ -190,14 +191,7 @@ export function readLogging(
   dir: string,
   path = "logging",
 ): ResolvedLogging {
-  const defaults: ResolvedLogging = {
-    level: "info",
-    format: "text",
-    file: null,
-    maxBytes: 10 * 1024 ** 2,
-    maxFiles: 5,
-    fileMode: DEFAULT_FILE_MODE,
-  };
+  const defaults: ResolvedLogging = { ...DEFAULT_LOGGING };
   const f = value === undefined ? null : Fields.of(value, path, issues);
   if (!f) return defaults;
   f.keys(LOGGING_KEYS);
