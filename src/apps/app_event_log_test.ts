@@ -1,16 +1,10 @@
+import { withLogRecords } from "../testing/log_capture.ts";
 import { deepStrictEqual, equal } from "node:assert/strict";
-import { configure, type LogRecord, reset } from "@logtape/logtape";
 import { EventBus } from "../core/event_bus.ts";
 import { logAppEvents } from "./app_event_log.ts";
 
-Deno.test("app logs, app events and registrations are written to sup's log under the app's category", async () => {
-  const records: LogRecord[] = [];
-  await configure({
-    sinks: { mem: (r) => records.push(r) },
-    loggers: [{ category: ["sup"], sinks: ["mem"], lowestLevel: "debug" }],
-    reset: true,
-  });
-  try {
+Deno.test("app logs, app events and registrations are written to sup's log under the app's category", () =>
+  withLogRecords(async (records) => {
     const bus = new EventBus();
     const off = logAppEvents(bus);
     const at = Date.now();
@@ -42,19 +36,10 @@ Deno.test("app logs, app events and registrations are written to sup's log under
         ["sup.apps", "info", { name: "player", id: "x1", pid: null, timeoutMs: 500 }],
       ],
     );
-  } finally {
-    await reset();
-  }
-});
+  }));
 
-Deno.test("a flood of app lines and events is cut to the budget per job, then counted; long fields are clipped", async () => {
-  const records: LogRecord[] = [];
-  await configure({
-    sinks: { mem: (r) => records.push(r) },
-    loggers: [{ category: ["sup"], sinks: ["mem"], lowestLevel: "debug" }],
-    reset: true,
-  });
-  try {
+Deno.test("a flood of app lines and events is cut to the budget per job, then counted; long fields are clipped", () =>
+  withLogRecords(async (records) => {
     const bus = new EventBus();
     let now = 0;
     const off = logAppEvents(bus, { linesPerSecond: 3, now: () => now });
@@ -84,7 +69,4 @@ Deno.test("a flood of app lines and events is cut to the budget per job, then co
     equal(events.length, 3);
     equal((events[0].properties.category as string).length < 300, true);
     equal(records.length, 3 + 3 + 1 + 1 + 1);
-  } finally {
-    await reset();
-  }
-});
+  }));

@@ -1,16 +1,10 @@
+import { withLogRecords } from "../testing/log_capture.ts";
 import { deepStrictEqual } from "node:assert/strict";
-import { configure, type LogRecord, reset } from "@logtape/logtape";
 import { EventBus } from "./event_bus.ts";
 import { logEvents } from "./event_logger.ts";
 
-Deno.test("a signal sent on request and a machine reboot are logged with their reasons", async () => {
-  const records: LogRecord[] = [];
-  await configure({
-    sinks: { mem: (r) => records.push(r) },
-    loggers: [{ category: ["sup"], sinks: ["mem"], lowestLevel: "debug" }],
-    reset: true,
-  });
-  try {
+Deno.test("a signal sent on request and a machine reboot are logged with their reasons", () =>
+  withLogRecords(async (records) => {
     const bus = new EventBus();
     const off = logEvents(bus);
     const at = Date.now();
@@ -40,7 +34,4 @@ Deno.test("a signal sent on request and a machine reboot are logged with their r
         ],
       ],
     );
-  } finally {
-    await reset();
-  }
-});
+  }));
