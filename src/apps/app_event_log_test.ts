@@ -4,7 +4,7 @@ import { EventBus } from "../core/event_bus.ts";
 import { logAppEvents } from "./app_event_log.ts";
 
 Deno.test("app logs, app events and registrations are written to sup's log under the app's category", () =>
-  withLogRecords(async (records) => {
+  withLogRecords((records) => {
     const bus = new EventBus();
     const off = logAppEvents(bus);
     const at = Date.now();
@@ -39,7 +39,7 @@ Deno.test("app logs, app events and registrations are written to sup's log under
   }));
 
 Deno.test("a flood of app lines and events is cut to the budget per job, then counted; long fields are clipped", () =>
-  withLogRecords(async (records) => {
+  withLogRecords((records) => {
     const bus = new EventBus();
     let now = 0;
     const off = logAppEvents(bus, { linesPerSecond: 3, now: () => now });

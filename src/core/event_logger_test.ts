@@ -4,7 +4,7 @@ import { EventBus } from "./event_bus.ts";
 import { logEvents } from "./event_logger.ts";
 
 Deno.test("a signal sent on request and a machine reboot are logged with their reasons", () =>
-  withLogRecords(async (records) => {
+  withLogRecords((records) => {
     const bus = new EventBus();
     const off = logEvents(bus);
     const at = Date.now();
