@@ -7,21 +7,13 @@
  * environment (SUP_OSC_HOST, SUP_OSC_PORT, SUP_WS_URL, SUP_HTTP_URL).
  */
 
+import { exists } from "./support/files.ts";
 import { deepStrictEqual, equal, ok } from "node:assert/strict";
 import { createSocket } from "node:dgram";
 import { freeTcpPort, freeUdpPort } from "./support/ports.ts";
 import { SupProcess } from "./support/sup_process.ts";
 import { startSupProcess } from "./support/sup_run.ts";
 import { until } from "../src/testing/wait.ts";
-
-function exists(path: string): boolean {
-  try {
-    Deno.statSync(path);
-    return true;
-  } catch {
-    return false;
-  }
-}
 
 Deno.test("busy ports at start: sup exits 1 naming each port, protocol and setting, and starts no job", async () => {
   const dir = await Deno.makeTempDir({ prefix: "sup-ports-" });

@@ -136,6 +136,18 @@ function oscStrings(hex: string): string[] {
 const toHex = (bytes: Uint8Array) =>
   [...bytes].map((b) => b.toString(16).padStart(2, "0")).join("");
 
+/** Waits (bounded) until process `pid` runs as the probe user (setpriv has switched). */
+function runsAsProbe(pid: number): Promise<void> {
+  return until(
+    () => {
+      const status = Deno.readTextFileSync(`/proc/${pid}/status`);
+      return new RegExp(`^Uid:\\s+${uid}\\s`, "m").test(status);
+    },
+    "the probe's sleep runs as the probe user",
+    5000,
+  );
+}
+
 Deno.test({
   name:
     "as an unprivileged user, a kill of a root process is refused on every channel; its own is accepted",
@@ -145,14 +157,7 @@ Deno.test({
     const root = sleeper(false);
     const own = sleeper(true);
     try {
-      await until(
-        () => {
-          const status = Deno.readTextFileSync(`/proc/${own.pid}/status`);
-          return new RegExp(`^Uid:\\s+${uid}\\s`, "m").test(status);
-        },
-        "the probe's sleep runs as the probe user",
-        5000,
-      );
+      await runsAsProbe(own.pid);
       const why = `pid ${root.pid} runs as uid 0, not as the sender's uid ${uid}; ` +
         "only root may register another user's process";
       const kill = (pid: number) => ({ name: "probe", timeout: "60s", action: "kill", pid });
@@ -215,14 +220,7 @@ Deno.test({
     await using sup = await startLiveSup({ jobs: () => [resolvedJob("kiosk", ["sleep", "300"])] });
     const own = sleeper(true);
     try {
-      await until(
-        () => {
-          const status = Deno.readTextFileSync(`/proc/${own.pid}/status`);
-          return new RegExp(`^Uid:\\s+${uid}\\s`, "m").test(status);
-        },
-        "the probe's sleep runs as the probe user",
-        5000,
-      );
+      await runsAsProbe(own.pid);
       const answer = await curlRegister(`${sup.httpUrl}/api/apps`, {
         name: "probe",
         timeout: "300ms",

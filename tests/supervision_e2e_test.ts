@@ -5,6 +5,7 @@
  * reloads from an imported file and from SIGHUP.
  */
 
+import { exists } from "./support/files.ts";
 import { deepStrictEqual, equal, match, ok } from "node:assert/strict";
 import { alive, until } from "./support/event_log.ts";
 import { SupProcess } from "./support/sup_process.ts";
@@ -125,15 +126,6 @@ Deno.test("sup run: a job runs as nobody in its dir relative to the config, with
     setup: (dir) => Deno.chmod(`${dir}/out`, 0o777),
   });
 });
-
-function exists(path: string): boolean {
-  try {
-    Deno.statSync(path);
-    return true;
-  } catch {
-    return false;
-  }
-}
 
 Deno.test("sup run: output files rotate by size and by day, gzipped, keeping maxFiles", async () => {
   // 40 lines of 100 bytes = 4000 bytes through a 1 KB limit: several rotations.

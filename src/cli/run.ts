@@ -248,10 +248,14 @@ export async function runSup(options: RunOptions = {}): Promise<number> {
     using _token = { [Symbol.dispose]: () => removeOperatorToken(operatorToken) };
     log.info(`Operator token for the HTTP API written to "${operatorToken.path}"`);
     const listeners: Listener[] = [];
+    // Where sup listens, for every job's environment: worked out when listeners move, not per spawn.
+    let jobEnvironment: Record<string, string> = supEnvironment(config.network);
+    const refreshJobEnvironment = (network: ResolvedConfig["network"]) =>
+      jobEnvironment = supEnvironment(boundNetwork(listeners, network));
     const sup: Supervisor = new Supervisor({
       state,
       onError: (message) => log.error(message),
-      jobEnv: () => supEnvironment(boundNetwork(listeners, sup.config().network)),
+      jobEnv: () => jobEnvironment,
     });
     const unlog = logEvents(sup.bus);
     const stall = new StallDetector({ bus: sup.bus });
@@ -270,6 +274,7 @@ export async function runSup(options: RunOptions = {}): Promise<number> {
       return 1;
     }
     for (const line of listeningLines(listeners, null)) log.info(line);
+    refreshJobEnvironment(config.network);
     sup.apply(config);
     for (const component of components) await follow(component, config);
     sup.bus.emit({
@@ -297,6 +302,7 @@ export async function runSup(options: RunOptions = {}): Promise<number> {
         sup.apply(next.config);
         for (const component of components) await follow(component, next.config);
         for (const line of listeningLines(listeners, before)) log.info(line);
+        refreshJobEnvironment(next.config.network);
       } catch (error) {
         if (!(error instanceof ConfigError)) {
           log.error(`Reload failed: ${errorText(error)}`);
