@@ -6,6 +6,7 @@
  */
 
 import { until } from "../../src/testing/wait.ts";
+import { readOperatorToken } from "../../src/web/operator_token.ts";
 
 /** The path of the one token file under `runtimeDir` (waits, bounded, for sup to write it). */
 export async function operatorTokenPath(runtimeDir: string, timeoutMs = 10_000): Promise<string> {
@@ -29,6 +30,6 @@ export async function operatorTokenPath(runtimeDir: string, timeoutMs = 10_000):
 
 /** `{ Authorization: "Bearer <token>" }` for the sup whose runtime directory is `runtimeDir`. */
 export async function operatorHeaders(runtimeDir: string): Promise<Record<string, string>> {
-  const token = (await Deno.readTextFile(await operatorTokenPath(runtimeDir))).trim();
+  const token = await readOperatorToken(await operatorTokenPath(runtimeDir));
   return { Authorization: `Bearer ${token}` };
 }
