@@ -29,6 +29,7 @@ export const JOB_KEYS = [
   "clearEnv",
   "user",
   "group",
+  "groups",
   "ulimit",
   "stdin",
   "stdout",
@@ -117,6 +118,7 @@ export function readJob(
     env: readEnv(f),
     clearEnv: f.bool("clearEnv", false),
     ...readIds(f, ctx.accounts),
+    groups: readGroups(f),
     ulimit: readUlimit(f),
     stdin: nullablePath(f.string("stdin", null), ctx.dir),
     stdout: readOutput(f, "stdout", ctx.dir),
@@ -142,6 +144,26 @@ export function readJob(
     sideCommand: readCommand(f, "sideCommand", false),
     postLaunchCommand: readCommand(f, "postLaunchCommand", false),
   };
+}
+
+/** `groups`: one name or a list, each a valid name. */
+function readGroups(f: Fields): string[] {
+  const value = f.obj.groups;
+  if (value === undefined) return [];
+  const list = typeof value === "string" ? [value] : value;
+  if (!Array.isArray(list) || list.some((g) => typeof g !== "string")) {
+    f.fail("groups", `must be a group name or an array of them, got ${describe(value)}`);
+    return [];
+  }
+  list.forEach((group, i) => {
+    if (!JOB_NAME.test(group)) {
+      f.issues.add(
+        `${f.at("groups")}[${i}]`,
+        `bad group name ${JSON.stringify(group)} (use letters, digits, "-", "_" and ".")`,
+      );
+    }
+  });
+  return [...new Set(list as string[])];
 }
 
 /** `wait` is a flag (pmtr's); job names there were meant for `after`, so say so. */

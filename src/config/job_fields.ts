@@ -95,7 +95,14 @@ export function readIds(f: Fields, accounts: Accounts): { uid: number | null; gi
     else if (typeof group === "string" && group !== "") {
       const id = accounts.groupByName(group);
       if (id !== undefined) gid = id;
-      else f.fail("group", `unknown group ${JSON.stringify(group)} (not in /etc/group)`);
+      else {f.fail(
+          "group",
+          `unknown group ${
+            JSON.stringify(group)
+          } (not in /etc/group; to put the job in a job group, write groups: ${
+            JSON.stringify([group])
+          })`,
+        );}
     } else {
       f.fail("group", `must be a group name or a gid, got ${describe(group)}`);
     }

@@ -56,6 +56,8 @@ export interface ResolvedJob {
   /** Numeric ids, looked up at validation. null: sup's own. */
   uid: number | null;
   gid: number | null;
+  /** Job groups (`groups`), for `"group:<name>"` selectors. */
+  groups: string[];
   ulimit: { [K in keyof UlimitConfig]-?: LimitValue | null };
   /** Absolute path or null for no input. */
   stdin: string | null;

@@ -135,8 +135,15 @@ export interface JobConfig {
   clearEnv?: boolean;
   /** Run as this user (name or uid); sup must run as root. */
   user?: string | number;
-  /** Run with this group (name or gid). @default the user's primary group */
+  /** Run with this Unix group (name or gid). @default the user's primary group */
   group?: string | number;
+  /**
+   * Job groups this job belongs to (supervisord's `[group:x]`): selectors
+   * elsewhere name them as `"group:<name>"`. Not the Unix group (that is
+   * `group`). Names: letters, digits, "-", "_" and ".".
+   * @example ["web"]
+   */
+  groups?: string | string[];
   /** Resource limits, applied with `prlimit`. */
   ulimit?: UlimitConfig;
   /** A file fed to the job's standard input. @default no input */

@@ -114,7 +114,7 @@ const cases: [string, unknown, string[]][] = [
   ]],
   ["unknown user and group", job({ user: "bob", group: "wheel" }), [
     'jobs.web.user: unknown user "bob" (not in /etc/passwd)',
-    'jobs.web.group: unknown group "wheel" (not in /etc/group)',
+    'jobs.web.group: unknown group "wheel" (not in /etc/group; to put the job in a job group, write groups: ["wheel"])',
   ]],
   ["ports out of range", {
     jobs: { a: { cmd: "a" } },
@@ -279,6 +279,7 @@ Deno.test("resolving applies every default", () => {
     clearEnv: false,
     uid: null,
     gid: null,
+    groups: [],
     ulimit: { nofile: null, nproc: null, core: null, memlock: null, stack: null },
     stdin: null,
     stdout: { kind: "log" },

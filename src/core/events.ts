@@ -28,6 +28,8 @@ export type ActionSource =
   | "bounce" // periodic restart
   | "depends" // a watched file changed
   | "retry" // slow retry out of `fatal`
+  | "health" // failing health checks (`health` of a job)
+  | "listener" // a listener or plugin (its name is in `by`)
   | "manual" // CLI or panel
   | "app" // the app itself (/restart)
   | "shutdown"; // sup is stopping
@@ -37,13 +39,21 @@ export interface ActionReason {
   source: ActionSource;
   /** Human detail, e.g. `file "/etc/app.json" changed`. */
   detail?: string;
+  /** The listener or plugin that asked, e.g. `"httpok"` or `"plugin:kiosk"` (source "listener"). */
+  by?: string;
 }
 
 /**
  * What made a job ready: its first heartbeat since the spawn, or the spawn
  * itself for a job without a heartbeat config.
  */
-export type ReadySource = "heartbeat" | "spawn";
+export type ReadySource = "heartbeat" | "health" | "spawn";
+
+/** What sup does to the machine. */
+export type MachineAction = "reboot" | "shutdown";
+
+/** The kinds of a job's health check. */
+export type HealthCheckKind = "http" | "tcp" | "exec";
 
 /** How a process ended: exactly one of code or signal is set. */
 export interface ExitStatus {
@@ -147,12 +157,72 @@ export type SupEvent =
     action: "restart" | "kill" | "reboot" | "none";
   }
   | At & {
-    /** sup restarts the machine (the command runs right after this event). */
+    /** sup restarts or powers off the machine (the command runs right after this event). */
     type: "machine.action";
-    action: "reboot";
+    action: MachineAction;
     reason: ActionReason;
     command: string[];
   }
+  | At & {
+    /** A machine action sup did not take (the reboot-loop guard: too soon after the last one). */
+    type: "machine.refused";
+    action: MachineAction;
+    reason: ActionReason;
+    /** Why it was refused, a sentence. */
+    message: string;
+    /** When the last machine action was taken (ms since epoch), if known. */
+    lastAt: number | null;
+  }
+  | At & {
+    /** A health check of a job failed (`failures` in a row so far). */
+    type: "health.failed";
+    job: string;
+    check: HealthCheckKind;
+    /** Why: status code, body mismatch, connection refused, timeout, exit code. */
+    reason: string;
+    failures: number;
+  }
+  | At & {
+    /** A job's health check passed again after failing. */
+    type: "health.recovered";
+    job: string;
+    check: HealthCheckKind;
+    /** Failures in a row before this pass. */
+    failures: number;
+  }
+  | At & {
+    /** A notifier (mail, SMS gateway, webhook) delivered a message. */
+    type: "notify.sent";
+    notifier: string;
+    subject: string;
+    /** Attempts it took (1: the first try). */
+    attempts: number;
+  }
+  | At & {
+    /** A notifier failed to deliver (`willRetry`: it is queued for another try). */
+    type: "notify.failed";
+    notifier: string;
+    subject: string;
+    error: string;
+    willRetry: boolean;
+  }
+  | At & {
+    /** A notifier's queue was full: its oldest message was dropped. */
+    type: "notify.dropped";
+    notifier: string;
+    subject: string;
+    dropped: number;
+  }
+  | At & {
+    /** A listener threw, timed out, or dropped events because it fell behind. */
+    type: "listener.failed";
+    listener: string;
+    problem: "threw" | "timeout" | "overflow";
+    message: string;
+  }
+  | At & { type: "tick.5" }
+  | At & { type: "tick.60" }
+  | At & { type: "tick.3600" }
   | At & { type: "app.registered"; id: string; name: string; pid: number | null; timeoutMs: number }
   | At & { type: "app.unregistered"; id: string; name: string }
   | At & { type: "channel.rejected"; channel: "osc" | "websocket" | "http"; reason: string }
