@@ -16,7 +16,9 @@ const MAY_IMPORT: Record<string, string[]> = {
   apps: ["core", "config"],
   channels: ["apps", "net", "core", "config"],
   web: ["apps", "net", "core", "config"],
-  cli: ["web", "channels", "apps", "probes", "net", "core", "config"],
+  notify: ["apps", "probes", "net", "core", "config"],
+  control: ["apps", "net", "core", "config"],
+  cli: ["web", "control", "notify", "channels", "apps", "probes", "net", "core", "config"],
   testing: ["core", "config"],
 };
 

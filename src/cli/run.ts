@@ -16,7 +16,6 @@ import { ConfigError, formatIssue } from "../config/config_error.ts";
 import { loadConfig, splitConfigList } from "../config/loader.ts";
 import { loadConfigInChild } from "../config/load_child.ts";
 import type { ResolvedConfig } from "../config/resolved.ts";
-import type { SupervisorApi } from "../core/api.ts";
 import type { Component } from "../core/component.ts";
 import { ConfigWatcher } from "../core/config_watcher.ts";
 import { logEvents } from "../core/event_logger.ts";
@@ -24,33 +23,12 @@ import { reapOrphans } from "../core/orphan_reaper.ts";
 import { pid1Warning } from "../core/pid1.ts";
 import { RuntimeStateFile, stateFilePath } from "../core/runtime_state.ts";
 import { lockFilePath, SupAlreadyRunningError, SupLock } from "../core/sup_lock.ts";
-import { type StallCheck, StallDetector } from "../core/stall_detector.ts";
+import { StallDetector } from "../core/stall_detector.ts";
 import { Supervisor } from "../core/supervisor.ts";
-import type { HandleAppCommand } from "../apps/app_command.ts";
-import { appCommandHandler } from "../apps/app_command_handler.ts";
-import { logAppEvents } from "../apps/app_event_log.ts";
-import { AppRegistry, type SectionStore } from "../apps/registry.ts";
-import { OscChannel, type OscChannelOptions } from "../channels/osc_channel.ts";
-import { WebSocketChannel } from "../channels/websocket_channel.ts";
-import { socketOwnerUid } from "../net/socket_owner.ts";
-import { createHttpApp } from "../web/http_app.ts";
-import { HttpServer } from "../web/http_server.ts";
-import {
-  type OperatorToken,
-  removeOperatorToken,
-  requireOperatorToken,
-  tokenFilePath,
-  writeOperatorToken,
-} from "../web/operator_token.ts";
-import { BounceProbe } from "../probes/bounce.ts";
-import { DependsProbe } from "../probes/depends.ts";
-import { HeartbeatWatchdog } from "../probes/heartbeat.ts";
-import { MemmonProbe } from "../probes/memmon.ts";
-import { ScheduleProbe } from "../probes/schedule.ts";
+import { removeOperatorToken, tokenFilePath, writeOperatorToken } from "../web/operator_token.ts";
 import { configArgument } from "./config_arg.ts";
 import { Serial, SignalInbox } from "./run_support.ts";
 import {
-  appListeners,
   boundNetwork,
   type Listener,
   listeningLines,
@@ -61,92 +39,17 @@ import { supEnvironment } from "../core/sup_env.ts";
 import { ExitCode, UserError } from "./exit_codes.ts";
 import { type LogFlags, setupLogging } from "./logging.ts";
 
-/** What components are built from. */
-export interface ComponentParts {
-  /** The supervisor. */
-  api: SupervisorApi;
-  /** Where registered apps persist (the runtime state file); null keeps them in memory. */
-  state: SectionStore | null;
-  /** The token operator routes over TCP require (`sup run` always has one); null leaves them open (tests). */
-  operatorToken?: OperatorToken | null;
-  /** Asked by watchdogs before they act on a deadline: did sup itself stall? @default none */
-  stall?: StallCheck;
-  /** Filled with sup's listeners (bound before any job starts, checked on reloads). @default none */
-  listeners?: Listener[];
-}
+import { type ComponentFactory, defaultComponents } from "./components.ts";
+import { NotifierHub } from "../core/notifier_hub.ts";
 
-/** Builds the components of a running sup, in start order (they are closed in reverse). */
-export type ComponentFactory = (parts: ComponentParts) => Component[];
-
-/** The app side of a running sup: how apps talk to it and what watches them. */
-export interface AppSide {
-  /** Job heartbeats (ampm's heartbeat and startup timeouts). */
-  watchdog: HeartbeatWatchdog;
-  /** Self-registered apps (Digi appmonitor). */
-  apps: AppRegistry;
-  /** The one app command handler every channel decodes into. */
-  handle: HandleAppCommand;
-  /** OSC over UDP on `network.osc`. */
-  osc: OscChannel;
-  /** JSON frames on `network.websocket`. */
-  websocket: WebSocketChannel;
-  /** The HTTP API (app routes and operator routes) on `network.http`. */
-  http: HttpServer;
-  /** The pieces above that follow the config, in start order. */
-  components: Component[];
-}
-
-/** Tuning of the app side (tests). */
-export interface AppSideOptions {
-  /** OSC channel tuning. */
-  osc?: OscChannelOptions;
-}
-
-/**
- * Builds the app side in order, each piece from the ones before it: the
- * watchdog and the registry, the handler over them, the channels over the
- * handler, the HTTP server over the handler and the channels' counters.
- */
-export function buildAppSide(parts: ComponentParts, options: AppSideOptions = {}): AppSide {
-  const { api, state } = parts;
-  // Subscribed before the supervisor's first `apply`, so no app event is missed.
-  const appLog: Component = { apply() {}, close: logAppEvents(api.bus) };
-  const watchdog = new HeartbeatWatchdog(api, { stall: parts.stall });
-  const apps = new AppRegistry({ api, store: state, stall: parts.stall });
-  const handle = appCommandHandler({ api, heartbeats: watchdog, apps, senderUid: socketOwnerUid });
-  const osc = new OscChannel({ api, handle }, options.osc);
-  const websocket = new WebSocketChannel({ api, handle });
-  const http = new HttpServer(createHttpApp({
-    api,
-    handle,
-    listApps: () => apps.list(),
-    channels: { osc: () => osc.stats(), websocket: () => websocket.stats() },
-    operatorGuard: parts.operatorToken ? requireOperatorToken(parts.operatorToken) : undefined,
-  }));
-  return {
-    watchdog,
-    apps,
-    handle,
-    osc,
-    websocket,
-    http,
-    components: [appLog, apps, watchdog, osc, websocket, http],
-  };
-}
-
-/** The components `sup run` composes: the probes, then the app side. */
-export function defaultComponents(parts: ComponentParts): Component[] {
-  const { api } = parts;
-  const side = buildAppSide(parts);
-  parts.listeners?.push(...appListeners(side));
-  return [
-    new DependsProbe(api),
-    new BounceProbe(api),
-    new MemmonProbe(api),
-    new ScheduleProbe(api),
-    ...side.components,
-  ];
-}
+export {
+  type AppSide,
+  type AppSideOptions,
+  buildAppSide,
+  type ComponentFactory,
+  type ComponentParts,
+  defaultComponents,
+} from "./components.ts";
 
 /** Options of `runSup`. */
 export interface RunOptions {
@@ -260,7 +163,14 @@ export async function runSup(options: RunOptions = {}): Promise<number> {
     const unlog = logEvents(sup.bus);
     const stall = new StallDetector({ bus: sup.bus });
     using _stall = { [Symbol.dispose]: () => stall.close() };
-    const parts = { api: sup, state, stall, listeners, operatorToken };
+    const parts = {
+      api: sup,
+      state,
+      stall,
+      listeners,
+      operatorToken,
+      notifiers: new NotifierHub(),
+    };
     const components = (options.components ?? defaultComponents)(parts);
     // Listen before any job starts: a port sup cannot bind is a startup error.
     const busy = await unbindable(listeners, config.network, null);

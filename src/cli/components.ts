@@ -1,0 +1,127 @@
+/**
+ * What a running sup is made of around the supervisor: the probes, the app
+ * side (watchdog, registry, handler, channels, HTTP server) and the
+ * features a config may ask for, each loaded only when it does
+ * (`lazyComponent`). `cli/run.ts` hands the parts in; this module only
+ * builds.
+ *
+ * @module
+ */
+
+import type { SupervisorApi } from "../core/api.ts";
+import type { Component } from "../core/component.ts";
+import type { NotifierHub } from "../core/notifier_hub.ts";
+import type { StallCheck } from "../core/stall_detector.ts";
+import type { HandleAppCommand } from "../apps/app_command.ts";
+import { appCommandHandler } from "../apps/app_command_handler.ts";
+import { logAppEvents } from "../apps/app_event_log.ts";
+import { AppRegistry, type SectionStore } from "../apps/registry.ts";
+import { OscChannel, type OscChannelOptions } from "../channels/osc_channel.ts";
+import { WebSocketChannel } from "../channels/websocket_channel.ts";
+import { socketOwnerUid } from "../net/socket_owner.ts";
+import { createHttpApp } from "../web/http_app.ts";
+import { HttpServer } from "../web/http_server.ts";
+import { type OperatorToken, requireOperatorToken } from "../web/operator_token.ts";
+import { BounceProbe } from "../probes/bounce.ts";
+import { DependsProbe } from "../probes/depends.ts";
+import { HeartbeatWatchdog } from "../probes/heartbeat.ts";
+import { MemmonProbe } from "../probes/memmon.ts";
+import { ScheduleProbe } from "../probes/schedule.ts";
+import { appListeners, type Listener } from "./listeners.ts";
+
+/** What components are built from. */
+export interface ComponentParts {
+  /** The supervisor. */
+  api: SupervisorApi;
+  /** Where registered apps persist (the runtime state file); null keeps them in memory. */
+  state: SectionStore | null;
+  /** The token operator routes over TCP require (`sup run` always has one); null leaves them open (tests). */
+  operatorToken?: OperatorToken | null;
+  /** Asked by watchdogs before they act on a deadline: did sup itself stall? @default none */
+  stall?: StallCheck;
+  /** Filled with sup's listeners (bound before any job starts, checked on reloads). @default none */
+  listeners?: Listener[];
+  /** Where notifications go (mail, webhooks register here). @default a hub of its own */
+  notifiers?: NotifierHub;
+}
+
+/** Builds the components of a running sup, in start order (they are closed in reverse). */
+export type ComponentFactory = (parts: ComponentParts) => Component[];
+
+/** The app side of a running sup: how apps talk to it and what watches them. */
+export interface AppSide {
+  /** Job heartbeats (ampm's heartbeat and startup timeouts). */
+  watchdog: HeartbeatWatchdog;
+  /** Self-registered apps (Digi appmonitor). */
+  apps: AppRegistry;
+  /** The one app command handler every channel decodes into. */
+  handle: HandleAppCommand;
+  /** OSC over UDP on `network.osc`. */
+  osc: OscChannel;
+  /** JSON frames on `network.websocket`. */
+  websocket: WebSocketChannel;
+  /** The HTTP API (app routes and operator routes) on `network.http`. */
+  http: HttpServer;
+  /** The pieces above that follow the config, in start order. */
+  components: Component[];
+}
+
+/** Tuning of the app side (tests). */
+export interface AppSideOptions {
+  /** OSC channel tuning. */
+  osc?: OscChannelOptions;
+}
+
+/**
+ * Builds the app side in order, each piece from the ones before it: the
+ * watchdog and the registry, the handler over them, the channels over the
+ * handler, the HTTP server over the handler and the channels' counters.
+ */
+export function buildAppSide(parts: ComponentParts, options: AppSideOptions = {}): AppSide {
+  const { api, state } = parts;
+  // Subscribed before the supervisor's first `apply`, so no app event is missed.
+  const appLog: Component = { apply() {}, close: logAppEvents(api.bus) };
+  const watchdog = new HeartbeatWatchdog(api, { stall: parts.stall });
+  const apps = new AppRegistry({ api, store: state, stall: parts.stall });
+  const handle = appCommandHandler({ api, heartbeats: watchdog, apps, senderUid: socketOwnerUid });
+  const osc = new OscChannel({ api, handle }, options.osc);
+  const websocket = new WebSocketChannel({ api, handle });
+  const http = new HttpServer(createHttpApp({
+    api,
+    handle,
+    listApps: () => apps.list(),
+    channels: { osc: () => osc.stats(), websocket: () => websocket.stats() },
+    operatorGuard: parts.operatorToken ? requireOperatorToken(parts.operatorToken) : undefined,
+  }));
+  return {
+    watchdog,
+    apps,
+    handle,
+    osc,
+    websocket,
+    http,
+    components: [appLog, apps, watchdog, osc, websocket, http],
+  };
+}
+
+/** The components `sup run` composes: the probes, then the app side, then the features a config asks for. */
+export function defaultComponents(parts: ComponentParts): Component[] {
+  const { api } = parts;
+  const side = buildAppSide(parts);
+  parts.listeners?.push(...appListeners(side));
+  return [
+    new DependsProbe(api),
+    new BounceProbe(api),
+    new MemmonProbe(api),
+    new ScheduleProbe(api),
+    ...side.components,
+    // Features, each a lazyComponent(needed, () => import(...)) so an unused one costs nothing:
+    // [issue 9: health checks]
+    // [issue 9: listeners]
+    // [issue 9: mail]
+    // [issue 9: webhook, analytics, event log, machine]
+    // [issue 10: control socket]
+    // [issue 10: metrics]
+    // [issue 10: pmtr report and control]
+  ];
+}
