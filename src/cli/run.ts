@@ -24,6 +24,7 @@ import { pid1Warning } from "../core/pid1.ts";
 import { RuntimeStateFile, stateFilePath } from "../core/runtime_state.ts";
 import { lockFilePath, SupAlreadyRunningError, SupLock } from "../core/sup_lock.ts";
 import { StallDetector } from "../core/stall_detector.ts";
+import { MemoryTrimmer } from "../core/memory_trim.ts";
 import { Supervisor } from "../core/supervisor.ts";
 import { removeOperatorToken, tokenFilePath, writeOperatorToken } from "../web/operator_token.ts";
 import { configArgument } from "./config_arg.ts";
@@ -163,6 +164,9 @@ export async function runSup(options: RunOptions = {}): Promise<number> {
     const unlog = logEvents(sup.bus);
     const stall = new StallDetector({ bus: sup.bus });
     using _stall = { [Symbol.dispose]: () => stall.close() };
+    // Memory glibc keeps after a flood goes back to the OS once the flood is over.
+    const trimmer = new MemoryTrimmer();
+    using _trimmer = { [Symbol.dispose]: () => trimmer.close() };
     const parts = {
       api: sup,
       state,
