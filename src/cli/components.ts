@@ -12,6 +12,7 @@ import type { SupervisorApi } from "../core/api.ts";
 import type { Component } from "../core/component.ts";
 import type { NotifierHub } from "../core/notifier_hub.ts";
 import type { StallCheck } from "../core/stall_detector.ts";
+import { lazyComponent } from "../core/lazy_component.ts";
 import type { HandleAppCommand } from "../apps/app_command.ts";
 import { appCommandHandler } from "../apps/app_command_handler.ts";
 import { logAppEvents } from "../apps/app_event_log.ts";
@@ -120,6 +121,12 @@ export function defaultComponents(parts: ComponentParts): Component[] {
     // [issue 9: listeners]
     // [issue 9: mail]
     // [issue 9: webhook, analytics, event log, machine]
+    lazyComponent(
+      ({ machine: m }) =>
+        m.restartSchedule !== null || m.shutdownSchedule !== null ||
+        m.restartAfter !== null,
+      async () => new (await import("../probes/machine_schedule.ts")).MachineScheduleProbe(api),
+    ),
     // [issue 10: control socket]
     // [issue 10: metrics]
     // [issue 10: pmtr report and control]

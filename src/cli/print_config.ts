@@ -114,10 +114,25 @@ export function formatConfig(config: ResolvedConfig): string {
     }`,
     "",
     "machine",
-    `  rebootCommand      ${config.machine.rebootCommand.join(" ")}`,
+    ...machineLines(config.machine),
   ];
   if (Object.keys(config.app).length > 0) {
     lines.push("", "app", ...JSON.stringify(config.app, null, 2).split("\n").map((l) => `  ${l}`));
   }
   return lines.join("\n");
+}
+
+/** The `machine` section, one option a line ("none" for what is off). */
+function machineLines(machine: ResolvedConfig["machine"]): string[] {
+  const guard = machine.minRebootIntervalMs > 0
+    ? formatDuration(machine.minRebootIntervalMs)
+    : "off";
+  return [
+    `  rebootCommand      ${machine.rebootCommand.join(" ")}`,
+    `  shutdownCommand    ${machine.shutdownCommand.join(" ")}`,
+    `  restartSchedule    ${machine.restartSchedule ?? "none"}`,
+    `  shutdownSchedule   ${machine.shutdownSchedule ?? "none"}`,
+    `  restartAfter       ${machine.restartAfter ?? "none"}`,
+    `  minRebootInterval  ${guard}`,
+  ];
 }

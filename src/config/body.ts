@@ -14,7 +14,8 @@ import { readJob } from "./job.ts";
 import { isPlainObject } from "./modes.ts";
 import { checkReferences } from "./references.ts";
 import type { ResolvedConfig, ResolvedJob, ResolvedOutput } from "./resolved.ts";
-import { readApps, readLogging, readMachine, readNetwork } from "./sections.ts";
+import { readApps, readLogging, readNetwork } from "./sections.ts";
+import { readMachine } from "./machine_section.ts";
 import type { ConfigBody, UserConfig } from "./types.ts";
 
 /** Keys of a config body (what a mode section may hold). */

@@ -15,6 +15,8 @@ import type {
   StopSignal,
   UlimitConfig,
 } from "./types.ts";
+import type { ResolvedMachine } from "./machine_resolved.ts";
+export { DEFAULT_MACHINE, defaultMachine, type ResolvedMachine } from "./machine_resolved.ts";
 
 /** Where one output stream of a job goes. */
 export type ResolvedOutput =
@@ -160,12 +162,6 @@ export const DEFAULT_APPS: Readonly<ResolvedApps> = Object.freeze({
   maxPerUser: 64,
   expireAfterMisses: 3,
 });
-
-/** The machine sup runs on. */
-export interface ResolvedMachine {
-  /** argv of the command that restarts the machine. */
-  rebootCommand: string[];
-}
 
 /** A whole config, ready to run. */
 export interface ResolvedConfig {

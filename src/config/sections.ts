@@ -1,5 +1,6 @@
 /**
- * Validates and resolves the `network`, `logging`, `apps` and `machine` sections.
+ * Validates and resolves the `network`, `logging` and `apps` sections (`machine`:
+ * `machine_section.ts`).
  *
  * @module
  */
@@ -8,7 +9,6 @@ import { resolve } from "node:path";
 import { type IssueList, joinPath } from "./config_error.ts";
 import { type AllKeys, describe, Fields, listChoices } from "./fields.ts";
 import { didYouMean } from "./suggest.ts";
-import { readCommand } from "./job_fields.ts";
 import {
   DEFAULT_APPS,
   DEFAULT_FILE_MODE,
@@ -17,7 +17,6 @@ import {
   type ResolvedHttp,
   type ResolvedListen,
   type ResolvedLogging,
-  type ResolvedMachine,
   type ResolvedNetwork,
   type ResolvedWebSocket,
 } from "./resolved.ts";
@@ -27,7 +26,6 @@ import type {
   HttpConfig,
   LoggingConfig,
   LogLevel,
-  MachineConfig,
   NetworkConfig,
   OscConfig,
   WebSocketConfig,
@@ -59,9 +57,7 @@ const APPS_KEYS = [
   "maxPerUser",
   "expireAfterMisses",
 ] as const;
-const MACHINE_KEYS = ["rebootCommand"] as const;
 const _apps: AllKeys<AppsConfig, typeof APPS_KEYS[number]> = true;
-const _machine: AllKeys<MachineConfig, typeof MACHINE_KEYS[number]> = true;
 
 function readListen(
   parent: Fields,
@@ -263,15 +259,4 @@ export function readApps(value: unknown, issues: IssueList, path = "apps"): Reso
     maxPerUser: f.whole("maxPerUser", defaults.maxPerUser, 1, 100_000),
     expireAfterMisses: f.whole("expireAfterMisses", defaults.expireAfterMisses, 1, 1000),
   };
-}
-
-/** The default `machine.rebootCommand`. */
-export const DEFAULT_REBOOT_COMMAND: readonly string[] = ["systemctl", "reboot"];
-
-/** `machine`: how to reboot it. */
-export function readMachine(value: unknown, issues: IssueList, path = "machine"): ResolvedMachine {
-  const f = value === undefined ? null : Fields.of(value, path, issues);
-  f?.keys(MACHINE_KEYS);
-  const command = f ? readCommand(f, "rebootCommand", false) : null;
-  return { rebootCommand: command ?? [...DEFAULT_REBOOT_COMMAND] };
 }

@@ -6,6 +6,9 @@
  * @module
  */
 
+import type { MachineConfig } from "./machine_types.ts";
+export type { MachineConfig } from "./machine_types.ts";
+
 /**
  * A duration: milliseconds as a number, or a string with a unit written
  * straight after the amount (`ms`, `s`, `m`, `h`, `d`). At most 366 days.
@@ -336,18 +339,6 @@ export interface AppsConfig {
   expireAfterMisses?: number;
 }
 
-/** The machine sup runs on. */
-export interface MachineConfig {
-  /**
-   * The command that restarts the machine, run by heartbeat and app
-   * watchdogs with action "reboot" (as sup's user, which must be allowed to
-   * reboot).
-   * @default ["systemctl", "reboot"]
-   * @example ["sudo", "/sbin/reboot"]
-   */
-  rebootCommand?: CommandConfig;
-}
-
 /** Everything in a config except `modes`: what a mode may override. */
 export interface ConfigBody {
   /** The jobs sup runs, keyed by name (letters, digits, `-`, `_`, `.`). */
@@ -360,7 +351,7 @@ export interface ConfigBody {
   app?: Record<string, unknown>;
   /** Self-registering apps: whether they may register and which actions they may ask for. */
   apps?: AppsConfig;
-  /** The machine: how to reboot it. */
+  /** The machine: how to reboot and power it off, and when sup does it by itself. */
   machine?: MachineConfig;
 }
 

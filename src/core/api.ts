@@ -8,7 +8,8 @@
 
 import type { ResolvedConfig } from "../config/resolved.ts";
 import type { EventBus } from "./event_bus.ts";
-import type { ActionReason, ExitStatus, JobState } from "./events.ts";
+import type { ActionReason, ExitStatus, JobState, MachineAction } from "./events.ts";
+import type { MachineOutcome } from "./machine.ts";
 import type { Runs } from "./run_tracker.ts";
 
 /** A job as seen from outside: plain data, safe to serialize. */
@@ -70,9 +71,14 @@ export interface SupervisorApi {
    */
   signal(name: string, signal: Deno.Signal, reason: ActionReason): void;
   /**
-   * Restarts the machine: emits `machine.action`, then runs the config's
-   * `machine.rebootCommand`. The one path for every machine action.
+   * Restarts (`"reboot"`) or powers off (`"shutdown"`) the machine: the one
+   * path for every machine action. Refused (`machine.refused`) sooner than
+   * `machine.minRebootInterval` after the last one; otherwise recorded,
+   * emitted (`machine.action`), notified (bounded) and then the config's
+   * `rebootCommand` / `shutdownCommand` runs. Never rejects.
    */
+  machineAction(action: MachineAction, reason: ActionReason): Promise<MachineOutcome>;
+  /** `machineAction("reboot", reason)`, for watchdogs whose action is "reboot". */
   reboot(reason: ActionReason): Promise<void>;
   /**
    * Marks the job ready (first heartbeat since its spawn): emits `job.ready`,

@@ -81,6 +81,7 @@ async function spawnSup(dir: string, ports: SupPorts): Promise<SupRun> {
     `${dir}/sup.json`,
     {
       XDG_RUNTIME_DIR: `${dir}/runtime`,
+      XDG_STATE_HOME: `${dir}/state`, // the machine action record (reboot-loop guard)
       PATH: `${dir}/bin:${Deno.env.get("PATH") ?? "/usr/bin:/bin"}`,
     },
     [],
