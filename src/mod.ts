@@ -60,6 +60,7 @@
 import type { JobConfig, UserConfig } from "./config/types.ts";
 
 export type {
+  AnalyticsConfig,
   AppAction,
   AppsConfig,
   BackoffConfig,
@@ -67,6 +68,7 @@ export type {
   ConfigBody,
   DeepPartial,
   Duration,
+  EventFileConfig,
   HeartbeatAction,
   HeartbeatConfig,
   HttpConfig,
@@ -82,6 +84,7 @@ export type {
   OutputFileConfig,
   RestartPolicy,
   ScheduleConfig,
+  SecretValue,
   Size,
   StopSignal,
   UlimitConfig,

@@ -13,6 +13,7 @@ import type { Component } from "../core/component.ts";
 import type { NotifierHub } from "../core/notifier_hub.ts";
 import type { StallCheck } from "../core/stall_detector.ts";
 import { lazyComponent } from "../core/lazy_component.ts";
+import { EVENT_FILE_TYPES, lazyWithEarlyEvents } from "../notify/event_file_early.ts";
 import type { HandleAppCommand } from "../apps/app_command.ts";
 import { appCommandHandler } from "../apps/app_command_handler.ts";
 import { logAppEvents } from "../apps/app_event_log.ts";
@@ -121,6 +122,18 @@ export function defaultComponents(parts: ComponentParts): Component[] {
     // [issue 9: listeners]
     // [issue 9: mail]
     // [issue 9: webhook, analytics, event log, machine]
+    lazyWithEarlyEvents(
+      api.bus,
+      EVENT_FILE_TYPES,
+      (config) => config.logging.events !== null,
+      async () => new (await import("../notify/event_file.ts")).EventFile(api.bus),
+    ),
+    lazyWithEarlyEvents(
+      api.bus,
+      ["app.event"],
+      (config) => config.analytics !== null,
+      async () => new (await import("../notify/analytics.ts")).Analytics(api.bus),
+    ),
     lazyComponent(
       ({ machine: m }) =>
         m.restartSchedule !== null || m.shutdownSchedule !== null ||

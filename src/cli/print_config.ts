@@ -103,6 +103,7 @@ export function formatConfig(config: ResolvedConfig): string {
         ...(config.logging.file
           ? { maxBytes: config.logging.maxBytes, maxFiles: config.logging.maxFiles }
           : {}),
+        ...(config.logging.events ? { events: config.logging.events.file } : {}),
       })
     }`,
     "",
@@ -115,6 +116,7 @@ export function formatConfig(config: ResolvedConfig): string {
     "",
     "machine",
     ...machineLines(config.machine),
+    ...(config.analytics ? ["", "analytics", `  ${analyticsLine(config.analytics)}`] : []),
   ];
   if (Object.keys(config.app).length > 0) {
     lines.push("", "app", ...JSON.stringify(config.app, null, 2).split("\n").map((l) => `  ${l}`));
@@ -135,4 +137,14 @@ function machineLines(machine: ResolvedConfig["machine"]): string[] {
     `  restartAfter       ${machine.restartAfter ?? "none"}`,
     `  minRebootInterval  ${guard}`,
   ];
+}
+
+/** GA4: the stream, where events go, and where the secret comes from (never the secret). */
+function analyticsLine(analytics: NonNullable<ResolvedConfig["analytics"]>): string {
+  const secret = typeof analytics.apiSecret === "string"
+    ? "in the config"
+    : `from $${analytics.apiSecret.env}`;
+  return `${analytics.measurementId} to ${analytics.endpoint} every ${
+    formatDuration(analytics.intervalMs)
+  } (API secret ${secret})`;
 }

@@ -16,6 +16,7 @@ import { checkReferences } from "./references.ts";
 import type { ResolvedConfig, ResolvedJob, ResolvedOutput } from "./resolved.ts";
 import { readApps, readLogging, readNetwork } from "./sections.ts";
 import { readMachine } from "./machine_section.ts";
+import { readAnalytics } from "./analytics_section.ts";
 import type { ConfigBody, UserConfig } from "./types.ts";
 
 /** Keys of a config body (what a mode section may hold). */
@@ -26,6 +27,7 @@ export const BODY_KEYS = [
   "app",
   "apps",
   "machine",
+  "analytics", // issue 9 (H4)
 ] as const satisfies readonly (keyof ConfigBody)[];
 
 const _everyKey: AllKeys<UserConfig, typeof BODY_KEYS[number] | "modes"> = true;
@@ -85,6 +87,7 @@ export function readBody(
     app,
     apps: readApps(body.apps, issues, at("apps")),
     machine: readMachine(body.machine, issues, at("machine")),
+    analytics: readAnalytics(body.analytics, issues, at("analytics")), // issue 9 (H4)
   };
 }
 

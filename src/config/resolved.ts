@@ -16,6 +16,8 @@ import type {
   UlimitConfig,
 } from "./types.ts";
 import type { ResolvedMachine } from "./machine_resolved.ts";
+import type { ResolvedAnalytics, ResolvedEventFile } from "./analytics_resolved.ts";
+export type { ResolvedAnalytics, ResolvedEventFile } from "./analytics_resolved.ts";
 export { DEFAULT_MACHINE, defaultMachine, type ResolvedMachine } from "./machine_resolved.ts";
 
 /** Where one output stream of a job goes. */
@@ -128,6 +130,8 @@ export interface ResolvedLogging {
   maxFiles: number;
   /** Permissions of log files sup creates (0o600 by default). */
   fileMode: number;
+  /** The event log file (`logging.events`), or null. */
+  events: ResolvedEventFile | null;
 }
 
 /** The logging a config without a `logging` section gets (and sup uses before any config). */
@@ -138,6 +142,7 @@ export const DEFAULT_LOGGING: Readonly<ResolvedLogging> = Object.freeze({
   maxBytes: 10 * 1024 ** 2,
   maxFiles: 5,
   fileMode: DEFAULT_FILE_MODE,
+  events: null,
 });
 
 /** Self-registering apps: what registrations may do. */
@@ -176,4 +181,6 @@ export interface ResolvedConfig {
   app: Record<string, unknown>;
   apps: ResolvedApps;
   machine: ResolvedMachine;
+  /** App events to Google Analytics 4, or null. */
+  analytics: ResolvedAnalytics | null;
 }

@@ -9,6 +9,7 @@ import { resolve } from "node:path";
 import { type IssueList, joinPath } from "./config_error.ts";
 import { type AllKeys, describe, Fields, listChoices } from "./fields.ts";
 import { didYouMean } from "./suggest.ts";
+import { readEventFile } from "./analytics_section.ts";
 import {
   DEFAULT_APPS,
   DEFAULT_FILE_MODE,
@@ -33,7 +34,15 @@ import type {
 
 const NETWORK_KEYS = ["host", "http", "websocket", "osc"] as const;
 const OSC_KEYS = ["port", "host", "appPort", "appHost"] as const;
-const LOGGING_KEYS = ["level", "format", "file", "maxSize", "maxFiles", "fileMode"] as const;
+const LOGGING_KEYS = [
+  "level",
+  "format",
+  "file",
+  "maxSize",
+  "maxFiles",
+  "fileMode",
+  "events", // issue 9 (H4)
+] as const;
 const _network: AllKeys<NetworkConfig, typeof NETWORK_KEYS[number]> = true;
 const HTTP_KEYS = ["port", "host", "hosts"] as const;
 const WEBSOCKET_KEYS = [
@@ -203,6 +212,7 @@ export function readLogging(
     maxBytes: f.size("maxSize", defaults.maxBytes),
     maxFiles: f.whole("maxFiles", defaults.maxFiles, 1),
     fileMode: readFileMode(f),
+    events: readEventFile(f, dir), // issue 9 (H4)
   };
 }
 

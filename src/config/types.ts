@@ -8,6 +8,8 @@
 
 import type { MachineConfig } from "./machine_types.ts";
 export type { MachineConfig } from "./machine_types.ts";
+import type { AnalyticsConfig, EventFileConfig } from "./analytics_types.ts";
+export type { AnalyticsConfig, EventFileConfig, SecretValue } from "./analytics_types.ts";
 
 /**
  * A duration: milliseconds as a number, or a string with a unit written
@@ -287,6 +289,13 @@ export interface LoggingConfig {
    * @example 0o640
    */
   fileMode?: number;
+  /**
+   * ampm's event log file: app events and job lifecycle events, one TSV line
+   * each, a file a day; false for none.
+   * @default false
+   * @example { file: "logs/event-{date}.tsv" }
+   */
+  events?: EventFileConfig | false;
 }
 
 /** An action a self-registered app may ask for when it misses a refresh. */
@@ -353,6 +362,8 @@ export interface ConfigBody {
   apps?: AppsConfig;
   /** The machine: how to reboot and power it off, and when sup does it by itself. */
   machine?: MachineConfig;
+  /** App events to Google Analytics 4 (Measurement Protocol); false for none. @default false */
+  analytics?: AnalyticsConfig | false;
 }
 
 /** Deep partial: what a mode section may set. */
