@@ -15,6 +15,7 @@ import type {
   StopSignal,
   UlimitConfig,
 } from "./types.ts";
+import type { ResolvedListener } from "./resolved_listeners.ts";
 
 /** Where one output stream of a job goes. */
 export type ResolvedOutput =
@@ -180,4 +181,6 @@ export interface ResolvedConfig {
   app: Record<string, unknown>;
   apps: ResolvedApps;
   machine: ResolvedMachine;
+  /** Listeners, in config order (built-ins, functions, plugins). */
+  listeners: ResolvedListener[];
 }

@@ -6,6 +6,16 @@
  * @module
  */
 
+import type { ListenerConfig } from "./types_listeners.ts";
+export type {
+  BuiltinListener,
+  ListenerConfig,
+  ListenerFunctionConfig,
+  ListenerSpecConfig,
+  PluginConfig,
+  PluginDispose,
+} from "./types_listeners.ts";
+
 /**
  * A duration: milliseconds as a number, or a string with a unit written
  * straight after the amount (`ms`, `s`, `m`, `h`, `d`). At most 366 days.
@@ -362,6 +372,12 @@ export interface ConfigBody {
   apps?: AppsConfig;
   /** The machine: how to reboot it. */
   machine?: MachineConfig;
+  /**
+   * Listeners fed sup's events: built-ins (`crashmail({...})`), functions
+   * `(event, ctx) => ...`, `{ on, jobs, handle }` and plugins `{ name, setup }`.
+   * @default []
+   */
+  listeners?: ListenerConfig[];
 }
 
 /** Deep partial: what a mode section may set. */
