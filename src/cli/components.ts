@@ -120,6 +120,17 @@ export function defaultComponents(parts: ComponentParts): Component[] {
     // Features, each a lazyComponent(needed, () => import(...)) so an unused one costs nothing:
     // [issue 9: health checks]
     // [issue 9: listeners]
+    lazyComponent(
+      (config) => config.listeners.length > 0,
+      async () =>
+        new (await import("../notify/listener_runtime.ts")).ListenerRuntime({
+          api,
+          notifiers: parts.notifiers,
+          // Both channels: an app may hold a WebSocket and talk OSC too.
+          send: (job, data) =>
+            [side.websocket.sendTo(job, data), side.osc.sendTo(job, data)].some(Boolean),
+        }),
+    ),
     // [issue 9: mail]
     // [issue 9: webhook, analytics, event log, machine]
     lazyWithEarlyEvents(

@@ -19,6 +19,7 @@ import type { ResolvedMachine } from "./machine_resolved.ts";
 import type { ResolvedAnalytics, ResolvedEventFile } from "./analytics_resolved.ts";
 export type { ResolvedAnalytics, ResolvedEventFile } from "./analytics_resolved.ts";
 export { DEFAULT_MACHINE, defaultMachine, type ResolvedMachine } from "./machine_resolved.ts";
+import type { ResolvedListener } from "./resolved_listeners.ts";
 
 /** Where one output stream of a job goes. */
 export type ResolvedOutput =
@@ -183,4 +184,6 @@ export interface ResolvedConfig {
   machine: ResolvedMachine;
   /** App events to Google Analytics 4, or null. */
   analytics: ResolvedAnalytics | null;
+  /** Listeners, in config order (built-ins, functions, plugins). */
+  listeners: ResolvedListener[];
 }

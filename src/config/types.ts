@@ -10,6 +10,15 @@ import type { MachineConfig } from "./machine_types.ts";
 export type { MachineConfig } from "./machine_types.ts";
 import type { AnalyticsConfig, EventFileConfig } from "./analytics_types.ts";
 export type { AnalyticsConfig, EventFileConfig, SecretValue } from "./analytics_types.ts";
+import type { ListenerConfig } from "./types_listeners.ts";
+export type {
+  BuiltinListener,
+  ListenerConfig,
+  ListenerFunctionConfig,
+  ListenerSpecConfig,
+  PluginConfig,
+  PluginDispose,
+} from "./types_listeners.ts";
 
 /**
  * A duration: milliseconds as a number, or a string with a unit written
@@ -364,6 +373,12 @@ export interface ConfigBody {
   machine?: MachineConfig;
   /** App events to Google Analytics 4 (Measurement Protocol); false for none. @default false */
   analytics?: AnalyticsConfig | false;
+  /**
+   * Listeners fed sup's events: built-ins (`crashmail({...})`), functions
+   * `(event, ctx) => ...`, `{ on, jobs, handle }` and plugins `{ name, setup }`.
+   * @default []
+   */
+  listeners?: ListenerConfig[];
 }
 
 /** Deep partial: what a mode section may set. */
