@@ -128,6 +128,12 @@ export type { JobStatus } from "./core/job_status.ts";
 export type { Attachment, Delivery, Notification, Notifier } from "./core/notification.ts";
 // Built-in listener factories (each returns a plain descriptor).
 export * from "./config/listener_factories.ts";
+// Their option types, named so the generated sup_types.ts exports them too.
+export type {
+  WebhookDescriptor,
+  WebhookOptions,
+  WebhookPreset,
+} from "./config/listener_factories.ts"; // H4
 
 /** A job whose `after` may only name jobs of the same config (`J`). */
 export type JobConfigOf<J extends string> = Omit<JobConfig, "after"> & {

@@ -10,7 +10,7 @@
 
 import type { SupervisorApi } from "../core/api.ts";
 import type { Component } from "../core/component.ts";
-import type { NotifierHub } from "../core/notifier_hub.ts";
+import { NotifierHub } from "../core/notifier_hub.ts";
 import type { StallCheck } from "../core/stall_detector.ts";
 import { lazyComponent } from "../core/lazy_component.ts";
 import { EVENT_FILE_TYPES, lazyWithEarlyEvents } from "../notify/event_file_early.ts";
@@ -133,6 +133,14 @@ export function defaultComponents(parts: ComponentParts): Component[] {
     ),
     // [issue 9: mail]
     // [issue 9: webhook, analytics, event log, machine]
+    lazyComponent(
+      (config) => config.listeners.some((l) => l.type === "builtin" && l.kind === "webhook"),
+      async () =>
+        new (await import("../notify/webhook_notifiers.ts")).WebhookNotifiers(
+          parts.notifiers ?? new NotifierHub(),
+          api.bus,
+        ),
+    ),
     lazyWithEarlyEvents(
       api.bus,
       EVENT_FILE_TYPES,

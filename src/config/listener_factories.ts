@@ -8,3 +8,18 @@
  *
  * @module
  */
+
+// issue 9: webhook (H4) ---------------------------------------------------------
+
+import type { WebhookDescriptor, WebhookOptions } from "./listener_webhook_types.ts";
+export type { WebhookDescriptor, WebhookOptions, WebhookPreset } from "./listener_webhook_types.ts";
+
+/**
+ * Posts events to an incoming webhook (Slack, Discord, any JSON endpoint),
+ * batched with `interval`, retried with backoff; also a notifier, so
+ * notifications (`ctx.notify`, machine actions, `sup notify test`) reach it.
+ * @example webhook({ url: { env: "SLACK_WEBHOOK_URL" }, on: ["job.fatal", "health.failed"], interval: "30s" })
+ */
+export function webhook(options: WebhookOptions): WebhookDescriptor {
+  return { kind: "webhook", ...options };
+}

@@ -9,6 +9,7 @@
 
 import type { Fields } from "./fields.ts";
 import type { ResolvedJob } from "./resolved.ts";
+import { WEBHOOK_KIND } from "./listener_webhook.ts"; // issue 9: webhook (H4)
 
 /** What a kind's validator may use besides the descriptor. */
 export interface ListenerKindContext {
@@ -37,4 +38,5 @@ export type ListenerKinds = Readonly<Record<string, ListenerKind>>;
 /** The built-in listener kinds sup knows. */
 export const LISTENER_KINDS: ListenerKinds = {
   // Each built-in's validator, added by its owner (one line each):
+  webhook: WEBHOOK_KIND, // issue 9: webhook (H4)
 };

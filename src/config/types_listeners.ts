@@ -10,6 +10,7 @@
  */
 
 import type { Duration } from "./types.ts";
+import type { WebhookDescriptor } from "./listener_webhook_types.ts"; // issue 9: webhook (H4)
 
 /**
  * A built-in listener's descriptor: plain data, made by its factory
@@ -17,7 +18,8 @@ import type { Duration } from "./types.ts";
  * (`[[listeners]] kind = "crashmail"`).
  */
 export type BuiltinListener = // Each built-in's descriptor type, added by its owner (one line each):
-  never;
+  | never
+  | WebhookDescriptor; // issue 9: webhook (H4)
 
 /**
  * A listener function: called with each event (every event but

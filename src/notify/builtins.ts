@@ -22,4 +22,5 @@ export type BuiltinLoaders = Readonly<Record<string, () => Promise<BuiltinModule
 export const BUILTINS: BuiltinLoaders = {
   // Each built-in's module, added by its owner (one line each), e.g.
   // httpok: () => import("../probes/httpok.ts"),
+  webhook: () => import("./webhook.ts"), // issue 9: webhook (H4)
 };
