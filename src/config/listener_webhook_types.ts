@@ -36,6 +36,7 @@ export interface WebhookOptions {
   /**
    * Gather the events of this long into one message (the first event
    * starts the wait); unset, each event is posted at once.
+   * @default none (each event at once)
    * @example "30s"
    */
   interval?: Duration;
@@ -48,6 +49,7 @@ export interface WebhookOptions {
   preset?: WebhookPreset;
   /**
    * Request headers added to every POST, each a value or `{ env: "NAME" }`.
+   * @default {}
    * @example { Authorization: { env: "HOOK_TOKEN" } }
    */
   headers?: Record<string, SecretValue>;
