@@ -8,7 +8,7 @@
  * @module
  */
 
-import type { ResolvedConfig, ResolvedJob } from "../config/resolved.ts";
+import { DEFAULT_MACHINE, type ResolvedConfig, type ResolvedJob } from "../config/resolved.ts";
 import { UnknownJobError } from "./api.ts";
 import type { JobStatus, SupervisorApi } from "./api.ts";
 import { EventBus } from "./event_bus.ts";
@@ -84,7 +84,7 @@ export class Supervisor implements SupervisorApi {
     this.files = options.files ?? new OutputFiles({ bus: this.bus });
     this.#state = options.state ?? null;
     this.#onError = options.onError ?? ((message) => console.error(message));
-    this.#machine = new MachineActions(this.bus, () => this.config().machine, {
+    this.#machine = new MachineActions(this.bus, () => this.#config?.machine ?? DEFAULT_MACHINE, {
       onError: this.#onError,
       ...options.machine,
     });
