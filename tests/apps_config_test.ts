@@ -28,7 +28,7 @@ Deno.test("apps and machine default to kill-only registrations and systemctl reb
     maxPerUser: 64,
     expireAfterMisses: 3,
   });
-  deepStrictEqual(config.machine, { rebootCommand: ["systemctl", "reboot"] });
+  deepStrictEqual(config.machine.rebootCommand, ["systemctl", "reboot"]);
 });
 
 Deno.test("apps.allow, apps.enabled and machine.rebootCommand resolve; a mode may override them", () => {

@@ -10,8 +10,10 @@
 
 import type { SupervisorApi } from "../core/api.ts";
 import type { Component } from "../core/component.ts";
-import type { NotifierHub } from "../core/notifier_hub.ts";
+import { NotifierHub } from "../core/notifier_hub.ts";
 import type { StallCheck } from "../core/stall_detector.ts";
+import { lazyComponent } from "../core/lazy_component.ts";
+import { EVENT_FILE_TYPES, lazyWithEarlyEvents } from "../notify/event_file_early.ts";
 import type { HandleAppCommand } from "../apps/app_command.ts";
 import { appCommandHandler } from "../apps/app_command_handler.ts";
 import { logAppEvents } from "../apps/app_event_log.ts";
@@ -118,8 +120,45 @@ export function defaultComponents(parts: ComponentParts): Component[] {
     // Features, each a lazyComponent(needed, () => import(...)) so an unused one costs nothing:
     // [issue 9: health checks]
     // [issue 9: listeners]
+    lazyComponent(
+      (config) => config.listeners.length > 0,
+      async () =>
+        new (await import("../notify/listener_runtime.ts")).ListenerRuntime({
+          api,
+          notifiers: parts.notifiers,
+          // Both channels: an app may hold a WebSocket and talk OSC too.
+          send: (job, data) =>
+            [side.websocket.sendTo(job, data), side.osc.sendTo(job, data)].some(Boolean),
+        }),
+    ),
     // [issue 9: mail]
     // [issue 9: webhook, analytics, event log, machine]
+    lazyComponent(
+      (config) => config.listeners.some((l) => l.type === "builtin" && l.kind === "webhook"),
+      async () =>
+        new (await import("../notify/webhook_notifiers.ts")).WebhookNotifiers(
+          parts.notifiers ?? new NotifierHub(),
+          api.bus,
+        ),
+    ),
+    lazyWithEarlyEvents(
+      api.bus,
+      EVENT_FILE_TYPES,
+      (config) => config.logging.events !== null,
+      async () => new (await import("../notify/event_file.ts")).EventFile(api.bus),
+    ),
+    lazyWithEarlyEvents(
+      api.bus,
+      ["app.event"],
+      (config) => config.analytics !== null,
+      async () => new (await import("../notify/analytics.ts")).Analytics(api.bus),
+    ),
+    lazyComponent(
+      ({ machine: m }) =>
+        m.restartSchedule !== null || m.shutdownSchedule !== null ||
+        m.restartAfter !== null,
+      async () => new (await import("../probes/machine_schedule.ts")).MachineScheduleProbe(api),
+    ),
     // [issue 10: control socket]
     // [issue 10: metrics]
     // [issue 10: pmtr report and control]

@@ -103,6 +103,7 @@ export function formatConfig(config: ResolvedConfig): string {
         ...(config.logging.file
           ? { maxBytes: config.logging.maxBytes, maxFiles: config.logging.maxFiles }
           : {}),
+        ...(config.logging.events ? { events: config.logging.events.file } : {}),
       })
     }`,
     "",
@@ -114,10 +115,36 @@ export function formatConfig(config: ResolvedConfig): string {
     }`,
     "",
     "machine",
-    `  rebootCommand      ${config.machine.rebootCommand.join(" ")}`,
+    ...machineLines(config.machine),
+    ...(config.analytics ? ["", "analytics", `  ${analyticsLine(config.analytics)}`] : []),
   ];
   if (Object.keys(config.app).length > 0) {
     lines.push("", "app", ...JSON.stringify(config.app, null, 2).split("\n").map((l) => `  ${l}`));
   }
   return lines.join("\n");
+}
+
+/** The `machine` section, one option a line ("none" for what is off). */
+function machineLines(machine: ResolvedConfig["machine"]): string[] {
+  const guard = machine.minRebootIntervalMs > 0
+    ? formatDuration(machine.minRebootIntervalMs)
+    : "off";
+  return [
+    `  rebootCommand      ${machine.rebootCommand.join(" ")}`,
+    `  shutdownCommand    ${machine.shutdownCommand.join(" ")}`,
+    `  restartSchedule    ${machine.restartSchedule ?? "none"}`,
+    `  shutdownSchedule   ${machine.shutdownSchedule ?? "none"}`,
+    `  restartAfter       ${machine.restartAfter ?? "none"}`,
+    `  minRebootInterval  ${guard}`,
+  ];
+}
+
+/** GA4: the stream, where events go, and where the secret comes from (never the secret). */
+function analyticsLine(analytics: NonNullable<ResolvedConfig["analytics"]>): string {
+  const secret = typeof analytics.apiSecret === "string"
+    ? "in the config"
+    : `from $${analytics.apiSecret.env}`;
+  return `${analytics.measurementId} to ${analytics.endpoint} every ${
+    formatDuration(analytics.intervalMs)
+  } (API secret ${secret})`;
 }

@@ -42,6 +42,7 @@ import { type LogFlags, setupLogging } from "./logging.ts";
 
 import { type ComponentFactory, defaultComponents } from "./components.ts";
 import { NotifierHub } from "../core/notifier_hub.ts";
+import { MachineRecord, machineRecordPath } from "../core/machine_record.ts";
 
 export {
   type AppSide,
@@ -156,10 +157,18 @@ export async function runSup(options: RunOptions = {}): Promise<number> {
     let jobEnvironment: Record<string, string> = supEnvironment(config.network);
     const refreshJobEnvironment = (network: ResolvedConfig["network"]) =>
       jobEnvironment = supEnvironment(boundNetwork(listeners, network));
+    const notifiers = new NotifierHub();
+    // The last machine action, on disk where a reboot does not erase it (reboot-loop guard).
+    const machineRecord = new MachineRecord(() =>
+      machineRecordPath(config.source, {
+        env: (key) => key === "SUP_STATE_DIR" && stateDir ? stateDir : Deno.env.get(key),
+      })
+    );
     const sup: Supervisor = new Supervisor({
       state,
       onError: (message) => log.error(message),
       jobEnv: () => jobEnvironment,
+      machine: { notifiers, record: machineRecord },
     });
     const unlog = logEvents(sup.bus);
     const stall = new StallDetector({ bus: sup.bus });
@@ -173,7 +182,7 @@ export async function runSup(options: RunOptions = {}): Promise<number> {
       stall,
       listeners,
       operatorToken,
-      notifiers: new NotifierHub(),
+      notifiers,
     };
     const components = (options.components ?? defaultComponents)(parts);
     // Listen before any job starts: a port sup cannot bind is a startup error.

@@ -11,10 +11,13 @@ import type { Accounts } from "./accounts.ts";
 import { type IssueList, joinPath } from "./config_error.ts";
 import { type AllKeys, Fields } from "./fields.ts";
 import { readJob } from "./job.ts";
+import { readListeners } from "./listeners_section.ts";
 import { isPlainObject } from "./modes.ts";
 import { checkReferences } from "./references.ts";
 import type { ResolvedConfig, ResolvedJob, ResolvedOutput } from "./resolved.ts";
-import { readApps, readLogging, readMachine, readNetwork } from "./sections.ts";
+import { readApps, readLogging, readNetwork } from "./sections.ts";
+import { readMachine } from "./machine_section.ts";
+import { readAnalytics } from "./analytics_section.ts";
 import type { ConfigBody, UserConfig } from "./types.ts";
 
 /** Keys of a config body (what a mode section may hold). */
@@ -25,6 +28,8 @@ export const BODY_KEYS = [
   "app",
   "apps",
   "machine",
+  "analytics", // issue 9 (H4)
+  "listeners",
 ] as const satisfies readonly (keyof ConfigBody)[];
 
 const _everyKey: AllKeys<UserConfig, typeof BODY_KEYS[number] | "modes"> = true;
@@ -84,6 +89,13 @@ export function readBody(
     app,
     apps: readApps(body.apps, issues, at("apps")),
     machine: readMachine(body.machine, issues, at("machine")),
+    analytics: readAnalytics(body.analytics, issues, at("analytics")), // issue 9 (H4)
+    listeners: readListeners(body.listeners, issues, {
+      path: at("listeners"),
+      jobs: ctx.partial ? [] : jobs,
+      dir,
+      partial: ctx.partial,
+    }),
   };
 }
 

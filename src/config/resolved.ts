@@ -15,6 +15,11 @@ import type {
   StopSignal,
   UlimitConfig,
 } from "./types.ts";
+import type { ResolvedMachine } from "./machine_resolved.ts";
+import type { ResolvedAnalytics, ResolvedEventFile } from "./analytics_resolved.ts";
+export type { ResolvedAnalytics, ResolvedEventFile } from "./analytics_resolved.ts";
+export { DEFAULT_MACHINE, defaultMachine, type ResolvedMachine } from "./machine_resolved.ts";
+import type { ResolvedListener } from "./resolved_listeners.ts";
 
 /** Where one output stream of a job goes. */
 export type ResolvedOutput =
@@ -126,6 +131,8 @@ export interface ResolvedLogging {
   maxFiles: number;
   /** Permissions of log files sup creates (0o600 by default). */
   fileMode: number;
+  /** The event log file (`logging.events`), or null. */
+  events: ResolvedEventFile | null;
 }
 
 /** The logging a config without a `logging` section gets (and sup uses before any config). */
@@ -136,6 +143,7 @@ export const DEFAULT_LOGGING: Readonly<ResolvedLogging> = Object.freeze({
   maxBytes: 10 * 1024 ** 2,
   maxFiles: 5,
   fileMode: DEFAULT_FILE_MODE,
+  events: null,
 });
 
 /** Self-registering apps: what registrations may do. */
@@ -161,12 +169,6 @@ export const DEFAULT_APPS: Readonly<ResolvedApps> = Object.freeze({
   expireAfterMisses: 3,
 });
 
-/** The machine sup runs on. */
-export interface ResolvedMachine {
-  /** argv of the command that restarts the machine. */
-  rebootCommand: string[];
-}
-
 /** A whole config, ready to run. */
 export interface ResolvedConfig {
   /** Absolute path of the config file it came from. */
@@ -180,4 +182,8 @@ export interface ResolvedConfig {
   app: Record<string, unknown>;
   apps: ResolvedApps;
   machine: ResolvedMachine;
+  /** App events to Google Analytics 4, or null. */
+  analytics: ResolvedAnalytics | null;
+  /** Listeners, in config order (built-ins, functions, plugins). */
+  listeners: ResolvedListener[];
 }

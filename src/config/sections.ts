@@ -1,5 +1,6 @@
 /**
- * Validates and resolves the `network`, `logging`, `apps` and `machine` sections.
+ * Validates and resolves the `network`, `logging` and `apps` sections (`machine`:
+ * `machine_section.ts`).
  *
  * @module
  */
@@ -8,7 +9,7 @@ import { resolve } from "node:path";
 import { type IssueList, joinPath } from "./config_error.ts";
 import { type AllKeys, describe, Fields, listChoices } from "./fields.ts";
 import { didYouMean } from "./suggest.ts";
-import { readCommand } from "./job_fields.ts";
+import { readEventFile } from "./analytics_section.ts";
 import {
   DEFAULT_APPS,
   DEFAULT_FILE_MODE,
@@ -17,7 +18,6 @@ import {
   type ResolvedHttp,
   type ResolvedListen,
   type ResolvedLogging,
-  type ResolvedMachine,
   type ResolvedNetwork,
   type ResolvedWebSocket,
 } from "./resolved.ts";
@@ -27,7 +27,6 @@ import type {
   HttpConfig,
   LoggingConfig,
   LogLevel,
-  MachineConfig,
   NetworkConfig,
   OscConfig,
   WebSocketConfig,
@@ -35,7 +34,15 @@ import type {
 
 const NETWORK_KEYS = ["host", "http", "websocket", "osc"] as const;
 const OSC_KEYS = ["port", "host", "appPort", "appHost"] as const;
-const LOGGING_KEYS = ["level", "format", "file", "maxSize", "maxFiles", "fileMode"] as const;
+const LOGGING_KEYS = [
+  "level",
+  "format",
+  "file",
+  "maxSize",
+  "maxFiles",
+  "fileMode",
+  "events", // issue 9 (H4)
+] as const;
 const _network: AllKeys<NetworkConfig, typeof NETWORK_KEYS[number]> = true;
 const HTTP_KEYS = ["port", "host", "hosts"] as const;
 const WEBSOCKET_KEYS = [
@@ -59,9 +66,7 @@ const APPS_KEYS = [
   "maxPerUser",
   "expireAfterMisses",
 ] as const;
-const MACHINE_KEYS = ["rebootCommand"] as const;
 const _apps: AllKeys<AppsConfig, typeof APPS_KEYS[number]> = true;
-const _machine: AllKeys<MachineConfig, typeof MACHINE_KEYS[number]> = true;
 
 function readListen(
   parent: Fields,
@@ -207,6 +212,7 @@ export function readLogging(
     maxBytes: f.size("maxSize", defaults.maxBytes),
     maxFiles: f.whole("maxFiles", defaults.maxFiles, 1),
     fileMode: readFileMode(f),
+    events: readEventFile(f, dir), // issue 9 (H4)
   };
 }
 
@@ -263,15 +269,4 @@ export function readApps(value: unknown, issues: IssueList, path = "apps"): Reso
     maxPerUser: f.whole("maxPerUser", defaults.maxPerUser, 1, 100_000),
     expireAfterMisses: f.whole("expireAfterMisses", defaults.expireAfterMisses, 1, 1000),
   };
-}
-
-/** The default `machine.rebootCommand`. */
-export const DEFAULT_REBOOT_COMMAND: readonly string[] = ["systemctl", "reboot"];
-
-/** `machine`: how to reboot it. */
-export function readMachine(value: unknown, issues: IssueList, path = "machine"): ResolvedMachine {
-  const f = value === undefined ? null : Fields.of(value, path, issues);
-  f?.keys(MACHINE_KEYS);
-  const command = f ? readCommand(f, "rebootCommand", false) : null;
-  return { rebootCommand: command ?? [...DEFAULT_REBOOT_COMMAND] };
 }

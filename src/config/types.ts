@@ -6,6 +6,20 @@
  * @module
  */
 
+import type { MachineConfig } from "./machine_types.ts";
+export type { MachineConfig } from "./machine_types.ts";
+import type { AnalyticsConfig, EventFileConfig } from "./analytics_types.ts";
+export type { AnalyticsConfig, EventFileConfig, SecretValue } from "./analytics_types.ts";
+import type { ListenerConfig } from "./types_listeners.ts";
+export type {
+  BuiltinListener,
+  ListenerConfig,
+  ListenerFunctionConfig,
+  ListenerSpecConfig,
+  PluginConfig,
+  PluginDispose,
+} from "./types_listeners.ts";
+
 /**
  * A duration: milliseconds as a number, or a string with a unit written
  * straight after the amount (`ms`, `s`, `m`, `h`, `d`). At most 366 days.
@@ -284,6 +298,13 @@ export interface LoggingConfig {
    * @example 0o640
    */
   fileMode?: number;
+  /**
+   * ampm's event log file: app events and job lifecycle events, one TSV line
+   * each, a file a day; false for none.
+   * @default false
+   * @example { file: "logs/event-{date}.tsv" }
+   */
+  events?: EventFileConfig | false;
 }
 
 /** An action a self-registered app may ask for when it misses a refresh. */
@@ -336,18 +357,6 @@ export interface AppsConfig {
   expireAfterMisses?: number;
 }
 
-/** The machine sup runs on. */
-export interface MachineConfig {
-  /**
-   * The command that restarts the machine, run by heartbeat and app
-   * watchdogs with action "reboot" (as sup's user, which must be allowed to
-   * reboot).
-   * @default ["systemctl", "reboot"]
-   * @example ["sudo", "/sbin/reboot"]
-   */
-  rebootCommand?: CommandConfig;
-}
-
 /** Everything in a config except `modes`: what a mode may override. */
 export interface ConfigBody {
   /** The jobs sup runs, keyed by name (letters, digits, `-`, `_`, `.`). */
@@ -360,8 +369,16 @@ export interface ConfigBody {
   app?: Record<string, unknown>;
   /** Self-registering apps: whether they may register and which actions they may ask for. */
   apps?: AppsConfig;
-  /** The machine: how to reboot it. */
+  /** The machine: how to reboot and power it off, and when sup does it by itself. */
   machine?: MachineConfig;
+  /** App events to Google Analytics 4 (Measurement Protocol); false for none. @default false */
+  analytics?: AnalyticsConfig | false;
+  /**
+   * Listeners fed sup's events: built-ins (`crashmail({...})`), functions
+   * `(event, ctx) => ...`, `{ on, jobs, handle }` and plugins `{ name, setup }`.
+   * @default []
+   */
+  listeners?: ListenerConfig[];
 }
 
 /** Deep partial: what a mode section may set. */

@@ -325,6 +325,7 @@ Deno.test("resolving applies every default", () => {
     maxBytes: 10485760,
     maxFiles: 5,
     fileMode: 0o600,
+    events: null,
   });
   deepStrictEqual(config.app, {});
 });

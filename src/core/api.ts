@@ -8,31 +8,12 @@
 
 import type { ResolvedConfig } from "../config/resolved.ts";
 import type { EventBus } from "./event_bus.ts";
-import type { ActionReason, ExitStatus, JobState } from "./events.ts";
+import type { ActionReason, MachineAction } from "./events.ts";
+import type { JobStatus } from "./job_status.ts";
+import type { MachineOutcome } from "./machine.ts";
 import type { Runs } from "./run_tracker.ts";
 
-/** A job as seen from outside: plain data, safe to serialize. */
-export interface JobStatus {
-  name: string;
-  state: JobState;
-  /** Set while a process exists (starting, running, stopping). */
-  pid: number | null;
-  /** The first heartbeat since this spawn has been seen. */
-  ready: boolean;
-  /** When the current process was spawned (ms since epoch). */
-  startedAt: number | null;
-  /** How the last process ended. */
-  lastExit: (ExitStatus & { at: number }) | null;
-  /** Quick deaths in a row (reset when a run outlives minUptime). */
-  retries: number;
-  /** Restarts since sup started, all sources. */
-  restarts: number;
-  /** The reason of the last action on this job. */
-  lastReason: ActionReason | null;
-  /** Why the job is fatal, when it is. */
-  fatalMessage: string | null;
-  disabled: boolean;
-}
+export type { JobStatus } from "./job_status.ts";
 
 /** Thrown by actions naming a job that does not exist. */
 export class UnknownJobError extends Error {
@@ -70,9 +51,14 @@ export interface SupervisorApi {
    */
   signal(name: string, signal: Deno.Signal, reason: ActionReason): void;
   /**
-   * Restarts the machine: emits `machine.action`, then runs the config's
-   * `machine.rebootCommand`. The one path for every machine action.
+   * Restarts (`"reboot"`) or powers off (`"shutdown"`) the machine: the one
+   * path for every machine action. Refused (`machine.refused`) sooner than
+   * `machine.minRebootInterval` after the last one; otherwise recorded,
+   * emitted (`machine.action`), notified (bounded) and then the config's
+   * `rebootCommand` / `shutdownCommand` runs. Never rejects.
    */
+  machineAction(action: MachineAction, reason: ActionReason): Promise<MachineOutcome>;
+  /** `machineAction("reboot", reason)`, for watchdogs whose action is "reboot". */
   reboot(reason: ActionReason): Promise<void>;
   /**
    * Marks the job ready (first heartbeat since its spawn): emits `job.ready`,

@@ -25,6 +25,7 @@ const LOGGED: SupEventType[] = [
   "job.action",
   "job.signaled",
   "machine.action",
+  "machine.refused",
   "config.reloaded",
   "config.invalid",
   "sup.started",
@@ -102,11 +103,18 @@ export function logEvent(event: SupEvent): void {
         { ...event },
       );
       return;
-    case "machine.action":
+    case "machine.action": {
+      const what = event.action === "reboot" ? "REBOOTING" : "POWERING OFF";
       getLogger(["sup", "machine"]).error(
-        `Rebooting the machine [${because(event.reason)}] (running ${event.command.join(" ")})`,
+        `${what} THE MACHINE [${because(event.reason)}] (running ${event.command.join(" ")})`,
         { ...event },
       );
+      return;
+    }
+    case "machine.refused":
+      getLogger(["sup", "machine"]).error(`${event.message} [${because(event.reason)}]`, {
+        ...event,
+      });
       return;
     case "config.reloaded": {
       const parts = (["added", "removed", "changed"] as const)

@@ -3,7 +3,7 @@ import { deepStrictEqual } from "node:assert/strict";
 import { EventBus } from "./event_bus.ts";
 import { logEvents } from "./event_logger.ts";
 
-Deno.test("a signal sent on request and a machine reboot are logged with their reasons", () =>
+Deno.test("a signal sent on request and machine actions, taken or refused, are logged with their reasons", () =>
   withLogRecords((records) => {
     const bus = new EventBus();
     const off = logEvents(bus);
@@ -15,6 +15,21 @@ Deno.test("a signal sent on request and a machine reboot are logged with their r
       action: "reboot",
       reason,
       command: ["systemctl", "reboot"],
+      at,
+    });
+    bus.emit({
+      type: "machine.action",
+      action: "shutdown",
+      reason: { source: "schedule", detail: 'machine.shutdownSchedule "0 22 * * *"' },
+      command: ["systemctl", "poweroff"],
+      at,
+    });
+    bus.emit({
+      type: "machine.refused",
+      action: "reboot",
+      reason,
+      message: "Reboot refused: too soon",
+      lastAt: at,
       at,
     });
     off();
@@ -30,7 +45,17 @@ Deno.test("a signal sent on request and a machine reboot are logged with their r
         [
           "sup.machine",
           "error",
-          "Rebooting the machine [heartbeat: no heartbeat for 1000ms] (running systemctl reboot)",
+          "REBOOTING THE MACHINE [heartbeat: no heartbeat for 1000ms] (running systemctl reboot)",
+        ],
+        [
+          "sup.machine",
+          "error",
+          'POWERING OFF THE MACHINE [schedule: machine.shutdownSchedule "0 22 * * *"] (running systemctl poweroff)',
+        ],
+        [
+          "sup.machine",
+          "error",
+          "Reboot refused: too soon [heartbeat: no heartbeat for 1000ms]",
         ],
       ],
     );

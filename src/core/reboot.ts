@@ -1,50 +1,39 @@
 /**
- * Restarting the machine, the last resort of a heartbeat or app watchdog
- * (ampm's and Digi appmonitor's "reboot" action). A thin adapter over one
- * command, injectable so tests run a script that writes a file instead.
+ * Running the command of a machine action (`systemctl reboot`,
+ * `systemctl poweroff` or the config's own): a thin adapter over one
+ * process, injectable so tests run a script that writes a file instead.
  *
  * @module
  */
 
-import { getLogger } from "@logtape/logtape";
+/** How a machine command ended: ok, or why not (exit code and stderr, or why it could not run). */
+export type CommandOutcome = { ok: true } | { ok: false; error: string };
 
-/** Asks the machine to restart; `reason` says why (logged loudly). Never throws. */
-export type RebootAdapter = (reason: string) => Promise<void>;
+/** Runs a machine action's command; never throws. */
+export type MachineCommandRunner = (argv: readonly string[]) => Promise<CommandOutcome>;
 
-/** The command a real reboot runs. */
-export const DEFAULT_REBOOT_COMMAND: readonly string[] = ["systemctl", "reboot"];
+/** How long a machine command may run before sup stops waiting for it (systemctl returns at once). */
+const COMMAND_TIMEOUT_MS = 60_000;
 
 /**
- * A `RebootAdapter` that runs `argv` (default `systemctl reboot`) with sup's
- * environment, logging the reason at error level before and the outcome after.
+ * Runs `argv` with sup's environment and no input; its outcome is `ok` when
+ * it exits 0. A command still running after a minute is reported as failed
+ * (and killed).
  */
-export function commandReboot(argv: readonly string[] = DEFAULT_REBOOT_COMMAND): RebootAdapter {
-  const logger = getLogger(["sup", "reboot"]);
-  return async (reason) => {
-    logger.error("REBOOTING THE MACHINE: {reason} (running {command})", {
-      reason,
-      command: argv.join(" "),
-    });
-    try {
-      const out = await new Deno.Command(argv[0], {
-        args: argv.slice(1),
-        stdin: "null",
-        stdout: "piped",
-        stderr: "piped",
-      }).output();
-      if (!out.success) {
-        const stderr = new TextDecoder().decode(out.stderr).trim();
-        logger.error("Reboot command {command} failed with code {code}: {stderr}", {
-          command: argv.join(" "),
-          code: out.code,
-          stderr,
-        });
-      }
-    } catch (error) {
-      logger.error("Cannot run reboot command {command}: {error}", {
-        command: argv.join(" "),
-        error: String(error),
-      });
-    }
-  };
-}
+export const runMachineCommand: MachineCommandRunner = async (argv) => {
+  try {
+    const out = await new Deno.Command(argv[0], {
+      args: argv.slice(1),
+      stdin: "null",
+      stdout: "null",
+      stderr: "piped",
+      signal: AbortSignal.timeout(COMMAND_TIMEOUT_MS),
+    }).output();
+    if (out.success) return { ok: true };
+    const stderr = new TextDecoder().decode(out.stderr).trim().slice(-500);
+    const how = out.signal ? `was killed by ${out.signal}` : `exited with code ${out.code}`;
+    return { ok: false, error: `${how}${stderr ? `: ${stderr}` : ""}` };
+  } catch (error) {
+    return { ok: false, error: `cannot run it: ${error instanceof Error ? error.message : error}` };
+  }
+};

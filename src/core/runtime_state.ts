@@ -168,7 +168,8 @@ export function stateFilePath(configPath: string, options: StateDirOptions = {})
   return `${configDir}/.${base}.sup-state.json`;
 }
 
-function writableDir(dir: string): boolean {
+/** True when `dir` exists (created 0700 if missing) and sup can create files in it. */
+export function writableDir(dir: string): boolean {
   try {
     Deno.mkdirSync(dir, { recursive: true, mode: 0o700 });
     const probe = Deno.makeTempFileSync({ dir, prefix: ".probe" });
@@ -179,7 +180,8 @@ function writableDir(dir: string): boolean {
   }
 }
 
-function fnv1a(text: string): string {
+/** A short stable hash of `text` (FNV-1a, 8 hex digits), to name files after a config path. */
+export function fnv1a(text: string): string {
   let hash = 0x811c9dc5;
   for (let i = 0; i < text.length; i++) {
     hash ^= text.charCodeAt(i);

@@ -8,11 +8,11 @@
  * @module
  */
 
-import type { ResolvedConfig, ResolvedJob } from "../config/resolved.ts";
+import { DEFAULT_MACHINE, type ResolvedConfig, type ResolvedJob } from "../config/resolved.ts";
 import { UnknownJobError } from "./api.ts";
 import type { JobStatus, SupervisorApi } from "./api.ts";
 import { EventBus } from "./event_bus.ts";
-import type { ActionReason, JobState } from "./events.ts";
+import type { ActionReason, JobState, MachineAction } from "./events.ts";
 import { blockedBy } from "./gates.ts";
 import {
   type EntryWiring,
@@ -31,7 +31,7 @@ import { signalGroup, SpawnError, spawnProcess, wrapperExecError } from "./proce
 import { planReload, type ReloadPlan } from "./reload_plan.ts";
 import type { RuntimeStateFile } from "./runtime_state.ts";
 import { RunTracker } from "./run_tracker.ts";
-import { commandReboot, type RebootAdapter } from "./reboot.ts";
+import { MachineActions, type MachineOptions, type MachineOutcome } from "./machine.ts";
 import { supEnvironment } from "./sup_env.ts";
 
 /** What a supervisor is built from. */
@@ -44,8 +44,8 @@ export interface SupervisorOptions {
   state?: RuntimeStateFile | null;
   /** Reports failures of helpers (side and post-launch commands). @default console.error */
   onError?: (message: string) => void;
-  /** Runs a machine reboot. @default runs the config's `machine.rebootCommand` */
-  reboot?: RebootAdapter;
+  /** Machine actions: notifiers, the on-disk record, the command runner. @default in memory, none */
+  machine?: MachineOptions;
   /** Variables every job gets (under its own `env`). @default `supEnvironment` of the config's `network` */
   jobEnv?: () => Record<string, string>;
 }
@@ -75,7 +75,7 @@ export class Supervisor implements SupervisorApi {
   #closing = false;
   /** What every job's entry is wired to. */
   #wiring: EntryWiring;
-  #reboot: RebootAdapter | null;
+  #machine: MachineActions;
   #jobEnv: (() => Record<string, string>) | null;
 
   /** Builds an idle supervisor; `apply(config)` starts the jobs. */
@@ -84,7 +84,10 @@ export class Supervisor implements SupervisorApi {
     this.files = options.files ?? new OutputFiles({ bus: this.bus });
     this.#state = options.state ?? null;
     this.#onError = options.onError ?? ((message) => console.error(message));
-    this.#reboot = options.reboot ?? null;
+    this.#machine = new MachineActions(this.bus, () => this.#config?.machine ?? DEFAULT_MACHINE, {
+      onError: this.#onError,
+      ...options.machine,
+    });
     this.#jobEnv = options.jobEnv ?? null;
     this.runs = new RunTracker((error) => this.#onError(`A run observer threw: ${error}`));
     this.#output = new JobOutput(this.bus, this.files, this.#onError);
@@ -185,12 +188,14 @@ export class Supervisor implements SupervisorApi {
     signalGroup(pid, signal);
   }
 
-  /** Restarts the machine: `machine.action`, then the reboot command. Never throws. */
+  /** Reboots or powers off the machine, guarded and notified (`core/machine.ts`). Never throws. */
+  machineAction(action: MachineAction, reason: ActionReason): Promise<MachineOutcome> {
+    return this.#machine.act(action, reason);
+  }
+
+  /** `machineAction("reboot", reason)`. */
   async reboot(reason: ActionReason): Promise<void> {
-    const command = [...(this.#config?.machine.rebootCommand ?? ["systemctl", "reboot"])];
-    this.bus.emit({ type: "machine.action", action: "reboot", reason, command, at: Date.now() });
-    const detail = reason.detail ? `${reason.source}: ${reason.detail}` : reason.source;
-    await (this.#reboot ?? commandReboot(command))(detail);
+    await this.#machine.act("reboot", reason);
   }
 
   /**

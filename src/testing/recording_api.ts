@@ -11,12 +11,13 @@
 import type { ResolvedConfig } from "../config/resolved.ts";
 import type { JobStatus, SupervisorApi } from "../core/api.ts";
 import { EventBus } from "../core/event_bus.ts";
-import type { ActionReason, JobState } from "../core/events.ts";
+import type { ActionReason, JobState, MachineAction } from "../core/events.ts";
+import type { MachineOutcome } from "../core/machine.ts";
 import { RunTracker } from "../core/run_tracker.ts";
 
 /** One recorded call. */
 export interface RecordedAction {
-  method: "start" | "stop" | "restart" | "signal" | "markReady" | "reboot";
+  method: "start" | "stop" | "restart" | "signal" | "markReady" | "reboot" | "shutdown";
   job: string;
   reason?: ActionReason;
   signal?: Deno.Signal;
@@ -114,10 +115,14 @@ export class RecordingApi implements SupervisorApi {
   signal(job: string, signal: Deno.Signal, reason: ActionReason): void {
     this.actions.push({ method: "signal", job, signal, reason });
   }
+  /** Records (as method "reboot" or "shutdown"); the outcome is "done". */
+  machineAction(action: MachineAction, reason: ActionReason): Promise<MachineOutcome> {
+    this.actions.push({ method: action, job: "", reason });
+    return Promise.resolve({ outcome: "done", command: [] });
+  }
   /** Records. */
-  reboot(reason: ActionReason): Promise<void> {
-    this.actions.push({ method: "reboot", job: "", reason });
-    return Promise.resolve();
+  async reboot(reason: ActionReason): Promise<void> {
+    await this.machineAction("reboot", reason);
   }
   /** Records; marks the current run ready (`job.ready`) as the supervisor does. */
   markReady(job: string): boolean {

@@ -30,8 +30,8 @@ export interface HeartbeatSupOptions {
   app?: Record<string, unknown>;
   /** `network.osc.appPort` (where `/config` answers go). @default a free port nobody reads */
   appPort?: number;
-  /** The config's `machine` section (a recording `rebootCommand`). @default a command that fails */
-  machine?: ResolvedConfig["machine"];
+  /** The config's `machine` section (a recording `rebootCommand`), over the defaults. @default a command that fails */
+  machine?: Partial<ResolvedConfig["machine"]>;
 }
 
 /** Starts the channels on free ports, then the jobs. */

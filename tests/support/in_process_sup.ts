@@ -47,8 +47,11 @@ export interface InProcessSupOptions {
   websocket?: Partial<ResolvedConfig["network"]["websocket"]>;
   /** `network.osc.appPort`. @default a free port nobody reads */
   appPort?: number;
-  /** The config's `machine` section (e.g. a recording `rebootCommand`). @default a command that fails */
-  machine?: ResolvedConfig["machine"];
+  /**
+   * The config's `machine` section (e.g. a recording `rebootCommand`); fields left out take the
+   * config defaults. @default a reboot command that fails
+   */
+  machine?: Partial<ResolvedConfig["machine"]>;
   /** Also run the probes `sup run` runs (depends, bounce, memmon, schedule). @default false */
   probes?: boolean;
   /** The state folder of an earlier sup (a restart of sup keeps its registrations). @default a new one */
@@ -91,7 +94,7 @@ export async function startInProcessSup(options: InProcessSupOptions): Promise<I
   const config = resolvedConfig(options.jobs(ports), `${stateDir}/sup.config.ts`);
   config.app = options.app ?? {};
   config.apps = { ...config.apps, ...options.apps };
-  config.machine = options.machine ?? { rebootCommand: ["/bin/false"] };
+  config.machine = { ...config.machine, rebootCommand: ["/bin/false"], ...options.machine };
   config.network = {
     http: { ...config.network.http, host: "127.0.0.1", port: ports.http },
     websocket: {
