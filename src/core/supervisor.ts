@@ -14,6 +14,7 @@ import type { JobStatus, SupervisorApi } from "./api.ts";
 import { EventBus } from "./event_bus.ts";
 import type { ActionReason, JobState } from "./events.ts";
 import { blockedBy } from "./gates.ts";
+import { isDisabled, setJobEnabled } from "./job_enable.ts";
 import {
   type EntryWiring,
   gateFacts,
@@ -170,6 +171,12 @@ export class Supervisor implements SupervisorApi {
     return this.#stopEntry(this.#entry(name), reason);
   }
 
+  /** Enables or disables a job until its config changes or sup restarts (`job_enable.ts`). */
+  setEnabled(name: string, on: boolean, reason: ActionReason): Promise<void> {
+    const e = this.#entry(name);
+    return setJobEnabled(e, on, () => this.#wantNow(e, reason), () => this.#stopEntry(e, reason));
+  }
+
   /** Stops then starts a job (starts it if not running). */
   restart(name: string, reason: ActionReason): void {
     const entry = this.#entry(name);
@@ -251,7 +258,7 @@ export class Supervisor implements SupervisorApi {
 
   /** The config wants `entry` running: start it now or when its gates open. */
   #want(entry: JobEntry, reason: ActionReason): void {
-    if (entry.config.disabled || this.#closing) return;
+    if (isDisabled(entry) || this.#closing) return;
     if (this.#blocked(entry) !== null) this.#pending.add(entry);
     else entry.inbox.send({ type: "start", reason });
   }
