@@ -88,6 +88,12 @@ export type {
   UserConfig,
   WebSocketConfig,
 } from "./config/types.ts";
+export type {
+  MetricsAccess,
+  MetricsHttpConfig,
+  PmtrNetworkConfig,
+  UdpAddress,
+} from "./config/types_monitoring.ts";
 
 /** A job whose `after` may only name jobs of the same config (`J`). */
 export type JobConfigOf<J extends string> = Omit<JobConfig, "after"> & {

@@ -15,6 +15,8 @@ import type {
   StopSignal,
   UlimitConfig,
 } from "./types.ts";
+import type { MetricsAccess } from "./types_monitoring.ts";
+import type { ResolvedPmtrNetwork } from "./network_monitoring.ts";
 
 /** Where one output stream of a job goes. */
 export type ResolvedOutput =
@@ -95,6 +97,8 @@ export interface ResolvedListen {
 /** `network.http` resolved (issue 8, H1). */
 export interface ResolvedHttp extends ResolvedListen {
   hosts: string[];
+  /** Who may read `/metrics` and `/healthz` (`network_monitoring.ts`). */
+  metrics: MetricsAccess;
 }
 
 /** `network.websocket` resolved (issue 8, H1); sizes in bytes. */
@@ -106,8 +110,8 @@ export interface ResolvedWebSocket extends ResolvedListen {
   maxConnections: number;
 }
 
-/** Where sup listens. */
-export interface ResolvedNetwork {
+/** Where sup listens (and pmtr's report and control: `network_monitoring.ts`). */
+export interface ResolvedNetwork extends ResolvedPmtrNetwork {
   http: ResolvedHttp;
   websocket: ResolvedWebSocket;
   osc: ResolvedListen & { appHost: string; appPort: number };
