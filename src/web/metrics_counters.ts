@@ -19,6 +19,16 @@ import type { EventBus, Unsubscribe } from "../core/event_bus.ts";
 /** A counter keyed by label values (joined with "\u0000"). */
 export type LabelledCounts = Map<string, number>;
 
+/** Counters of one app channel (OSC, WebSocket, pmtr control). */
+export interface ChannelCounts {
+  /** Datagrams or frames received. */
+  received: number;
+  /** Heartbeats accepted; null for a channel that carries none. */
+  heartbeats: number | null;
+  /** Input refused, by reason code. */
+  rejectedBy: Record<string, number>;
+}
+
 /** Where sup is in its life, for `/healthz`. */
 export type SupPhase = "starting" | "running" | "stopping";
 

@@ -18,18 +18,13 @@
 import { Counter, Gauge, Registry } from "prom-client";
 import type { SupervisorApi } from "../core/api.ts";
 import type { JobState } from "../core/events.ts";
-import { type LabelledCounts, type MetricsCounters, splitKey } from "./metrics_counters.ts";
+import {
+  type ChannelCounts,
+  type LabelledCounts,
+  type MetricsCounters,
+  splitKey,
+} from "./metrics_counters.ts";
 import { CLOCK_TICKS, parseStatUsage, readGroupUsage } from "./metrics_proc.ts";
-
-/** Counters of one app channel (OSC, WebSocket, pmtr control). */
-export interface ChannelCounts {
-  /** Datagrams or frames received. */
-  received: number;
-  /** Heartbeats accepted; null for a channel that carries none. */
-  heartbeats: number | null;
-  /** Input refused, by reason code. */
-  rejectedBy: Record<string, number>;
-}
 
 /** What the exporter reads at each scrape. */
 export interface MetricsSources {
@@ -88,37 +83,39 @@ export class MetricsExporter {
 
   #m = {
     state: this.#gauge("sup_job_state", "1 for the job's current state, 0 for the others", [
-      "job",
+      "name",
       "state",
     ]),
-    up: this.#gauge("sup_job_up", "1 while the job's process runs (state running)", ["job"]),
-    ready: this.#gauge("sup_job_ready", "1 once the job's run is ready (first heartbeat)", ["job"]),
-    disabled: this.#gauge("sup_job_disabled", "1 while the job is disabled", ["job"]),
+    up: this.#gauge("sup_job_up", "1 while the job's process runs (state running)", ["name"]),
+    ready: this.#gauge("sup_job_ready", "1 once the job's run is ready (first heartbeat)", [
+      "name",
+    ]),
+    disabled: this.#gauge("sup_job_disabled", "1 while the job is disabled", ["name"]),
     restarts: this.#counter(
       "sup_job_restarts_total",
       "Spawns of the job after its first, by the source of the reason",
-      ["job", "reason"],
+      ["name", "reason"],
     ),
-    uptime: this.#gauge("sup_job_uptime_seconds", "How long the job's process has run", ["job"]),
+    uptime: this.#gauge("sup_job_uptime_seconds", "How long the job's process has run", ["name"]),
     rss: this.#gauge(
       "sup_job_resident_memory_bytes",
       "Resident memory of the job's process group",
-      ["job"],
+      ["name"],
     ),
     cpu: this.#counter(
       "sup_job_cpu_seconds_total",
       "CPU time of the job's process group in its current run",
-      ["job"],
+      ["name"],
     ),
     heartbeatAge: this.#gauge(
       "sup_job_last_heartbeat_age_seconds",
       "Time since the last heartbeat of the job's current run",
-      ["job"],
+      ["name"],
     ),
     healthFailures: this.#counter(
       "sup_job_health_check_failures_total",
       "Failed health checks of the job",
-      ["job", "check"],
+      ["name", "check"],
     ),
     heartbeats: this.#counter(
       "sup_channel_heartbeats_total",
@@ -179,9 +176,9 @@ export class MetricsExporter {
     const statuses = api.status();
     const usage = readGroupUsage(new Set(statuses.flatMap((s) => s.pid === null ? [] : [s.pid])));
     for (const s of statuses) {
-      const job = { job: s.name };
+      const job = { name: s.name };
       for (const state of JOB_STATES) {
-        m.state.set({ job: s.name, state }, s.state === state ? 1 : 0);
+        m.state.set({ name: s.name, state }, s.state === state ? 1 : 0);
       }
       m.up.set(job, s.state === "running" ? 1 : 0);
       m.ready.set(job, s.ready ? 1 : 0);
@@ -202,8 +199,8 @@ export class MetricsExporter {
     for (const name of this.#cpu.keys()) {
       if (!statuses.some((s) => s.name === name && s.pid !== null)) this.#cpu.delete(name);
     }
-    setCounts(m.restarts, ["job", "reason"], counters.restarts);
-    setCounts(m.healthFailures, ["job", "check"], counters.healthFailures);
+    setCounts(m.restarts, ["name", "reason"], counters.restarts);
+    setCounts(m.healthFailures, ["name", "check"], counters.healthFailures);
     setCounts(m.sent, ["notifier"], counters.notificationsSent);
     setCounts(m.failed, ["notifier"], counters.notificationsFailed);
     setCounts(m.dropped, ["notifier"], counters.notificationsDropped);

@@ -20,8 +20,8 @@ import { type Context, Hono, type MiddlewareHandler } from "hono";
 import { getLogger } from "@logtape/logtape";
 import type { SupervisorApi } from "../core/api.ts";
 import type { Component } from "../core/component.ts";
-import type { MetricsCounters } from "./metrics_counters.ts";
-import type { ChannelCounts, MetricsExporter } from "./metrics_exporter.ts";
+import type { ChannelCounts, MetricsCounters } from "./metrics_counters.ts";
+import type { MetricsExporter } from "./metrics_exporter.ts";
 
 const log = getLogger(["sup", "metrics"]);
 
