@@ -1,8 +1,8 @@
 /**
  * What a config does not use costs nothing: `sup run`'s static module graph
- * holds neither prom-client nor the Prometheus exporter (imported on the
- * first scrape of `/metrics`) nor pmtr's report and control (imported when
- * the config sets `network.report` or `network.control`).
+ * holds neither the metrics exporter (imported on the first scrape of
+ * `/metrics`) nor pmtr's report and control (imported when the config sets
+ * `network.report` or `network.control`).
  */
 
 import { deepStrictEqual, ok } from "node:assert/strict";
@@ -45,12 +45,12 @@ function staticClosure(modules: Map<string, InfoModule>, from: string) {
   return { seen, dynamic };
 }
 
-Deno.test("sup run's static imports hold no prom-client, no exporter and no pmtr code", async () => {
+Deno.test("sup run's static imports hold neither the metrics exporter nor pmtr's code", async () => {
   const entry = new URL("src/cli/run.ts", ROOT).href;
   const modules = await graph("src/cli/run.ts");
   const { seen, dynamic } = staticClosure(modules, entry);
   const heavy = [...seen].filter((s) =>
-    s.includes("prom-client") || s.endsWith("/metrics_exporter.ts") ||
+    s.endsWith("/metrics_exporter.ts") || s.endsWith("/metrics_text.ts") ||
     /\/control\/pmtr(_report|_control|_format)?\.ts$/.test(s)
   );
   deepStrictEqual(heavy, []);

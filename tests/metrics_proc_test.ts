@@ -30,7 +30,7 @@ Deno.test("a process group's memory and CPU time are summed over its processes",
   const pgid = child.pid;
   try {
     await until(() => members(pgid).length === 2, "the loop to end and two sleeps to run", 30_000);
-    const usage = readGroupUsage(new Set([pgid])).get(pgid)!;
+    const usage = (await readGroupUsage(new Set([pgid]))).get(pgid)!;
     // The shell exec'd into one sleep: its CPU time stays with that process.
     ok(usage.cpuSeconds >= 0.1, `cpu ${usage.cpuSeconds}`);
     const each = members(pgid).map((pid) =>
@@ -38,7 +38,7 @@ Deno.test("a process group's memory and CPU time are summed over its processes",
     );
     equal(each.length, 2);
     equal(usage.rssBytes, each[0] + each[1]);
-    equal(readGroupUsage(new Set([999_999_999])).size, 0, "no such group: absent");
+    equal((await readGroupUsage(new Set([999_999_999]))).size, 0, "no such group: absent");
   } finally {
     Deno.kill(-pgid, "SIGKILL");
     await child.status;

@@ -1,7 +1,8 @@
 /**
  * `/metrics` and `/healthz` of a real `sup run`: heartbeats counted per
  * channel with the job's last heartbeat age, the CPU and memory of a job's
- * process group, `network.http.metrics: "token"`, and a reload switching
+ * process group, the text checked by `promtool check metrics` (format and
+ * naming conventions), `network.http.metrics: "token"`, and a reload switching
  * access without a restart.
  */
 
@@ -15,6 +16,24 @@ import { startSupProcess } from "./support/sup_run.ts";
 function sample(text: string, series: string): number | null {
   const line = text.split("\n").find((l) => l.startsWith(`${series} `));
   return line === undefined ? null : Number(line.slice(series.length + 1));
+}
+
+/** Prometheus' own linter (Debian `prometheus`): the text parses and follows the naming conventions. */
+async function lintedByPromtool(text: string): Promise<void> {
+  const child = new Deno.Command("promtool", {
+    args: ["check", "metrics"],
+    stdin: "piped",
+    stdout: "piped",
+    stderr: "piped",
+    signal: AbortSignal.timeout(30_000),
+  }).spawn();
+  const writer = child.stdin.getWriter();
+  await writer.write(new TextEncoder().encode(text));
+  await writer.close();
+  const out = await child.output();
+  const said = new TextDecoder().decode(out.stdout) + new TextDecoder().decode(out.stderr);
+  equal(out.code, 0, `promtool check metrics:\n${said}`);
+  equal(said.trim(), "", "no lint findings");
 }
 
 async function sendUdp(port: number, text: string): Promise<void> {
@@ -66,6 +85,8 @@ Deno.test("heartbeats are counted per channel, with the job's last heartbeat age
   ok((sample(text, 'sup_job_resident_memory_bytes{name="app"}') ?? 0) > 100 * 1024);
   ok((sample(text, 'sup_job_uptime_seconds{name="app"}') ?? 0) > 0);
   match(text, /^sup_job_state\{name="busy",state="running"\} 1$/m);
+
+  await lintedByPromtool(text);
 
   const health = await fetch(`${sup.api}/healthz`);
   equal(health.status, 200);

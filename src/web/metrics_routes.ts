@@ -5,8 +5,8 @@
  * `network.http.metrics` is "token", read per request so a reload applies
  * at once; then they take the operator guard.
  *
- * The Prometheus side (`metrics_exporter.ts`, prom-client) is imported the
- * first time `/metrics` is read; what it reports from events
+ * The exporter (`metrics_exporter.ts`) is imported the first time
+ * `/metrics` is read; what it reports from events
  * (`metrics_counters.ts`) is counted from sup's start.
  *
  * `/healthz` answers 200 `{"status":"ok", ...}` while sup runs its jobs,
