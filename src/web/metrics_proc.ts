@@ -6,10 +6,12 @@
  * for, in clock ticks), its `statm` its resident pages (as memmon reads
  * them: `stat`'s field 24 differs from it by tens of pages here).
  *
- * The files are read asynchronously, a batch at a time, so a scrape at 500
- * jobs never holds sup's event loop for the whole pass (read synchronously,
- * the pass took 20-45 ms on a busy 2-core machine, and a restart waits for
- * whatever holds the loop).
+ * The files are read synchronously, a batch at a time, yielding to the
+ * event loop between batches, so a scrape at 500 jobs never holds sup's
+ * event loop for the whole pass (20-45 ms in one go on a busy 2-core
+ * machine, and a restart waits for whatever holds the loop). Not with
+ * `Deno.readTextFile`: its reads run on a pool of threads that grew sup's
+ * RSS by tens of MB at 500 jobs.
  *
  * Memory is summed over the group as memmon sums it (pages shared by a
  * parent and its forked children count once per process). CPU time is the
@@ -60,8 +62,8 @@ export function parseStatmPages(statm: string): number | null {
   return Number.isInteger(pages) && pages >= 0 ? pages : null;
 }
 
-/** Files read at once. */
-const BATCH = 64;
+/** Processes read between two yields to the event loop (about a millisecond of work). */
+const BATCH = 50;
 
 /**
  * What each of `pgids` uses now, in one pass over `/proc`; groups with no
@@ -75,7 +77,7 @@ export async function readGroupUsage(
   if (pgids.size === 0) return usage;
   const pids: number[] = [];
   try {
-    for await (const entry of Deno.readDir("/proc")) {
+    for (const entry of Deno.readDirSync("/proc")) {
       const pid = Number(entry.name);
       if (Number.isInteger(pid) && pid > 0) pids.push(pid);
     }
@@ -83,11 +85,12 @@ export async function readGroupUsage(
     if (pids.length === 0) return usage; // not Linux
   }
   const page = pageSize();
-  const read = async (pid: number) => {
+  for (let i = 0; i < pids.length; i++) {
+    if (i > 0 && i % BATCH === 0) await new Promise((resolve) => setTimeout(resolve, 0));
     try {
-      const stat = parseStatUsage(await Deno.readTextFile(`/proc/${pid}/stat`));
-      if (stat === null || !pgids.has(stat.pgrp)) return;
-      const pages = parseStatmPages(await Deno.readTextFile(`/proc/${pid}/statm`)) ?? 0;
+      const stat = parseStatUsage(Deno.readTextFileSync(`/proc/${pids[i]}/stat`));
+      if (stat === null || !pgids.has(stat.pgrp)) continue;
+      const pages = parseStatmPages(Deno.readTextFileSync(`/proc/${pids[i]}/statm`)) ?? 0;
       const group = usage.get(stat.pgrp) ?? { rssBytes: 0, cpuSeconds: 0 };
       group.rssBytes += pages * page;
       group.cpuSeconds += (stat.ownTicks + stat.childTicks) / CLOCK_TICKS;
@@ -95,9 +98,6 @@ export async function readGroupUsage(
     } catch {
       // The process ended between listing and reading.
     }
-  };
-  for (let i = 0; i < pids.length; i += BATCH) {
-    await Promise.all(pids.slice(i, i + BATCH).map(read));
   }
   return usage;
 }
