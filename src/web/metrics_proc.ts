@@ -9,9 +9,8 @@
  * The files are read synchronously, a batch at a time, yielding to the
  * event loop between batches, so a scrape at 500 jobs never holds sup's
  * event loop for the whole pass (20-45 ms in one go on a busy 2-core
- * machine, and a restart waits for whatever holds the loop). Not with
- * `Deno.readTextFile`: its reads run on a pool of threads that grew sup's
- * RSS by tens of MB at 500 jobs.
+ * machine, and a restart waits for whatever holds the loop), without the
+ * thread pool `Deno.readTextFile` would use for a thousand small reads.
  *
  * Memory is summed over the group as memmon sums it (pages shared by a
  * parent and its forked children count once per process). CPU time is the
@@ -21,6 +20,7 @@
  *
  * @module
  */
+
 /** Clock ticks per second of `/proc/<pid>/stat` times (USER_HZ: 100 on every Linux sup runs on). */
 export const CLOCK_TICKS = 100;
 
