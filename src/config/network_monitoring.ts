@@ -127,3 +127,18 @@ export function readMetricsAccess(f: Fields | null): MetricsAccess {
   return f?.oneOf("metrics", METRICS_ACCESS, "open", "who may read /metrics and /healthz") ??
     "open";
 }
+
+/** Lines for `sup check` (under "network"): what differs from the defaults (open, no report, no control). */
+export function monitoringLines(
+  network: ResolvedPmtrNetwork & { http: { metrics: MetricsAccess } },
+): string[] {
+  const lines: string[] = [];
+  if (network.http.metrics === "token") {
+    lines.push("  metrics    /metrics and /healthz need the operator token");
+  }
+  if (network.report.length > 0) {
+    lines.push(`  report     ${network.report.map((r) => r.url).join(", ")} (pmtr, every 10s)`);
+  }
+  if (network.control) lines.push(`  control    ${network.control.url} (pmtr enable/disable)`);
+  return lines;
+}

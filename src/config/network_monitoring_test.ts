@@ -1,7 +1,7 @@
 import { deepStrictEqual, equal } from "node:assert/strict";
 import { parseAccounts } from "./accounts.ts";
 import { formatIssue } from "./config_error.ts";
-import { isIpv4Multicast, parseUdpAddress } from "./network_monitoring.ts";
+import { isIpv4Multicast, monitoringLines, parseUdpAddress } from "./network_monitoring.ts";
 import { resolveConfig } from "./resolve.ts";
 import { validateConfig } from "./validate.ts";
 
@@ -99,4 +99,24 @@ Deno.test("IPv4 multicast is 224.0.0.0/4", () => {
     [true, true, false, false, false, false, false],
   );
   equal(parseUdpAddress("udp://239.1.1.1:5@averyveryverylongname", true).ok, false);
+});
+
+Deno.test("sup check shows the monitoring options that differ from the defaults", () => {
+  const network = resolveConfig({
+    jobs,
+    network: {
+      http: { metrics: "token" },
+      report: ["udp://127.0.0.1:9999", "udp://239.0.0.1:9999@eth2"],
+      control: "udp://127.0.0.1:10000",
+    },
+  }, { source, hostname: "h", accounts }).network;
+  deepStrictEqual(monitoringLines(network), [
+    "  metrics    /metrics and /healthz need the operator token",
+    "  report     udp://127.0.0.1:9999, udp://239.0.0.1:9999@eth2 (pmtr, every 10s)",
+    "  control    udp://127.0.0.1:10000 (pmtr enable/disable)",
+  ]);
+  deepStrictEqual(
+    monitoringLines(resolveConfig({ jobs }, { source, hostname: "h", accounts }).network),
+    [],
+  );
 });
