@@ -92,6 +92,12 @@ export type {
   UserConfig,
   WebSocketConfig,
 } from "./config/types.ts";
+export type {
+  MetricsAccess,
+  MetricsHttpConfig,
+  PmtrNetworkConfig,
+  UdpAddress,
+} from "./config/types_monitoring.ts";
 
 // Listeners (issue 9): the typed API, the events they receive, what they may do.
 export type {

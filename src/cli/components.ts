@@ -30,6 +30,7 @@ import { HeartbeatWatchdog } from "../probes/heartbeat.ts";
 import { MemmonProbe } from "../probes/memmon.ts";
 import { ScheduleProbe } from "../probes/schedule.ts";
 import { appListeners, type Listener } from "./listeners.ts";
+import { buildMonitoring } from "./monitoring.ts";
 
 /** What components are built from. */
 export interface ComponentParts {
@@ -111,6 +112,7 @@ export function defaultComponents(parts: ComponentParts): Component[] {
   const { api } = parts;
   const side = buildAppSide(parts);
   parts.listeners?.push(...appListeners(side));
+  const monitoring = buildMonitoring(parts, side); // issue 10: metrics, pmtr
   return [
     new DependsProbe(api),
     new BounceProbe(api),
@@ -161,6 +163,8 @@ export function defaultComponents(parts: ComponentParts): Component[] {
     ),
     // [issue 10: control socket]
     // [issue 10: metrics]
+    monitoring.metrics,
     // [issue 10: pmtr report and control]
+    monitoring.pmtr,
   ];
 }

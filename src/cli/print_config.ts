@@ -7,6 +7,7 @@
  * @module
  */
 
+import { monitoringLines } from "../config/network_monitoring.ts";
 import type { ResolvedConfig, ResolvedJob, ResolvedOutput } from "../config/resolved.ts";
 import { formatDuration, formatSize } from "../config/units.ts";
 
@@ -93,6 +94,7 @@ export function formatConfig(config: ResolvedConfig): string {
     `  http       ${http.host}:${http.port}`,
     `  websocket  ${websocket.host}:${websocket.port}`,
     `  osc        ${osc.host}:${osc.port} (answers to ${osc.appHost}:${osc.appPort})`,
+    ...monitoringLines(config.network),
     "",
     "logging",
     `  ${

@@ -20,6 +20,8 @@ import type { ResolvedAnalytics, ResolvedEventFile } from "./analytics_resolved.
 export type { ResolvedAnalytics, ResolvedEventFile } from "./analytics_resolved.ts";
 export { DEFAULT_MACHINE, defaultMachine, type ResolvedMachine } from "./machine_resolved.ts";
 import type { ResolvedListener } from "./resolved_listeners.ts";
+import type { MetricsAccess } from "./types_monitoring.ts";
+import type { ResolvedPmtrNetwork } from "./network_monitoring.ts";
 
 /** Where one output stream of a job goes. */
 export type ResolvedOutput =
@@ -100,6 +102,8 @@ export interface ResolvedListen {
 /** `network.http` resolved (issue 8, H1). */
 export interface ResolvedHttp extends ResolvedListen {
   hosts: string[];
+  /** Who may read `/metrics` and `/healthz` (`network_monitoring.ts`). */
+  metrics: MetricsAccess;
 }
 
 /** `network.websocket` resolved (issue 8, H1); sizes in bytes. */
@@ -111,8 +115,8 @@ export interface ResolvedWebSocket extends ResolvedListen {
   maxConnections: number;
 }
 
-/** Where sup listens. */
-export interface ResolvedNetwork {
+/** Where sup listens (and pmtr's report and control: `network_monitoring.ts`). */
+export interface ResolvedNetwork extends ResolvedPmtrNetwork {
   http: ResolvedHttp;
   websocket: ResolvedWebSocket;
   osc: ResolvedListen & { appHost: string; appPort: number };

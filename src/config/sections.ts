@@ -10,6 +10,7 @@ import { type IssueList, joinPath } from "./config_error.ts";
 import { type AllKeys, describe, Fields, listChoices } from "./fields.ts";
 import { didYouMean } from "./suggest.ts";
 import { readEventFile } from "./analytics_section.ts";
+import { readMetricsAccess, readPmtrNetwork } from "./network_monitoring.ts";
 import {
   DEFAULT_APPS,
   DEFAULT_FILE_MODE,
@@ -32,7 +33,7 @@ import type {
   WebSocketConfig,
 } from "./types.ts";
 
-const NETWORK_KEYS = ["host", "http", "websocket", "osc"] as const;
+const NETWORK_KEYS = ["host", "http", "websocket", "osc", "report", "control"] as const;
 const OSC_KEYS = ["port", "host", "appPort", "appHost"] as const;
 const LOGGING_KEYS = [
   "level",
@@ -44,7 +45,7 @@ const LOGGING_KEYS = [
   "events", // issue 9 (H4)
 ] as const;
 const _network: AllKeys<NetworkConfig, typeof NETWORK_KEYS[number]> = true;
-const HTTP_KEYS = ["port", "host", "hosts"] as const;
+const HTTP_KEYS = ["port", "host", "hosts", "metrics"] as const;
 const WEBSOCKET_KEYS = [
   "port",
   "host",
@@ -104,9 +105,10 @@ export function readNetwork(value: unknown, issues: IssueList, path = "network")
       http: readHttpSecurity(null, { host, port: 8888 }),
       websocket: readWebSocketSecurity(null, { host, port: 3001 }),
       osc: { host, port: 3002, appHost: "127.0.0.1", appPort: 3003 },
+      ...readPmtrNetwork(null),
     };
   }
-  const http = readListen(f, "http", host, 8888, ["hosts"]);
+  const http = readListen(f, "http", host, 8888, HTTP_KEYS.slice(2));
   const websocket = readListen(f, "websocket", host, 3001, WEBSOCKET_KEYS.slice(2));
   const osc = readListen(f, "osc", host, 3002, ["appPort", "appHost"]);
   return {
@@ -118,6 +120,7 @@ export function readNetwork(value: unknown, issues: IssueList, path = "network")
       appHost: osc.f?.string("appHost", "127.0.0.1") ?? "127.0.0.1",
       appPort: osc.f ? readPort(osc.f, "appPort", 3003) : 3003,
     },
+    ...readPmtrNetwork(f),
   };
 }
 
@@ -125,7 +128,7 @@ export function readNetwork(value: unknown, issues: IssueList, path = "network")
 
 /** `network.http.hosts`. */
 function readHttpSecurity(f: Fields | null, at: ResolvedListen): ResolvedHttp {
-  return { ...at, hosts: f ? readHostNames(f) : [] };
+  return { ...at, hosts: f ? readHostNames(f) : [], metrics: readMetricsAccess(f) };
 }
 
 /** `network.websocket`: host names, origins and bounds. */

@@ -19,6 +19,7 @@ export type {
   PluginConfig,
   PluginDispose,
 } from "./types_listeners.ts";
+import type { MetricsHttpConfig, PmtrNetworkConfig } from "./types_monitoring.ts";
 
 /**
  * A duration: milliseconds as a number, or a string with a unit written
@@ -229,7 +230,7 @@ export interface OscConfig extends ListenConfig {
 // network.http / network.websocket security (issue 8, H1) ---------------------
 
 /** The HTTP API's address and the host names it answers to. */
-export interface HttpConfig extends ListenConfig {
+export interface HttpConfig extends ListenConfig, MetricsHttpConfig {
   /**
    * Host names a request may name in its `Host` header besides 127.0.0.1, [::1], localhost,
    * the bind address and any IP address; other names are answered 421 (a guard against DNS
@@ -263,7 +264,7 @@ export interface WebSocketConfig extends ListenConfig {
 // -----------------------------------------------------------------------------
 
 /** Where sup listens. Everything is bound to 127.0.0.1 unless set here. */
-export interface NetworkConfig {
+export interface NetworkConfig extends PmtrNetworkConfig {
   /** Default address for every listener. @default "127.0.0.1" */
   host?: string;
   /** Panel, REST API, `/config` and HTTP heartbeats. @default { port: 8888 } */

@@ -306,7 +306,7 @@ Deno.test("resolving applies every default", () => {
     postLaunchCommand: null,
   }]);
   deepStrictEqual(config.network, {
-    http: { host: "127.0.0.1", port: 8888, hosts: [] },
+    http: { host: "127.0.0.1", port: 8888, hosts: [], metrics: "open" },
     websocket: {
       host: "127.0.0.1",
       port: 3001,
@@ -317,6 +317,8 @@ Deno.test("resolving applies every default", () => {
       maxConnections: 256,
     },
     osc: { host: "127.0.0.1", port: 3002, appHost: "127.0.0.1", appPort: 3003 },
+    report: [],
+    control: null,
   });
   deepStrictEqual(config.logging, {
     level: "info",
@@ -388,7 +390,12 @@ Deno.test("resolving converts units, paths, ids, shell and wait", () => {
     appHost: "127.0.0.1",
     appPort: 3003,
   });
-  deepStrictEqual(config.network.http, { host: "0.0.0.0", port: 8888, hosts: [] });
+  deepStrictEqual(config.network.http, {
+    host: "0.0.0.0",
+    port: 8888,
+    hosts: [],
+    metrics: "open",
+  });
   deepStrictEqual(config.logging.file, "/srv/app/sup.log");
   deepStrictEqual(config.modes, ["@Laptop"]);
   deepStrictEqual(config.app, { screen: 2 });

@@ -43,6 +43,14 @@ export interface SupervisorApi {
   start(name: string, reason: ActionReason): void;
   /** Stops a job; resolves when its process group is gone. Throws `UnknownJobError`. */
   stop(name: string, reason: ActionReason): Promise<void>;
+  /**
+   * Enables or disables a job until its config changes or sup restarts
+   * (`job_enable.ts`): disabling stops it (resolves when its process group
+   * is gone) and nothing but a manual `start` runs it; enabling a disabled
+   * job starts it as the config would. Status shows it (`disabled`).
+   * Throws `UnknownJobError`.
+   */
+  setEnabled(name: string, enabled: boolean, reason: ActionReason): Promise<void>;
   /** Stops then starts a job (starts it if not running). Throws `UnknownJobError`. */
   restart(name: string, reason: ActionReason): void;
   /**

@@ -11,6 +11,7 @@ import type { ResolvedJob } from "../config/resolved.ts";
 import type { JobStatus } from "./api.ts";
 import type { GateFacts } from "./gates.ts";
 import { JobHelpers } from "./job_helpers.ts";
+import { type EnabledOverride, isDisabled } from "./job_enable.ts";
 import {
   initialSnapshot,
   type JobInput,
@@ -45,6 +46,8 @@ export interface JobEntry {
   readonly stopped: StopWaiters;
   /** The job's `sideCommand` and `postLaunchCommand` processes. */
   readonly helpers: JobHelpers;
+  /** Run-time override of `config.disabled` (`job_enable.ts`); null: the config decides. */
+  enabled: EnabledOverride | null;
 }
 
 /** What an entry is wired to (the supervisor's parts). */
@@ -81,6 +84,7 @@ export function newEntry(config: ResolvedJob, wiring: EntryWiring): JobEntry {
       state: wiring.state,
       onError: wiring.onError,
     }),
+    enabled: null,
   };
   return entry;
 }
@@ -122,7 +126,7 @@ export function toStatus(entry: JobEntry): JobStatus {
     restarts: snap.restarts,
     lastReason: snap.lastReason,
     fatalMessage: phase.state === "fatal" ? phase.message : null,
-    disabled: config.disabled,
+    disabled: isDisabled(entry),
   };
 }
 

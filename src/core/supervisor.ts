@@ -14,6 +14,7 @@ import type { JobStatus, SupervisorApi } from "./api.ts";
 import { EventBus } from "./event_bus.ts";
 import type { ActionReason, JobState, MachineAction } from "./events.ts";
 import { blockedBy } from "./gates.ts";
+import { isDisabled, setJobEnabled } from "./job_enable.ts";
 import {
   type EntryWiring,
   gateFacts,
@@ -27,7 +28,8 @@ import { type JobEffect, type JobInput, transition } from "./job_state.ts";
 import { JobOutput } from "./job_output.ts";
 import { OutputFiles } from "./output_files.ts";
 import { bounded, stopInDependencyOrder } from "./stop_order.ts";
-import { signalGroup, SpawnError, spawnProcess, wrapperExecError } from "./process_spawner.ts";
+import { signalGroup } from "./process_spawner.ts";
+import { spawnJob } from "./job_spawn.ts";
 import { planReload, type ReloadPlan } from "./reload_plan.ts";
 import type { RuntimeStateFile } from "./runtime_state.ts";
 import { RunTracker } from "./run_tracker.ts";
@@ -173,6 +175,12 @@ export class Supervisor implements SupervisorApi {
     return this.#stopEntry(this.#entry(name), reason);
   }
 
+  /** Enables or disables a job until its config changes or sup restarts (`job_enable.ts`). */
+  setEnabled(name: string, on: boolean, reason: ActionReason): Promise<void> {
+    const e = this.#entry(name);
+    return setJobEnabled(e, on, () => this.#wantNow(e, reason), () => this.#stopEntry(e, reason));
+  }
+
   /** Stops then starts a job (starts it if not running). */
   restart(name: string, reason: ActionReason): void {
     const entry = this.#entry(name);
@@ -256,7 +264,7 @@ export class Supervisor implements SupervisorApi {
 
   /** The config wants `entry` running: start it now or when its gates open. */
   #want(entry: JobEntry, reason: ActionReason): void {
-    if (entry.config.disabled || this.#closing) return;
+    if (isDisabled(entry) || this.#closing) return;
     if (this.#blocked(entry) !== null) this.#pending.add(entry);
     else entry.inbox.send({ type: "start", reason });
   }
@@ -344,32 +352,8 @@ export class Supervisor implements SupervisorApi {
   }
 
   #spawn(entry: JobEntry): void {
-    const job = entry.config;
-    try {
-      const supEnv = this.#jobEnv?.() ?? supEnvironment(this.config().network);
-      const proc = spawnProcess({
-        ...job,
-        env: { ...supEnv, ...job.env },
-        pipeStdout: job.stdout.kind !== "discard",
-        pipeStderr: job.stderr.kind !== "discard",
-      });
-      entry.stderrRing.clear(); // the tail explains this run's death only
-      const stderrRead = this.#output.capture(entry, proc.stdout, proc.stderr, job);
-      proc.exit.then(async (exit) => {
-        // A wrapper that could not exec says why on stderr: read it to the end (bounded).
-        if (exit.code === 126 || exit.code === 127) await bounded(stderrRead, 500);
-        entry.ring.size; // settles pending lines, so the stderr tail is current
-        const stderrTail = entry.stderrRing.tail();
-        const execFailed = wrapperExecError(job.name, exit.code, stderrTail);
-        entry.inbox.send({ type: "exited", pid: proc.pid, ...exit, stderrTail, execFailed });
-      }).catch((error) => this.#onError(`Job "${job.name}": ${error}`));
-      entry.inbox.sendNext({ type: "spawned", pid: proc.pid, argv: proc.argv });
-    } catch (error) {
-      const message = error instanceof SpawnError
-        ? error.message
-        : `Cannot start job "${job.name}": ${error instanceof Error ? error.message : error}`;
-      entry.inbox.sendNext({ type: "spawnFailed", message });
-    }
+    const env = () => this.#jobEnv?.() ?? supEnvironment(this.config().network);
+    spawnJob(entry, env, this.#output, this.#onError);
   }
 
   #stateChanged(entry: JobEntry, from: JobState): void {

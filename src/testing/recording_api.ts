@@ -17,8 +17,18 @@ import { RunTracker } from "../core/run_tracker.ts";
 
 /** One recorded call. */
 export interface RecordedAction {
-  method: "start" | "stop" | "restart" | "signal" | "markReady" | "reboot" | "shutdown";
+  method:
+    | "start"
+    | "stop"
+    | "restart"
+    | "signal"
+    | "markReady"
+    | "reboot"
+    | "shutdown"
+    | "setEnabled";
   job: string;
+  /** What `setEnabled` was asked. */
+  enabled?: boolean;
   reason?: ActionReason;
   signal?: Deno.Signal;
 }
@@ -105,6 +115,11 @@ export class RecordingApi implements SupervisorApi {
   /** Records. */
   stop(job: string, reason: ActionReason): Promise<void> {
     this.actions.push({ method: "stop", job, reason });
+    return Promise.resolve();
+  }
+  /** Records. */
+  setEnabled(job: string, enabled: boolean, reason: ActionReason): Promise<void> {
+    this.actions.push({ method: "setEnabled", job, enabled, reason });
     return Promise.resolve();
   }
   /** Records. */

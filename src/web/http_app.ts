@@ -53,8 +53,9 @@ export function createHttpApp(parts: HttpAppParts): Hono {
   app.use(hostGuard(() => api.config().network.http));
   app.use(refuseCrossOriginWrites);
   app.route("/", appRoutes({ handle, listApps }));
-  app.all("*", (c) => operator.fetch(c.req.raw, c.env));
-  app.notFound(noRoute);
+  // Whatever no route of `app` answers goes to the operator side, so routes added to `app`
+  // later (`/metrics`, `/healthz`) are served before it, without its guard.
+  app.notFound((c) => operator.fetch(c.req.raw, c.env));
   app.onError(failed);
   return app;
 }

@@ -96,6 +96,7 @@ export async function startInProcessSup(options: InProcessSupOptions): Promise<I
   config.apps = { ...config.apps, ...options.apps };
   config.machine = { ...config.machine, rebootCommand: ["/bin/false"], ...options.machine };
   config.network = {
+    ...config.network,
     http: { ...config.network.http, host: "127.0.0.1", port: ports.http },
     websocket: {
       ...config.network.websocket,

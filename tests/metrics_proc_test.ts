@@ -1,0 +1,46 @@
+/**
+ * `/metrics`' reading of `/proc` on real process groups: a group's
+ * resident memory and CPU time, summed over its processes.
+ */
+
+import { equal, ok } from "node:assert/strict";
+import { pageSize, parseStatmPages, readGroupUsage } from "../src/web/metrics_proc.ts";
+import { until } from "../src/testing/wait.ts";
+
+/** The pids of process group `pgid`, from `/proc/<pid>/stat` field 5. */
+function members(pgid: number): number[] {
+  const pids: number[] = [];
+  for (const entry of Deno.readDirSync("/proc")) {
+    try {
+      const stat = Deno.readTextFileSync(`/proc/${entry.name}/stat`);
+      if (Number(stat.slice(stat.lastIndexOf(")") + 2).split(" ")[2]) === pgid) {
+        pids.push(Number(entry.name));
+      }
+    } catch {
+      // not a process, or gone
+    }
+  }
+  return pids;
+}
+
+Deno.test("a process group's memory and CPU time are summed over its processes", async () => {
+  // setsid makes the shell lead a new group (pgid = its pid); it burns CPU, then two sleeps remain.
+  const script = "i=0; while [ $i -lt 300000 ]; do i=$((i+1)); done; sleep 30 & exec sleep 30";
+  const child = new Deno.Command("setsid", { args: ["sh", "-c", script], stdin: "null" }).spawn();
+  const pgid = child.pid;
+  try {
+    await until(() => members(pgid).length === 2, "the loop to end and two sleeps to run", 30_000);
+    const usage = (await readGroupUsage(new Set([pgid]))).get(pgid)!;
+    // The shell exec'd into one sleep: its CPU time stays with that process.
+    ok(usage.cpuSeconds >= 0.1, `cpu ${usage.cpuSeconds}`);
+    const each = members(pgid).map((pid) =>
+      parseStatmPages(Deno.readTextFileSync(`/proc/${pid}/statm`))! * pageSize()
+    );
+    equal(each.length, 2);
+    equal(usage.rssBytes, each[0] + each[1]);
+    equal((await readGroupUsage(new Set([999_999_999]))).size, 0, "no such group: absent");
+  } finally {
+    Deno.kill(-pgid, "SIGKILL");
+    await child.status;
+  }
+});
