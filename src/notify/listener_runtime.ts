@@ -15,6 +15,7 @@
  * @module
  */
 
+import { getLogger } from "@logtape/logtape";
 import type { EventTypeName } from "../config/event_types.ts";
 import { expandOn } from "../config/listeners_section.ts";
 import type { ResolvedConfig } from "../config/resolved.ts";
@@ -31,6 +32,8 @@ import { createListenerContext, listenerLogger, type ListenerParts } from "./lis
 import { errorText, ListenerWorker, type WorkerStats } from "./listener_worker.ts";
 import { PluginListener } from "./plugins.ts";
 import { Ticks } from "./ticks.ts";
+
+const log = getLogger(["sup", "listener"]);
 
 type Same<A, B> = [A] extends [B] ? ([B] extends [A] ? true : false) : false;
 /** `config/event_types.ts` lists exactly the `SupEvent` types. */
@@ -117,6 +120,7 @@ export class ListenerRuntime implements Component {
     }
     this.#route();
     await Promise.all(removed.map((entry) => this.#close(entry)));
+    const started: string[] = [];
     for (const spec of config.listeners) {
       const kept = this.#entries.get(spec.name);
       if (kept) {
@@ -126,6 +130,16 @@ export class ListenerRuntime implements Component {
         continue;
       }
       await this.#start(spec, config);
+      const entry = this.#entries.get(spec.name);
+      if (entry) started.push(entry.listener.name);
+    }
+    if (started.length > 0 || removed.length > 0) {
+      const stopped = removed.map((e) => e.listener.name);
+      log.info(
+        `Listeners running: ${this.names().join(", ") || "none"} (started: ${
+          started.join(", ") || "none"
+        }; stopped: ${stopped.join(", ") || "none"})`,
+      );
     }
   }
 
