@@ -31,6 +31,7 @@ import type { ListenerContext, RunningListener } from "./listener.ts";
 import { createListenerContext, listenerLogger, type ListenerParts } from "./listener_context.ts";
 import { errorText, ListenerWorker, type WorkerStats } from "./listener_worker.ts";
 import { PluginListener } from "./plugins.ts";
+import { sameListener } from "./same_listener.ts";
 import { Ticks } from "./ticks.ts";
 
 const log = getLogger(["sup", "listener"]);
@@ -47,7 +48,7 @@ export interface ListenerRuntimeOptions {
   clock?: Clock;
   /** Shortest time between two reports of one listener's problem. @default 5000 */
   reportIntervalMs?: number;
-  /** How long a listener being closed may take to handle the events waiting for it. @default 2000 */
+  /** How long a listener being closed may take to handle the events waiting for it. @default 1000 */
   closeDrainMs?: number;
 }
 
@@ -86,7 +87,7 @@ export class ListenerRuntime implements Component {
     this.#parts = parts;
     this.#builtins = options.builtins ?? BUILTINS;
     this.#reportMs = options.reportIntervalMs ?? REPORT_INTERVAL_MS;
-    this.#closeDrainMs = options.closeDrainMs ?? 2_000;
+    this.#closeDrainMs = options.closeDrainMs ?? 1_000;
     this.#ticks = new Ticks((event) => parts.api.bus.emit(event), options.clock);
   }
 
@@ -301,22 +302,4 @@ export class ListenerRuntime implements Component {
 function selected(spec: ResolvedListener, config: ResolvedConfig): Set<string> | null {
   if (spec.type !== "function" || spec.jobs === null) return null;
   return new Set(selectJobs(spec.jobs, config.jobs));
-}
-
-/**
- * True when `b` is the same listener as the running `a`: a built-in with
- * equal options, the very same function or setup, the same bounds.
- */
-export function sameListener(a: ResolvedListener, b: ResolvedListener): boolean {
-  if (a.type !== b.type || a.timeoutMs !== b.timeoutMs || a.queueSize !== b.queueSize) return false;
-  switch (a.type) {
-    case "builtin":
-      return b.type === "builtin" && a.kind === b.kind &&
-        JSON.stringify(a.options) === JSON.stringify(b.options);
-    case "function":
-      return b.type === "function" && a.handle === b.handle &&
-        a.on.join() === b.on.join() && JSON.stringify(a.jobs) === JSON.stringify(b.jobs);
-    case "plugin":
-      return b.type === "plugin" && a.setup === b.setup;
-  }
 }
