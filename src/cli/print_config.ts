@@ -10,6 +10,7 @@
 import { monitoringLines } from "../config/network_monitoring.ts";
 import type { ResolvedConfig, ResolvedJob, ResolvedOutput } from "../config/resolved.ts";
 import { formatDuration, formatSize } from "../config/units.ts";
+import { listenerLines } from "./print_listeners.ts";
 
 /** argv as one line, quoting words that need it. */
 export function showArgv(argv: string[]): string {
@@ -119,6 +120,7 @@ export function formatConfig(config: ResolvedConfig): string {
     "machine",
     ...machineLines(config.machine),
     ...(config.analytics ? ["", "analytics", `  ${analyticsLine(config.analytics)}`] : []),
+    ...listenerLines(config),
   ];
   if (Object.keys(config.app).length > 0) {
     lines.push("", "app", ...JSON.stringify(config.app, null, 2).split("\n").map((l) => `  ${l}`));

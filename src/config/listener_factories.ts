@@ -3,8 +3,20 @@
  * `crashmail({...})`, ...): each returns a plain descriptor
  * `{ kind: "<kind>", ...options }`, so the same listener can be written in
  * TOML or JSON (`[[listeners]] kind = "crashmail"`). `mod.ts` exports them
- * all. Each built-in's owner adds its factory here, with its options type
- * in its own file (`listener_<kind>.ts`), one block each.
+ * all. Each built-in's owner adds its factory here, one block each.
+ *
+ * Adding a built-in `foo`:
+ * 1. `config/listener_foo.ts`: `FooOptions` (every option documented with
+ *    `@default`), `type FooListener = { kind: "foo"; name?: string } & FooOptions`,
+ *    and `fooKind: ListenerKind<ResolvedFoo>` (reads the options with
+ *    `Fields`, `f.keys([...])` first; `checkSelectors` for job selectors).
+ * 2. `| FooListener` in `BuiltinListener` (`config/types_listeners.ts`);
+ *    `foo: fooKind` in `LISTENER_KINDS` (`config/listener_kinds.ts`).
+ * 3. Here: `export function foo(options: FooOptions): FooListener { return { kind: "foo", ...options }; }`
+ * 4. Its module exports `create: BuiltinFactory<ResolvedFoo>` (`notify/listener.ts`),
+ *    and `foo: () => import("...")` goes in `BUILTINS` (`notify/builtins.ts`).
+ * 5. Unit tests with `createTestContext()` (`testing/listener_context.ts`);
+ *    `--include` its types file in the compile task (a test says which).
  *
  * @module
  */
