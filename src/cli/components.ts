@@ -10,6 +10,7 @@
 
 import type { SupervisorApi } from "../core/api.ts";
 import type { Component } from "../core/component.ts";
+import { lazyComponent } from "../core/lazy_component.ts";
 import type { NotifierHub } from "../core/notifier_hub.ts";
 import type { StallCheck } from "../core/stall_detector.ts";
 import type { HandleAppCommand } from "../apps/app_command.ts";
@@ -117,6 +118,11 @@ export function defaultComponents(parts: ComponentParts): Component[] {
     ...side.components,
     // Features, each a lazyComponent(needed, () => import(...)) so an unused one costs nothing:
     // [issue 9: health checks]
+    lazyComponent(
+      (config) => config.jobs.some((job) => job.health !== null),
+      async () =>
+        new (await import("../probes/health.ts")).HealthWatchdog(api, { stall: parts.stall }),
+    ),
     // [issue 9: listeners]
     // [issue 9: mail]
     // [issue 9: webhook, analytics, event log, machine]

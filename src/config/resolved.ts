@@ -15,6 +15,7 @@ import type {
   StopSignal,
   UlimitConfig,
 } from "./types.ts";
+import type { ResolvedHealth } from "./health_section.ts";
 
 /** Where one output stream of a job goes. */
 export type ResolvedOutput =
@@ -81,6 +82,8 @@ export interface ResolvedJob {
   depends: string[];
   maxMemoryBytes: number | null;
   heartbeat: ResolvedHeartbeat | null;
+  /** The health check, or null when the job has none. */
+  health: ResolvedHealth | null;
   schedule: ResolvedSchedule;
   sideCommand: string[] | null;
   postLaunchCommand: string[] | null;

@@ -6,6 +6,9 @@
  * @module
  */
 
+import type { HealthConfig } from "./health_types.ts";
+export type * from "./health_types.ts";
+
 /**
  * A duration: milliseconds as a number, or a string with a unit written
  * straight after the amount (`ms`, `s`, `m`, `h`, `d`). At most 366 days.
@@ -174,7 +177,7 @@ export interface JobConfig {
   wait?: boolean;
   /**
    * Start this job only once these jobs are running (or ready, when they
-   * have a heartbeat).
+   * have a heartbeat or a health check).
    * @example ["db"]
    */
   after?: string[];
@@ -188,11 +191,13 @@ export interface JobConfig {
   maxMemory?: Size;
   /** Restart the job when it stops sending heartbeats. */
   heartbeat?: HeartbeatConfig;
+  /** Check the job over HTTP, TCP or a command; ready after the first pass, restarted after failures in a row. */
+  health?: HealthConfig;
   /** Start, stop or restart the job on cron schedules. */
   schedule?: ScheduleConfig;
   /** A helper command started and stopped with this job. */
   sideCommand?: CommandConfig;
-  /** A command run once after each start, when the job is ready (first heartbeat, or spawn if it has no heartbeat). */
+  /** A command run once after each start, when the job is ready (first heartbeat or passing health check, or spawn if it has neither). */
   postLaunchCommand?: CommandConfig;
 }
 
