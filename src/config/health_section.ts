@@ -6,7 +6,7 @@
  */
 
 import { joinPath } from "./config_error.ts";
-import { type AllKeys, describe, Fields, listChoices } from "./fields.ts";
+import { type AllKeys, describe, type Fields, listChoices } from "./fields.ts";
 import type {
   HealthAction,
   HealthConfig,
