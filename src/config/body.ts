@@ -11,6 +11,7 @@ import type { Accounts } from "./accounts.ts";
 import { type IssueList, joinPath } from "./config_error.ts";
 import { type AllKeys, Fields } from "./fields.ts";
 import { readJob } from "./job.ts";
+import { readListeners } from "./listeners_section.ts";
 import { isPlainObject } from "./modes.ts";
 import { checkReferences } from "./references.ts";
 import type { ResolvedConfig, ResolvedJob, ResolvedOutput } from "./resolved.ts";
@@ -25,6 +26,7 @@ export const BODY_KEYS = [
   "app",
   "apps",
   "machine",
+  "listeners",
 ] as const satisfies readonly (keyof ConfigBody)[];
 
 const _everyKey: AllKeys<UserConfig, typeof BODY_KEYS[number] | "modes"> = true;
@@ -84,6 +86,12 @@ export function readBody(
     app,
     apps: readApps(body.apps, issues, at("apps")),
     machine: readMachine(body.machine, issues, at("machine")),
+    listeners: readListeners(body.listeners, issues, {
+      path: at("listeners"),
+      jobs: ctx.partial ? [] : jobs,
+      dir,
+      partial: ctx.partial,
+    }),
   };
 }
 

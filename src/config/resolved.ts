@@ -16,6 +16,7 @@ import type {
   UlimitConfig,
 } from "./types.ts";
 import type { ResolvedHealth } from "./health_section.ts";
+import type { ResolvedListener } from "./resolved_listeners.ts";
 
 /** Where one output stream of a job goes. */
 export type ResolvedOutput =
@@ -183,4 +184,6 @@ export interface ResolvedConfig {
   app: Record<string, unknown>;
   apps: ResolvedApps;
   machine: ResolvedMachine;
+  /** Listeners, in config order (built-ins, functions, plugins). */
+  listeners: ResolvedListener[];
 }

@@ -8,6 +8,15 @@
 
 import type { HealthConfig } from "./health_types.ts";
 export type * from "./health_types.ts";
+import type { ListenerConfig } from "./types_listeners.ts";
+export type {
+  BuiltinListener,
+  ListenerConfig,
+  ListenerFunctionConfig,
+  ListenerSpecConfig,
+  PluginConfig,
+  PluginDispose,
+} from "./types_listeners.ts";
 
 /**
  * A duration: milliseconds as a number, or a string with a unit written
@@ -367,6 +376,12 @@ export interface ConfigBody {
   apps?: AppsConfig;
   /** The machine: how to reboot it. */
   machine?: MachineConfig;
+  /**
+   * Listeners fed sup's events: built-ins (`crashmail({...})`), functions
+   * `(event, ctx) => ...`, `{ on, jobs, handle }` and plugins `{ name, setup }`.
+   * @default []
+   */
+  listeners?: ListenerConfig[];
 }
 
 /** Deep partial: what a mode section may set. */
