@@ -134,6 +134,9 @@ export type { JobStatus } from "./core/job_status.ts";
 export type { Attachment, Delivery, Notification, Notifier } from "./core/notification.ts";
 // Built-in listener factories (each returns a plain descriptor).
 export * from "./config/listener_factories.ts";
+// issue 9: httpok, memmon
+export type { HttpokListener, HttpokOptions } from "./config/listener_httpok_types.ts";
+export type { MemmonListener, MemmonOptions } from "./config/listener_memmon_types.ts";
 
 /** A job whose `after` may only name jobs of the same config (`J`). */
 export type JobConfigOf<J extends string> = Omit<JobConfig, "after"> & {

@@ -10,7 +10,7 @@ import { type AllKeys, describe, type Fields } from "./fields.ts";
 import { readHeaders, readHttpUrl, readStatuses } from "./health_section.ts";
 import { readCommand } from "./job_fields.ts";
 import type { HttpokOptions } from "./listener_httpok_types.ts";
-import type { ResolvedJob } from "./resolved.ts";
+import type { ListenerKindContext } from "./listener_kinds.ts";
 import { checkSelectors } from "./selector.ts";
 
 /** An `httpok` listener's options, resolved. */
@@ -33,16 +33,6 @@ export interface ResolvedHttpok {
   intervalMs: number;
 }
 
-/** What reading a listener's options needs (the config's jobs and folder). */
-export interface BuiltinReadContext {
-  /** The config's jobs (selectors are checked against them); empty in a mode section. */
-  jobs: readonly ResolvedJob[];
-  /** The config file's directory. */
-  dir: string;
-  /** A mode section: required fields may be missing, selectors are not checked. */
-  partial: boolean;
-}
-
 /** Keys of the options besides `kind` and `name`. */
 export const HTTPOK_KEYS = [
   "url",
@@ -61,7 +51,7 @@ export const HTTPOK_KEYS = [
 const _keys: AllKeys<HttpokOptions, typeof HTTPOK_KEYS[number] | "name"> = true;
 
 /** Reads an `httpok` descriptor's options, recording every problem on `f`. */
-export function readHttpok(f: Fields, ctx: BuiltinReadContext): ResolvedHttpok {
+export function readHttpok(f: Fields, ctx: ListenerKindContext): ResolvedHttpok {
   f.keys([...HTTPOK_KEYS, "kind", "name"], "option");
   const any = f.bool("any", false);
   const jobs = readSelectors(f, "jobs");

@@ -9,6 +9,8 @@
 
 import type { Fields } from "./fields.ts";
 import type { ResolvedJob } from "./resolved.ts";
+import { readHttpok } from "./listener_httpok.ts";
+import { readMemmon } from "./listener_memmon.ts";
 
 /** What a kind's validator may use besides the descriptor. */
 export interface ListenerKindContext {
@@ -37,4 +39,6 @@ export type ListenerKinds = Readonly<Record<string, ListenerKind>>;
 /** The built-in listener kinds sup knows. */
 export const LISTENER_KINDS: ListenerKinds = {
   // Each built-in's validator, added by its owner (one line each):
+  httpok: { read: readHttpok }, // issue 9 (H2)
+  memmon: { read: readMemmon }, // issue 9 (H2)
 };

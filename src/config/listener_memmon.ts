@@ -7,7 +7,7 @@
 
 import { joinPath } from "./config_error.ts";
 import { type AllKeys, describe, type Fields } from "./fields.ts";
-import type { BuiltinReadContext } from "./listener_httpok.ts";
+import type { ListenerKindContext } from "./listener_kinds.ts";
 import type { MemmonOptions } from "./listener_memmon_types.ts";
 import { selectorProblem } from "./selector.ts";
 import { parseSize } from "./units.ts";
@@ -36,7 +36,7 @@ const _keys: AllKeys<MemmonOptions, typeof MEMMON_KEYS[number] | "name"> = true;
 const EXAMPLE = '{ web: "200MB", "group:workers": "500MB", "*": "1GB" }';
 
 /** Reads a `memmon` descriptor's options, recording every problem on `f`. */
-export function readMemmon(f: Fields, ctx: BuiltinReadContext): ResolvedMemmon {
+export function readMemmon(f: Fields, ctx: ListenerKindContext): ResolvedMemmon {
   f.keys([...MEMMON_KEYS, "kind", "name"], "option");
   const limits: ResolvedMemoryLimit[] = [];
   const l = f.object("limits", `an object of sizes by job selector, like ${EXAMPLE}`);

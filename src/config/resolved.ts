@@ -15,7 +15,7 @@ import type {
   StopSignal,
   UlimitConfig,
 } from "./types.ts";
-import type { ResolvedHealth } from "./health_section.ts";
+import type { ResolvedHealth } from "./health_resolved.ts";
 import type { ResolvedListener } from "./resolved_listeners.ts";
 
 /** Where one output stream of a job goes. */

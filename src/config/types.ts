@@ -7,7 +7,6 @@
  */
 
 import type { HealthConfig } from "./health_types.ts";
-export type * from "./health_types.ts";
 import type { ListenerConfig } from "./types_listeners.ts";
 export type {
   BuiltinListener,
@@ -259,8 +258,6 @@ export interface WebSocketConfig extends ListenConfig {
   /** Open connections at most; more are refused with 503. @default 256 */
   maxConnections?: number;
 }
-
-// -----------------------------------------------------------------------------
 
 /** Where sup listens. Everything is bound to 127.0.0.1 unless set here. */
 export interface NetworkConfig {

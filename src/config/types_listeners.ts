@@ -10,6 +10,8 @@
  */
 
 import type { Duration } from "./types.ts";
+import type { HttpokListener } from "./listener_httpok_types.ts";
+import type { MemmonListener } from "./listener_memmon_types.ts";
 
 /**
  * A built-in listener's descriptor: plain data, made by its factory
@@ -17,7 +19,9 @@ import type { Duration } from "./types.ts";
  * (`[[listeners]] kind = "crashmail"`).
  */
 export type BuiltinListener = // Each built-in's descriptor type, added by its owner (one line each):
-  never;
+  | never
+  | HttpokListener // issue 9: httpok
+  | MemmonListener; // issue 9: memmon
 
 /**
  * A listener function: called with each event (every event but

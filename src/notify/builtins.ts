@@ -22,4 +22,6 @@ export type BuiltinLoaders = Readonly<Record<string, () => Promise<BuiltinModule
 export const BUILTINS: BuiltinLoaders = {
   // Each built-in's module, added by its owner (one line each), e.g.
   // httpok: () => import("../probes/httpok.ts"),
+  httpok: () => import("../probes/httpok.ts"), // issue 9 (H2)
+  memmon: () => import("../probes/memmon_listener.ts"), // issue 9 (H2)
 };
