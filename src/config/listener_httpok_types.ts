@@ -51,7 +51,12 @@ export interface HttpokOptions {
    * @default "httpok"
    */
   name?: string;
-  /** Time from one GET to the next (superlance listens to TICK_60). @default "60s" */
+  /**
+   * Time from one GET to the next (superlance listens to TICK_60). A job
+   * whose process has run less than this is not restarted yet (it gets one
+   * interval to start answering).
+   * @default "60s"
+   */
   interval?: Duration;
 }
 

@@ -6,6 +6,11 @@
  * is set, and sends a notification saying what it found and did (with
  * gcore's output). Its actions carry the listener's name as their reason.
  *
+ * A job whose process has run less than one `interval` is left alone (and
+ * said so in the notification): a process just started, by sup or by an
+ * earlier restart, gets a whole interval to answer, so a slow start-up is
+ * never a restart loop.
+ *
  * It wants no events: it runs on its own timer, armed from `create` until
  * `close`. Rounds never overlap: the next GET is due `interval` after the
  * start of the last, and never before the last round (GET, core dumps,
@@ -145,6 +150,14 @@ export class Httpok {
       const status = now.get(job.name);
       if (status?.state !== "running" || status.pid === null) {
         lines.push(`Job "${job.name}" is ${status?.state ?? "gone"}: not restarted`);
+        continue;
+      }
+      const upMs = status.startedAt === null ? Infinity : this.#clock.now() - status.startedAt;
+      if (upMs < o.intervalMs) {
+        lines.push(
+          `Job "${job.name}" (pid ${status.pid}) started ${upMs}ms ago: not restarted ` +
+            "(a new process gets one interval to answer)",
+        );
         continue;
       }
       if (o.coreDir !== null) {

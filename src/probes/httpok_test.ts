@@ -140,6 +140,24 @@ Deno.test("not eager: no GET while none of the selected jobs runs", async () => 
   equal(eager.notes.length, 1, "eager: the failure is still notified");
 });
 
+Deno.test("a job whose process has run less than one interval is left alone", async () => {
+  const t = setup({ intervalMs: 1000 });
+  t.statuses[0] = jobStatus("web", { state: "running", pid: 101, startedAt: t.clock.now() - 400 });
+  t.answers.push({ ok: false, reason: "connection refused" }, {
+    ok: false,
+    reason: "connection refused",
+  });
+  await t.httpok.round();
+  equal(t.restarts.length, 0);
+  ok(
+    t.notes[0].body.includes('Job "web" (pid 101) started 400ms ago: not restarted'),
+    t.notes[0].body,
+  );
+  t.clock.advance(600);
+  await t.httpok.round();
+  deepStrictEqual(t.restarts.map(([job]) => job), ["web"]);
+});
+
 Deno.test("notify: false restarts without a notification", async () => {
   const t = setup({ notify: false });
   t.answers.push({ ok: false, reason: 'body does not contain "ok"' });
