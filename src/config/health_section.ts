@@ -16,6 +16,7 @@ import type {
 } from "./health_types.ts";
 import type { ResolvedHealth, ResolvedHealthCheck } from "./health_resolved.ts";
 import { readCommand } from "./job_fields.ts";
+import { formatDuration } from "./units.ts";
 
 export type { ResolvedHealth, ResolvedHealthCheck } from "./health_resolved.ts";
 
@@ -160,4 +161,23 @@ export function readHeaders(f: Fields, key: string): Record<string, string> {
     } else headers[name] = value;
   }
   return headers;
+}
+
+/** A health check in one line for people (`sup check`), in the words of the config. */
+export function describeHealth(health: ResolvedHealth): string {
+  const c = health.check;
+  const what = c.kind === "http"
+    ? [
+      `http GET ${c.url}`,
+      c.status ? ` (status ${c.status.join(" or ")})` : "",
+      c.body !== null ? ` (body contains ${JSON.stringify(c.body)})` : "",
+    ].join("")
+    : c.kind === "tcp"
+    ? `tcp ${c.host}:${c.port}`
+    : `exec ${c.argv.map((w) => /^[\w@%+=:,./-]+$/.test(w) ? w : JSON.stringify(w)).join(" ")}`;
+  return `${what}, interval ${formatDuration(health.intervalMs)}, timeout ${
+    formatDuration(health.timeoutMs)
+  }, failures ${health.failures}, startPeriod ${
+    formatDuration(health.startPeriodMs)
+  }, action ${health.action}`;
 }

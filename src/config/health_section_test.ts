@@ -1,6 +1,7 @@
 import { deepStrictEqual, equal } from "node:assert/strict";
 import { parseAccounts } from "./accounts.ts";
 import { formatIssue } from "./config_error.ts";
+import { describeHealth } from "./health_section.ts";
 import { validateConfig } from "./validate.ts";
 
 const accounts = parseAccounts("root:x:0:0:root:/root:/bin/bash\n", "root:x:0:\n");
@@ -99,4 +100,19 @@ Deno.test("bad health options are named with their path", () => {
   for (const [health, expected] of cases) {
     deepStrictEqual(check(health).problems, expected, JSON.stringify(health));
   }
+});
+
+Deno.test("describeHealth says the check in the config's words", () => {
+  equal(
+    describeHealth(check({ tcp: { port: 5432 }, interval: "2s", failures: 5 }).health!),
+    "tcp 127.0.0.1:5432, interval 2s, timeout 5s, failures 5, startPeriod 30s, action restart",
+  );
+  equal(
+    describeHealth(check({ exec: { cmd: ["sh", "-c", "test -e x"] }, action: "none" }).health!),
+    'exec sh -c "test -e x", interval 10s, timeout 5s, failures 3, startPeriod 30s, action none',
+  );
+  equal(
+    describeHealth(check({ http: { url: "http://a/h", status: [200, 204] } }).health!),
+    "http GET http://a/h (status 200 or 204), interval 10s, timeout 5s, failures 3, startPeriod 30s, action restart",
+  );
 });
