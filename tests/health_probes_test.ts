@@ -126,3 +126,45 @@ function alive(pid: number): boolean {
     return false;
   }
 }
+
+Deno.test("health.http: a server that answers garbage or closes at once, or streams an endless body, fails with a reason", async () => {
+  const listener = Deno.listen({ hostname: "127.0.0.1", port: 0 });
+  const served = (async () => {
+    for await (const conn of listener) {
+      await conn.write(new TextEncoder().encode("garbage\r\n\r\n")).catch(() => 0);
+      conn.close();
+    }
+  })();
+  const garbage = await probeHttp(
+    { url: `http://127.0.0.1:${listener.addr.port}/`, status: null, body: null },
+    timeout(2000),
+  );
+  equal(garbage.ok, false);
+  ok(!garbage.ok && garbage.reason.length > 0, JSON.stringify(garbage));
+  listener.close();
+  await served.catch(() => {});
+
+  // 1 MB of "x" a chunk at a time, forever: only the first 1 MB is read, then the answer is dropped.
+  const chunk = new Uint8Array(64 * 1024).fill(120);
+  const endless = Deno.serve({ hostname: "127.0.0.1", port: 0, onListen() {} }, () =>
+    new Response(
+      new ReadableStream({
+        pull(controller) {
+          controller.enqueue(chunk);
+        },
+      }),
+    ));
+  try {
+    const started = Date.now();
+    deepStrictEqual(
+      await probeHttp(
+        { url: `http://127.0.0.1:${endless.addr.port}/`, status: null, body: "ok" },
+        timeout(5000),
+      ),
+      { ok: false, reason: 'body does not contain "ok"' },
+    );
+    ok(Date.now() - started < 5000, "stopped reading after the first megabyte");
+  } finally {
+    await endless.shutdown();
+  }
+});
