@@ -72,3 +72,51 @@ Deno.test("when the child cannot run, the config is loaded in sup and the reason
     equal(reasons.length, 1);
   });
 });
+
+// Listeners (issue 9): functions cannot cross as JSON.
+const withListener = (text: string) =>
+  `import { defineConfig } from "sup";
+const g = globalThis as { supTestListenerLoads?: number };
+g.supTestListenerLoads = (g.supTestListenerLoads ?? 0) + 1;
+export default defineConfig({
+  jobs: { web: { cmd: "sleep 100" } },
+  listeners: [function note() { return ${JSON.stringify(text)}; }, { name: "p", setup() {} }],
+});
+`;
+
+const listenerLoads = () =>
+  (globalThis as { supTestListenerLoads?: number }).supTestListenerLoads ?? 0;
+
+Deno.test("a config with function listeners is validated in the child, then loaded in sup unless its files are unchanged", async () => {
+  await withConfig(withListener("one"), async (path) => {
+    const first = await loadConfigInChild(selfCommand(), path, undefined);
+    equal(listenerLoads(), 1, "loaded in this process for its functions");
+    const note = first.config.listeners[0];
+    ok(note.type === "function" && typeof note.handle === "function");
+    equal((note.handle as () => string)(), "one");
+
+    const again = await loadConfigInChild(selfCommand(), path, undefined, undefined, {
+      config: first.config,
+      fingerprint: first.fingerprint,
+    });
+    equal(listenerLoads(), 1, "unchanged files: not loaded again");
+    equal(again.fingerprint, first.fingerprint);
+    deepStrictEqual(again.config.listeners.map((l) => l.type), ["function", "plugin"]);
+    const kept = again.config.listeners;
+    ok(kept[0].type === "function" && first.config.listeners[0].type === "function");
+    equal(kept[0].handle, first.config.listeners[0].handle, "the running function is kept");
+    ok(kept[1].type === "plugin" && first.config.listeners[1].type === "plugin");
+    equal(kept[1].setup, first.config.listeners[1].setup);
+
+    await Deno.writeTextFile(path, withListener("two"));
+    const edited = await loadConfigInChild(selfCommand(), path, undefined, undefined, {
+      config: first.config,
+      fingerprint: first.fingerprint,
+    });
+    equal(listenerLoads(), 2);
+    const changed = edited.config.listeners[0];
+    ok(changed.type === "function");
+    equal((changed.handle as () => string)(), "two");
+    ok(edited.fingerprint !== first.fingerprint);
+  });
+});

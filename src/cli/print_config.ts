@@ -10,6 +10,7 @@
 import type { ResolvedConfig, ResolvedJob, ResolvedOutput } from "../config/resolved.ts";
 import { formatDuration, formatSize } from "../config/units.ts";
 import { describeHealth, type ResolvedHealth } from "../config/health_section.ts";
+import { listenerLines } from "./print_listeners.ts";
 
 /** argv as one line, quoting words that need it. */
 export function showArgv(argv: string[]): string {
@@ -120,6 +121,7 @@ export function formatConfig(config: ResolvedConfig): string {
     "",
     "machine",
     `  rebootCommand      ${config.machine.rebootCommand.join(" ")}`,
+    ...listenerLines(config),
   ];
   if (Object.keys(config.app).length > 0) {
     lines.push("", "app", ...JSON.stringify(config.app, null, 2).split("\n").map((l) => `  ${l}`));

@@ -74,7 +74,12 @@ export interface RunOptions {
 }
 
 /** A config from elsewhere than a file: the resolved config and the files to watch. */
-export type ConfigLoader = () => Promise<{ config: ResolvedConfig; files: string[] }>;
+export type ConfigLoader = () => Promise<{
+  config: ResolvedConfig;
+  files: string[];
+  /** Of the bytes read (`LoadedConfig.fingerprint`): a reload of unchanged files keeps function listeners. */
+  fingerprint?: string;
+}>;
 
 /** The `run` command. */
 export function runCommand(): Command<[string | undefined, string | undefined]> {
@@ -115,6 +120,7 @@ export async function runSup(options: RunOptions = {}): Promise<number> {
     if (path !== null) watcher.watch(splitConfigList(path).slice(0, 1));
     const load = options.load ?? (() => loadConfig(path!, options.mode));
     // In a child process on reloads: the modules a config imports are never freed where they are loaded.
+    let fingerprint: string | null = null; // of the running config's files, when known
     const reloadConfig = options.load ??
       (() =>
         loadConfigInChild(
@@ -123,12 +129,14 @@ export async function runSup(options: RunOptions = {}): Promise<number> {
           options.mode,
           (why) =>
             log.warn(`Cannot load the config in a child process (${why}): loading it in sup`),
+          { config: sup.config(), fingerprint },
         ));
     const loaded = await load().catch((error) => {
       watcher.close();
       throw error;
     });
     let watched = loaded.files;
+    fingerprint = loaded.fingerprint ?? null;
     watcher.watch(watched);
     const config = loaded.config;
     const logging = options.configureLogging ?? true;
@@ -210,6 +218,7 @@ export async function runSup(options: RunOptions = {}): Promise<number> {
         }
         const before = listeners.map((listener) => listener.component.addr);
         sup.apply(next.config);
+        fingerprint = next.fingerprint ?? null;
         for (const component of components) await follow(component, next.config);
         for (const line of listeningLines(listeners, before)) log.info(line);
         refreshJobEnvironment(next.config.network);

@@ -10,7 +10,7 @@ import { extname, resolve } from "node:path";
 import { parse as parseToml } from "smol-toml";
 import type { Accounts } from "./accounts.ts";
 import { ConfigError } from "./config_error.ts";
-import { importModuleGraph, SCRIPT_EXTENSIONS } from "./module_loader.ts";
+import { fingerprintOf, importModuleGraph, SCRIPT_EXTENSIONS } from "./module_loader.ts";
 import type { ResolvedConfig } from "./resolved.ts";
 import { validateConfig } from "./validate.ts";
 
@@ -37,6 +37,8 @@ export interface LoadedConfig {
   configs: string[];
   /** What the config file exported (or parsed to), before modes and defaults. */
   raw: unknown;
+  /** A digest of every byte the load read (see `fingerprintOf`): equal for unchanged files. */
+  fingerprint: string;
 }
 
 /** The absolute paths of a comma-separated list of config files. */
@@ -59,7 +61,9 @@ export async function findDefaultConfig(cwd = Deno.cwd()): Promise<string | null
 }
 
 /** Reads what a config file holds (module export or parsed data) and the files it read. Throws `ConfigError`. */
-export async function readConfigFile(path: string): Promise<{ raw: unknown; files: string[] }> {
+export async function readConfigFile(
+  path: string,
+): Promise<{ raw: unknown; files: string[]; fingerprint: string }> {
   const ext = extname(path).toLowerCase();
   if (SCRIPT_EXTENSIONS.includes(ext)) {
     const result = await importModuleGraph(path);
@@ -78,7 +82,7 @@ export async function readConfigFile(path: string): Promise<{ raw: unknown; file
           `"${path}" exports no config (write: export default defineConfig({ jobs: {...} }))`,
       }], { source: path, files: result.files });
     }
-    return { raw, files: result.files };
+    return { raw, files: result.files, fingerprint: result.fingerprint };
   }
   if (ext !== ".toml" && ext !== ".json") {
     throw new ConfigError([{
@@ -98,7 +102,12 @@ export async function readConfigFile(path: string): Promise<{ raw: unknown; file
     });
   }
   try {
-    return { raw: ext === ".toml" ? parseToml(text) : JSON.parse(text), files: [path] };
+    const fingerprint = await fingerprintOf([new TextEncoder().encode(`${path}\0${text}`)]);
+    return {
+      raw: ext === ".toml" ? parseToml(text) : JSON.parse(text),
+      files: [path],
+      fingerprint,
+    };
   } catch (error) {
     const why = error instanceof Error ? error.message : String(error);
     throw new ConfigError(
@@ -127,7 +136,7 @@ export async function loadConfig(
     throw new ConfigError([{ path: "", message: "No config file given" }]);
   }
   const source = configs[0];
-  const { raw, files } = await readConfigFile(source);
+  const { raw, files, fingerprint } = await readConfigFile(source);
   let result: ReturnType<typeof validateConfig>;
   try {
     result = validateConfig(raw, {
@@ -146,5 +155,5 @@ export async function loadConfig(
     );
   }
   if (!result.ok) throw new ConfigError(result.issues, { source, files });
-  return { config: result.config, files, configs, raw };
+  return { config: result.config, files, configs, raw, fingerprint };
 }

@@ -17,8 +17,10 @@
  *    binary), a relative script → its rewritten copy, any other relative file
  *    (.json...) → a verbatim copy; `import.meta` → the original file's
  *    values, so `import.meta.dirname` still means the config's folder.
- *    `node:` built-ins stay; anything else (a bare "lodash", npm:, jsr:,
- *    http:) is an error naming the file and the specifier.
+ *    `node:` built-ins and `npm:` packages stay (under `deno run` Deno
+ *    fetches and caches the packages, e.g. for plugins; the compiled binary
+ *    cannot download them); anything else (a bare "lodash", jsr:, http:) is
+ *    an error naming the file and the specifier.
  * 3. `import()` the copy of the config by its absolute file URL; Deno
  *    transpiles the TypeScript (compiled binaries too, since Deno 2.9).
  * 4. Delete the temp dir; the modules are in memory by then. A non-literal
@@ -43,7 +45,7 @@ export const SCRIPT_EXTENSIONS = [".ts", ".mts", ".js", ".mjs"];
 
 /** What a module graph import gives: the module's exports, or the problems. */
 export type ModuleLoadResult =
-  | { ok: true; exports: Record<string, unknown>; files: string[] }
+  | { ok: true; exports: Record<string, unknown>; files: string[]; fingerprint: string }
   | { ok: false; issues: ConfigIssue[]; files: string[]; cause?: unknown };
 
 /** Bare specifiers sup serves itself, each to an absolute module URL. */
@@ -79,6 +81,8 @@ export async function importModuleGraph(
   const copies = new Map<string, string>();
   const files: string[] = [];
   const issues: ConfigIssue[] = [];
+  const read: Uint8Array[] = [];
+  const npm: string[] = [];
 
   const copy = async (original: string, importer?: { file: string; specifier: string }) => {
     const known = copies.get(original);
@@ -102,6 +106,7 @@ export async function importModuleGraph(
       return target;
     }
     files.push(original);
+    read.push(new TextEncoder().encode(`${original}\0`), bytes);
     if (!isScript) {
       await Deno.writeFile(target, bytes);
       return target;
@@ -117,6 +122,9 @@ export async function importModuleGraph(
         replacement = JSON.stringify(bindings[site.specifier]);
       } else if (site.specifier.startsWith("node:")) {
         continue;
+      } else if (site.specifier.startsWith("npm:")) {
+        npm.push(site.specifier);
+        continue;
       } else if (isLocal(site.specifier)) {
         const dependency = site.specifier.startsWith("file:")
           ? fromFileUrl(site.specifier)
@@ -130,7 +138,7 @@ export async function importModuleGraph(
             JSON.stringify(site.specifier)
           }, which sup cannot load (a config may import ${
             Object.keys(bindings).map((b) => `"${b}"`).join(", ")
-          }, "node:" built-ins and local files)`,
+          }, "node:" built-ins, "npm:" packages and local files)`,
         });
         continue;
       }
@@ -148,9 +156,10 @@ export async function importModuleGraph(
     if (issues.length > 0) return { ok: false, issues, files };
     try {
       const exports = await import(toFileUrl(root)) as Record<string, unknown>;
-      return { ok: true, exports, files };
+      return { ok: true, exports, files, fingerprint: await fingerprintOf(read) };
     } catch (error) {
-      const message = restorePaths(error instanceof Error ? error.message : String(error), copies);
+      const message = restorePaths(error instanceof Error ? error.message : String(error), copies) +
+        npmAdvice(npm);
       // The stack (shown under -v) names the original files too; lines are
       // unchanged by the rewrite (replacements hold no newlines).
       if (error instanceof Error && typeof error.stack === "string") {
@@ -180,4 +189,30 @@ function restorePaths(message: string, copies: Map<string, string>): string {
   ]).sort((a, b) => b[0].length - a[0].length);
   for (const [from, to] of pairs) message = message.split(from).join(to);
   return message;
+}
+
+/**
+ * A digest of the exact bytes a load read, file by file (paths included):
+ * two loads with equal fingerprints evaluated the same sources.
+ */
+export async function fingerprintOf(parts: readonly Uint8Array[]): Promise<string> {
+  const all = new Uint8Array(parts.reduce((n, p) => n + p.length, 0));
+  let at = 0;
+  for (const part of parts) {
+    all.set(part, at);
+    at += part.length;
+  }
+  const digest = new Uint8Array(await crypto.subtle.digest("SHA-256", all));
+  return Array.from(digest, (b) => b.toString(16).padStart(2, "0")).join("");
+}
+
+/**
+ * What to do when a config importing npm packages fails to load in the
+ * compiled binary, which cannot fetch packages (`deno run` can).
+ */
+function npmAdvice(npm: readonly string[]): string {
+  if (npm.length === 0 || !Deno.build.standalone) return "";
+  return ` (the config imports ${npm.map((s) => JSON.stringify(s)).join(", ")}: the compiled sup ` +
+    `cannot download npm packages; run sup with "deno run -A main.ts run ..." instead, ` +
+    `or copy the package's code next to the config)`;
 }

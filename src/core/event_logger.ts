@@ -40,7 +40,8 @@ export function logEvents(bus: EventBus): Unsubscribe {
 }
 
 function because(reason: ActionReason): string {
-  return reason.detail ? `${reason.source}: ${reason.detail}` : reason.source;
+  const who = reason.by ? `${reason.source} ${reason.by}` : reason.source;
+  return reason.detail ? `${who}: ${reason.detail}` : who;
 }
 
 /** Logs one event at the level it deserves. */

@@ -15,6 +15,7 @@
  * @module
  */
 
+import { getLogger } from "@logtape/logtape";
 import type { EventTypeName } from "../config/event_types.ts";
 import { expandOn } from "../config/listeners_section.ts";
 import type { ResolvedConfig } from "../config/resolved.ts";
@@ -30,7 +31,10 @@ import type { ListenerContext, RunningListener } from "./listener.ts";
 import { createListenerContext, listenerLogger, type ListenerParts } from "./listener_context.ts";
 import { errorText, ListenerWorker, type WorkerStats } from "./listener_worker.ts";
 import { PluginListener } from "./plugins.ts";
+import { sameListener } from "./same_listener.ts";
 import { Ticks } from "./ticks.ts";
+
+const log = getLogger(["sup", "listener"]);
 
 type Same<A, B> = [A] extends [B] ? ([B] extends [A] ? true : false) : false;
 /** `config/event_types.ts` lists exactly the `SupEvent` types. */
@@ -44,7 +48,7 @@ export interface ListenerRuntimeOptions {
   clock?: Clock;
   /** Shortest time between two reports of one listener's problem. @default 5000 */
   reportIntervalMs?: number;
-  /** How long a listener being closed may take to handle the events waiting for it. @default 2000 */
+  /** How long a listener being closed may take to handle the events waiting for it. @default 1000 */
   closeDrainMs?: number;
 }
 
@@ -83,7 +87,7 @@ export class ListenerRuntime implements Component {
     this.#parts = parts;
     this.#builtins = options.builtins ?? BUILTINS;
     this.#reportMs = options.reportIntervalMs ?? REPORT_INTERVAL_MS;
-    this.#closeDrainMs = options.closeDrainMs ?? 2_000;
+    this.#closeDrainMs = options.closeDrainMs ?? 1_000;
     this.#ticks = new Ticks((event) => parts.api.bus.emit(event), options.clock);
   }
 
@@ -117,6 +121,7 @@ export class ListenerRuntime implements Component {
     }
     this.#route();
     await Promise.all(removed.map((entry) => this.#close(entry)));
+    const started: string[] = [];
     for (const spec of config.listeners) {
       const kept = this.#entries.get(spec.name);
       if (kept) {
@@ -126,6 +131,16 @@ export class ListenerRuntime implements Component {
         continue;
       }
       await this.#start(spec, config);
+      const entry = this.#entries.get(spec.name);
+      if (entry) started.push(entry.listener.name);
+    }
+    if (started.length > 0 || removed.length > 0) {
+      const stopped = removed.map((e) => e.listener.name);
+      log.info(
+        `Listeners running: ${this.names().join(", ") || "none"} (started: ${
+          started.join(", ") || "none"
+        }; stopped: ${stopped.join(", ") || "none"})`,
+      );
     }
   }
 
@@ -287,22 +302,4 @@ export class ListenerRuntime implements Component {
 function selected(spec: ResolvedListener, config: ResolvedConfig): Set<string> | null {
   if (spec.type !== "function" || spec.jobs === null) return null;
   return new Set(selectJobs(spec.jobs, config.jobs));
-}
-
-/**
- * True when `b` is the same listener as the running `a`: a built-in with
- * equal options, the very same function or setup, the same bounds.
- */
-export function sameListener(a: ResolvedListener, b: ResolvedListener): boolean {
-  if (a.type !== b.type || a.timeoutMs !== b.timeoutMs || a.queueSize !== b.queueSize) return false;
-  switch (a.type) {
-    case "builtin":
-      return b.type === "builtin" && a.kind === b.kind &&
-        JSON.stringify(a.options) === JSON.stringify(b.options);
-    case "function":
-      return b.type === "function" && a.handle === b.handle &&
-        a.on.join() === b.on.join() && JSON.stringify(a.jobs) === JSON.stringify(b.jobs);
-    case "plugin":
-      return b.type === "plugin" && a.setup === b.setup;
-  }
 }

@@ -24,6 +24,8 @@ import { MemmonProbe } from "../../src/probes/memmon.ts";
 import { ScheduleProbe } from "../../src/probes/schedule.ts";
 import { resolvedConfig } from "../../src/testing/resolved_job.ts";
 import { type EventLog, record } from "./event_log.ts";
+import type { ResolvedListener } from "../../src/config/resolved_listeners.ts";
+import { ListenerRuntime } from "../../src/notify/listener_runtime.ts";
 import { freeTcpPort, freeUdpPort } from "./ports.ts";
 
 /** The ports the sup listens on. */
@@ -53,6 +55,8 @@ export interface InProcessSupOptions {
   probes?: boolean;
   /** The state folder of an earlier sup (a restart of sup keeps its registrations). @default a new one */
   stateDir?: string;
+  /** The config's listeners, run by the listener runtime as `sup run` runs them. @default none */
+  listeners?: ResolvedListener[];
 }
 
 /** A running in-process sup; dispose to stop it. */
@@ -66,6 +70,8 @@ export interface InProcessSup extends AsyncDisposable {
   osc: OscChannel;
   /** Every event since before the first job started. */
   log: EventLog;
+  /** The listener runtime, when `listeners` were given. */
+  listeners: ListenerRuntime | null;
   ports: InProcessPorts;
   config: ResolvedConfig;
   /** Holds the state file, its lock and the token. */
@@ -92,6 +98,7 @@ export async function startInProcessSup(options: InProcessSupOptions): Promise<I
   config.app = options.app ?? {};
   config.apps = { ...config.apps, ...options.apps };
   config.machine = options.machine ?? { rebootCommand: ["/bin/false"] };
+  config.listeners = options.listeners ?? [];
   config.network = {
     http: { ...config.network.http, host: "127.0.0.1", port: ports.http },
     websocket: {
@@ -103,7 +110,12 @@ export async function startInProcessSup(options: InProcessSupOptions): Promise<I
     osc: { host: "127.0.0.1", port: ports.osc, appHost: "127.0.0.1", appPort: ports.appPort },
   };
 
-  let built: { api: Supervisor; side: AppSide; log: EventLog } | null = null;
+  let built: {
+    api: Supervisor;
+    side: AppSide;
+    log: EventLog;
+    runtime: ListenerRuntime | null;
+  } | null = null;
   const started = Promise.withResolvers<void>();
   const stop = Promise.withResolvers<void>();
   const done = runSup({
@@ -120,7 +132,16 @@ export async function startInProcessSup(options: InProcessSupOptions): Promise<I
         osc: { reportIntervalMs: 0 },
       });
       parts.listeners?.push(...appListeners(side));
-      built = { api, side, log };
+      // Listeners (issue 9): the runtime `sup run` loads when a config has listeners.
+      const runtime = options.listeners
+        ? new ListenerRuntime({
+          api,
+          notifiers: parts.notifiers,
+          send: (job, data) =>
+            [side.websocket.sendTo(job, data), side.osc.sendTo(job, data)].some(Boolean),
+        })
+        : null;
+      built = { api, side, log, runtime };
       const probes: Component[] = options.probes
         ? [
           new DependsProbe(api),
@@ -129,7 +150,7 @@ export async function startInProcessSup(options: InProcessSupOptions): Promise<I
           new ScheduleProbe(api),
         ]
         : [];
-      return [...probes, ...side.components];
+      return [...probes, ...side.components, ...(runtime ? [runtime] : [])];
     },
   });
   const exited = done.then((code) => {
@@ -142,7 +163,7 @@ export async function startInProcessSup(options: InProcessSupOptions): Promise<I
     throw error;
   }
   void exited.catch(() => {});
-  const { api, side, log } = built!;
+  const { api, side, log, runtime } = built!;
   let stopped: Promise<number> | null = null;
   const stopSup = () => {
     stopped ??= (async () => {
@@ -160,6 +181,7 @@ export async function startInProcessSup(options: InProcessSupOptions): Promise<I
     ws: side.websocket,
     osc: side.osc,
     log,
+    listeners: runtime,
     ports,
     config,
     stateDir,
