@@ -46,7 +46,7 @@ Deno.test("sup run: httpok restarts the hung job (core dumped first) and then th
   const hung = await sup.get<JobView>("/api/jobs/web");
   mode("hang");
   await sup.waitForLog(
-    ["restart [listener: GET http://127.0.0.1:", "timeout after 500ms]"],
+    ["restart [listener httpok: GET http://127.0.0.1:", "timeout after 500ms]"],
     "httpok restarts the hung app",
   ).catch((e) => {
     throw new Error(`${e}\n${sup.logLines().filter((l) => !l.includes("[DBG]")).join("\n")}`);
