@@ -106,6 +106,15 @@ async function main(): Promise<void> {
     await step("scale", async () => void (results.scale = await runScale(ctx)));
     await step("log", async () => void (results.log = await runLogThroughput(ctx)));
     await step("heartbeat", async () => void (results.heartbeat = await heartbeat(ctx)));
+    // issue 9: health checks, httpok, memmon (bench/health_bench.ts)
+    await step("health", async () => {
+      ctx.log("health bench (bench/health_bench.ts)");
+      const { runHealthBench } = await import("./health_bench.ts");
+      (results as Record<string, unknown>).health = await runHealthBench({
+        quick: ctx.options.quick,
+        log: ctx.log,
+      });
+    });
     await step("flood", async () => {
       ctx.log("flood bench (bench/flood.ts)");
       (results as Record<string, unknown>).flood = await runFlood({

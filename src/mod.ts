@@ -17,8 +17,9 @@
  *   or "service"); its OS process group is the job's *process*.
  * - **state**: where a job is: `stopped`, `starting`, `running`, `backoff`,
  *   `stopping`, `exited`, `fatal` (supervisord's names).
- * - **ready**: a running job that has sent its first heartbeat (or, without a
- *   heartbeat, one that has spawned). "Spawned" and "ready" are separate facts.
+ * - **ready**: a running job that has sent its first heartbeat or passed its
+ *   first health check (or, with neither configured, one that has spawned).
+ *   "Spawned" and "ready" are separate facts.
  * - **heartbeat**: an "I am alive" signal an app sends to sup; a missing one
  *   triggers the job's heartbeat action.
  * - **probe**: something that watches a job and asks for an action
@@ -59,6 +60,14 @@
 
 import type { ConfigBody, DeepPartial, JobConfig, UserConfig } from "./config/types.ts";
 import type { Listener } from "./notify/listener_api.ts";
+// issue 9: health checks
+export type {
+  HealthAction,
+  HealthConfig,
+  HealthExecCheck,
+  HealthHttpCheck,
+  HealthTcpCheck,
+} from "./config/health_types.ts";
 
 export type {
   AnalyticsConfig,
@@ -140,12 +149,15 @@ export type {
   WebhookOptions,
   WebhookPreset,
 } from "./config/listener_factories.ts"; // H4
+// issue 9: httpok, memmon
+export type { HttpokListener, HttpokOptions } from "./config/listener_httpok_types.ts";
+export type { MemmonListener, MemmonOptions } from "./config/listener_memmon_types.ts";
 
 /** A job whose `after` may only name jobs of the same config (`J`). */
 export type JobConfigOf<J extends string> = Omit<JobConfig, "after"> & {
   /**
    * Start this job only once these jobs are running (or ready, when they
-   * have a heartbeat).
+   * have a heartbeat or a health check).
    * @example ["db"]
    */
   after?: NoInfer<J>[];

@@ -44,7 +44,7 @@ export interface BenchOptions {
   out: string;
 }
 
-const ALL_BENCHES = ["restart", "scale", "log", "heartbeat", "flood"];
+const ALL_BENCHES = ["restart", "scale", "log", "heartbeat", "flood", "health"];
 const ALL_TARGETS = ["sup", "supervisord", "pm2"];
 
 function listArg(value: string, allowed: string[], flag: string): string[] {

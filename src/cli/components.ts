@@ -121,6 +121,11 @@ export function defaultComponents(parts: ComponentParts): Component[] {
     ...side.components,
     // Features, each a lazyComponent(needed, () => import(...)) so an unused one costs nothing:
     // [issue 9: health checks]
+    lazyComponent(
+      (config) => config.jobs.some((job) => job.health !== null),
+      async () =>
+        new (await import("../probes/health.ts")).HealthWatchdog(api, { stall: parts.stall }),
+    ),
     // [issue 9: listeners]
     lazyComponent(
       (config) => config.listeners.length > 0,

@@ -10,6 +10,7 @@
 import { monitoringLines } from "../config/network_monitoring.ts";
 import type { ResolvedConfig, ResolvedJob, ResolvedOutput } from "../config/resolved.ts";
 import { formatDuration, formatSize } from "../config/units.ts";
+import { describeHealth, type ResolvedHealth } from "../config/health_section.ts";
 import { listenerLines } from "./print_listeners.ts";
 
 /** argv as one line, quoting words that need it. */
@@ -67,6 +68,10 @@ function jobLines(job: ResolvedJob): string[] {
   const lines = [`  ${job.name}: ${showArgv(job.argv)}`];
   for (const [key, value] of optionsOf(job)) {
     if (key === "name" || key === "argv" || isEmpty(value)) continue;
+    if (key === "health") {
+      lines.push(`    ${"health".padEnd(18)} ${describeHealth(value as ResolvedHealth)}`);
+      continue;
+    }
     if (key === "env") {
       const vars = Object.entries(value as Record<string, string>).map(([k, v]) => `${k}=${v}`);
       lines.push(`    ${"env".padEnd(18)} ${vars.join(" ")}`);

@@ -17,6 +17,7 @@ import {
   readSchedule,
   readUlimit,
 } from "./job_fields.ts";
+import { readHealth } from "./health_section.ts";
 import type { ResolvedJob } from "./resolved.ts";
 import type { JobConfig, RestartPolicy, StopSignal } from "./types.ts";
 
@@ -50,6 +51,7 @@ export const JOB_KEYS = [
   "depends",
   "maxMemory",
   "heartbeat",
+  "health",
   "schedule",
   "sideCommand",
   "postLaunchCommand",
@@ -140,6 +142,7 @@ export function readJob(
     depends: f.strings("depends").map((p) => resolve(ctx.dir, p)),
     maxMemoryBytes: f.size("maxMemory", null),
     heartbeat: readHeartbeat(f),
+    health: readHealth(f),
     schedule: readSchedule(f),
     sideCommand: readCommand(f, "sideCommand", false),
     postLaunchCommand: readCommand(f, "postLaunchCommand", false),

@@ -10,6 +10,8 @@
 import type { Fields } from "./fields.ts";
 import type { ResolvedJob } from "./resolved.ts";
 import { WEBHOOK_KIND } from "./listener_webhook.ts"; // issue 9: webhook (H4)
+import { readHttpok } from "./listener_httpok.ts";
+import { readMemmon } from "./listener_memmon.ts";
 
 /** What a kind's validator may use besides the descriptor. */
 export interface ListenerKindContext {
@@ -39,4 +41,6 @@ export type ListenerKinds = Readonly<Record<string, ListenerKind>>;
 export const LISTENER_KINDS: ListenerKinds = {
   // Each built-in's validator, added by its owner (one line each):
   webhook: WEBHOOK_KIND, // issue 9: webhook (H4)
+  httpok: { read: readHttpok }, // issue 9 (H2)
+  memmon: { read: readMemmon }, // issue 9 (H2)
 };

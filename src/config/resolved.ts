@@ -19,6 +19,7 @@ import type { ResolvedMachine } from "./machine_resolved.ts";
 import type { ResolvedAnalytics, ResolvedEventFile } from "./analytics_resolved.ts";
 export type { ResolvedAnalytics, ResolvedEventFile } from "./analytics_resolved.ts";
 export { DEFAULT_MACHINE, defaultMachine, type ResolvedMachine } from "./machine_resolved.ts";
+import type { ResolvedHealth } from "./health_resolved.ts";
 import type { ResolvedListener } from "./resolved_listeners.ts";
 import type { MetricsAccess } from "./types_monitoring.ts";
 import type { ResolvedPmtrNetwork } from "./network_monitoring.ts";
@@ -88,6 +89,8 @@ export interface ResolvedJob {
   depends: string[];
   maxMemoryBytes: number | null;
   heartbeat: ResolvedHeartbeat | null;
+  /** The health check, or null when the job has none. */
+  health: ResolvedHealth | null;
   schedule: ResolvedSchedule;
   sideCommand: string[] | null;
   postLaunchCommand: string[] | null;

@@ -10,6 +10,7 @@ import type { MachineConfig } from "./machine_types.ts";
 export type { MachineConfig } from "./machine_types.ts";
 import type { AnalyticsConfig, EventFileConfig } from "./analytics_types.ts";
 export type { AnalyticsConfig, EventFileConfig, SecretValue } from "./analytics_types.ts";
+import type { HealthConfig } from "./health_types.ts";
 import type { ListenerConfig } from "./types_listeners.ts";
 export type {
   BuiltinListener,
@@ -189,7 +190,7 @@ export interface JobConfig {
   wait?: boolean;
   /**
    * Start this job only once these jobs are running (or ready, when they
-   * have a heartbeat).
+   * have a heartbeat or a health check).
    * @example ["db"]
    */
   after?: string[];
@@ -203,11 +204,13 @@ export interface JobConfig {
   maxMemory?: Size;
   /** Restart the job when it stops sending heartbeats. */
   heartbeat?: HeartbeatConfig;
+  /** Check the job over HTTP, TCP or a command; ready after the first pass, restarted after failures in a row. */
+  health?: HealthConfig;
   /** Start, stop or restart the job on cron schedules. */
   schedule?: ScheduleConfig;
   /** A helper command started and stopped with this job. */
   sideCommand?: CommandConfig;
-  /** A command run once after each start, when the job is ready (first heartbeat, or spawn if it has no heartbeat). */
+  /** A command run once after each start, when the job is ready (first heartbeat or passing health check, or spawn if it has neither). */
   postLaunchCommand?: CommandConfig;
 }
 
@@ -260,8 +263,6 @@ export interface WebSocketConfig extends ListenConfig {
   /** Open connections at most; more are refused with 503. @default 256 */
   maxConnections?: number;
 }
-
-// -----------------------------------------------------------------------------
 
 /** Where sup listens. Everything is bound to 127.0.0.1 unless set here. */
 export interface NetworkConfig extends PmtrNetworkConfig {

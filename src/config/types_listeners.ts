@@ -11,6 +11,8 @@
 
 import type { Duration } from "./types.ts";
 import type { WebhookDescriptor } from "./listener_webhook_types.ts"; // issue 9: webhook (H4)
+import type { HttpokListener } from "./listener_httpok_types.ts";
+import type { MemmonListener } from "./listener_memmon_types.ts";
 
 /**
  * A built-in listener's descriptor: plain data, made by its factory
@@ -19,7 +21,9 @@ import type { WebhookDescriptor } from "./listener_webhook_types.ts"; // issue 9
  */
 export type BuiltinListener = // Each built-in's descriptor type, added by its owner (one line each):
   | never
-  | WebhookDescriptor; // issue 9: webhook (H4)
+  | WebhookDescriptor // issue 9: webhook (H4)
+  | HttpokListener // issue 9: httpok
+  | MemmonListener; // issue 9: memmon
 
 /**
  * A listener function: called with each event (every event but

@@ -301,6 +301,7 @@ Deno.test("resolving applies every default", () => {
     depends: [],
     maxMemoryBytes: null,
     heartbeat: null,
+    health: null,
     schedule: { start: null, stop: null, restart: null },
     sideCommand: null,
     postLaunchCommand: null,

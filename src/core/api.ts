@@ -8,7 +8,7 @@
 
 import type { ResolvedConfig } from "../config/resolved.ts";
 import type { EventBus } from "./event_bus.ts";
-import type { ActionReason, MachineAction } from "./events.ts";
+import type { ActionReason, MachineAction, ReadySource } from "./events.ts";
 import type { JobStatus } from "./job_status.ts";
 import type { MachineOutcome } from "./machine.ts";
 import type { Runs } from "./run_tracker.ts";
@@ -69,11 +69,12 @@ export interface SupervisorApi {
   /** `machineAction("reboot", reason)`, for watchdogs whose action is "reboot". */
   reboot(reason: ActionReason): Promise<void>;
   /**
-   * Marks the job ready (first heartbeat since its spawn): emits `job.ready`,
-   * runs `postLaunchCommand`, releases jobs waiting on it with `after`.
+   * Marks the job ready (first heartbeat, or first passing health check with
+   * `by: "health"`, since its spawn): emits `job.ready`, runs
+   * `postLaunchCommand`, releases jobs waiting on it with `after`.
    * Returns false when the job is unknown or has no live process.
    */
-  markReady(name: string): boolean;
+  markReady(name: string, by?: ReadySource): boolean;
   /** The last `n` lines of a job's output (stdout and stderr interleaved). */
   outputTail(name: string, n?: number): string[];
 }

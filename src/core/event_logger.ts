@@ -60,9 +60,9 @@ export function logEvent(event: SupEvent): void {
     case "job.ready": {
       // Ready at spawn (no heartbeat config) repeats "Started": debug only.
       const log = getLogger(["sup", "job", event.job]);
-      const text = `Ready (pid ${event.pid}, first heartbeat)`;
-      if (event.by === "heartbeat") log.info(text, { ...event });
-      else log.debug(`Ready (pid ${event.pid}, no heartbeat configured)`, { ...event });
+      const first = event.by === "health" ? "first passing health check" : "first heartbeat";
+      if (event.by !== "spawn") log.info(`Ready (pid ${event.pid}, ${first})`, { ...event });
+      else log.debug(`Ready (pid ${event.pid}, no heartbeat or health check)`, { ...event });
       return;
     }
     case "job.exited": {

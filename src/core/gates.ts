@@ -5,8 +5,12 @@
  *   have exited 0 first (a disabled `wait` job gates nothing: skipping a
  *   setup step is the operator's call).
  * - `after: ["db"]`: each target must be running, and ready when it has a
- *   heartbeat config; a `once`/`wait` target counts once it exited 0.
+ *   heartbeat config or a health check; a `once`/`wait` target counts once it exited 0.
  *   A disabled or failed target keeps its dependents waiting.
+ *
+ * A run is ready at its first heartbeat (heartbeat config), its first
+ * passing health check (`health`), whichever comes first with both, or at
+ * its spawn with neither (`readyAtSpawn`: the supervisor marks those).
  *
  * Pure: the supervisor passes each job's current facts.
  *
@@ -42,7 +46,12 @@ export function blockedBy(
     if (!target || !f) return `waiting for "${name}", which is not in the config`;
     if ((target.once || target.wait) && completed(f)) continue;
     if (f.state !== "running") return `waiting for "${name}" to be running`;
-    if (target.heartbeat !== null && !f.ready) return `waiting for "${name}" to be ready`;
+    if (!readyAtSpawn(target) && !f.ready) return `waiting for "${name}" to be ready`;
   }
   return null;
+}
+
+/** True when the job is ready as soon as it has spawned: no heartbeat and no health check to wait for. */
+export function readyAtSpawn(job: Pick<ResolvedJob, "heartbeat" | "health">): boolean {
+  return job.heartbeat === null && job.health === null;
 }

@@ -12,8 +12,8 @@ import { DEFAULT_MACHINE, type ResolvedConfig, type ResolvedJob } from "../confi
 import { UnknownJobError } from "./api.ts";
 import type { JobStatus, SupervisorApi } from "./api.ts";
 import { EventBus } from "./event_bus.ts";
-import type { ActionReason, JobState, MachineAction } from "./events.ts";
-import { blockedBy } from "./gates.ts";
+import type { ActionReason, JobState, MachineAction, ReadySource } from "./events.ts";
+import { blockedBy, readyAtSpawn } from "./gates.ts";
 import { isDisabled, setJobEnabled } from "./job_enable.ts";
 import {
   type EntryWiring,
@@ -207,14 +207,14 @@ export class Supervisor implements SupervisorApi {
   }
 
   /**
-   * Marks the job ready (first heartbeat since its spawn): `job.ready`,
-   * `postLaunchCommand`, releases jobs waiting on it with `after`. A job
-   * without a heartbeat config is ready as soon as it has spawned.
+   * Marks the job ready (first heartbeat or passing health check since its
+   * spawn): `job.ready`, `postLaunchCommand`, releases jobs waiting on it
+   * with `after`. A job with neither is ready as soon as it has spawned.
    */
-  markReady(name: string): boolean {
+  markReady(name: string, by: ReadySource = "heartbeat"): boolean {
     const entry = this.#jobs.get(name);
     if (!entry || entry.snap.phase.state !== "running") return false;
-    entry.inbox.send({ type: "ready", by: "heartbeat" });
+    entry.inbox.send({ type: "ready", by });
     return true;
   }
 
@@ -363,7 +363,7 @@ export class Supervisor implements SupervisorApi {
       const { killSignal, killTimeoutMs } = entry.snap.policy;
       this.#state?.setJob(entry.config.name, { pgid: to.pid, killSignal, killTimeoutMs });
       entry.helpers.startSide();
-      if (entry.config.heartbeat === null) entry.inbox.send({ type: "ready", by: "spawn" });
+      if (readyAtSpawn(entry.config)) entry.inbox.send({ type: "ready", by: "spawn" });
     } else if (!PROCESS_STATES.has(to.state)) {
       // A job removed then added again while its old process stopped: keep the new record.
       const current = this.#jobs.get(entry.config.name);

@@ -23,4 +23,6 @@ export const BUILTINS: BuiltinLoaders = {
   // Each built-in's module, added by its owner (one line each), e.g.
   // httpok: () => import("../probes/httpok.ts"),
   webhook: () => import("./webhook.ts"), // issue 9: webhook (H4)
+  httpok: () => import("../probes/httpok.ts"), // issue 9 (H2)
+  memmon: () => import("../probes/memmon_listener.ts"), // issue 9 (H2)
 };

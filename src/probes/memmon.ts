@@ -1,9 +1,11 @@
 /**
- * `memmon`: restarts a job whose memory passes its `maxMemory` (superlance's
- * memmon). The memory of a job is the resident memory (RSS) of every process
- * in its process group, summed: the job's pid is its group id (jobs run in
- * their own session), so children it forks count too, unless they leave the
- * group. Memory shared between processes is counted once per process.
+ * `maxMemory`: restarts a job whose memory passes its `maxMemory` (the job
+ * option's side of superlance's memmon; the `memmon` listener is the other,
+ * `memmon_listener.ts`, and both check with `memmon_sample.ts`). The memory
+ * of a job is the resident memory (RSS) of its whole process tree, summed
+ * (memmon's `cumulative`): its process, every process descended from it,
+ * and every process in its process group. Memory shared between processes
+ * is counted once per process.
  *
  * There is no event for memory, so it is sampled: one timer for the whole
  * probe, every `intervalMs`, armed only while a running job has a limit (no
@@ -21,17 +23,19 @@ import type { Unsubscribe } from "../core/event_bus.ts";
 import { type Clock, realClock, type TimerHandle } from "../core/clock.ts";
 import type { Run } from "../core/run_tracker.ts";
 import { requestAction } from "./probe_action.ts";
-import { readGroupRss } from "./proc_memory.ts";
+import { overLimit, perPid, readableSize, type RssReader } from "./memmon_sample.ts";
+
+export { readableSize } from "./memmon_sample.ts";
 
 /** Options of `MemmonProbe`. */
-export interface MemmonOptions {
+export interface MemmonProbeOptions {
   /** Time between two samples. @default 5000 */
   intervalMs?: number;
   /**
-   * Resident bytes of a process group, null when it has no process. Default:
-   * `/proc`, read once per tick for every group watched.
+   * Resident bytes of a job's process tree, null when it has no process.
+   * Default: `/proc`, read once per tick for every job watched.
    */
-  readRss?: (pgid: number) => number | null;
+  readRss?: (pid: number) => number | null;
   /** Time and timers (fake in unit tests). */
   clock?: Clock;
 }
@@ -50,7 +54,7 @@ export class MemmonProbe {
   #api: SupervisorApi;
   #clock: Clock;
   #intervalMs: number;
-  #readRss: MemmonOptions["readRss"];
+  #read: RssReader | undefined;
   /** `maxMemoryBytes` per job that has one. */
   #limits = new Map<string, number>();
   /** Live processes of jobs with a limit. */
@@ -61,11 +65,11 @@ export class MemmonProbe {
   #readFailed = false;
 
   /** Follows the supervisor's runs at once; `apply` tells it the limits. */
-  constructor(api: SupervisorApi, options: MemmonOptions = {}) {
+  constructor(api: SupervisorApi, options: MemmonProbeOptions = {}) {
     this.#api = api;
     this.#clock = options.clock ?? realClock;
     this.#intervalMs = options.intervalMs ?? 5000;
-    this.#readRss = options.readRss;
+    this.#read = options.readRss && perPid(options.readRss);
     this.#off = api.runs.subscribe({
       started: (run) => this.#watch(run),
       ended: (run) => {
@@ -145,13 +149,15 @@ export class MemmonProbe {
   /** Samples every watched job once and restarts those over their limit. */
   #check(): void {
     const due = [...this.#watched].filter(([, w]) => !w.tripped);
-    const rssOf = this.#readRss ?? lookup(readGroupRss(new Set(due.map(([, w]) => w.run.pid))));
-    for (const [job, watched] of due) {
+    const targets = due.flatMap(([job, w]) => {
       const limit = this.#limits.get(job);
-      const rss = rssOf(watched.run.pid);
-      if (limit === undefined || rss === null || rss <= limit) continue;
+      return limit === undefined ? [] : [{ job, pid: w.run.pid, limit, cumulative: true }];
+    });
+    for (const { target, rss } of overLimit(targets, this.#read)) {
+      const { job, limit } = target;
+      const watched = this.#watched.get(job);
       // The job may have been restarted meanwhile by a listener of an earlier restart.
-      if (this.#watched.get(job) !== watched) continue;
+      if (watched === undefined || watched.run.pid !== target.pid || watched.tripped) continue;
       watched.tripped = true;
       const detail = `memory ${readableSize(rss)} passed maxMemory ${readableSize(limit)}`;
       logger.warn("Restarting job {job}: {detail}", {
@@ -172,23 +178,4 @@ export class MemmonProbe {
       error: error instanceof Error ? error.message : String(error),
     });
   }
-}
-
-function lookup(totals: Map<number, number>): (pgid: number) => number | null {
-  return (pgid) => totals.get(pgid) ?? null;
-}
-
-/** Bytes rounded for people, 1024-based: "312 MB", "1.5 GB", "900 KB", "12 B". */
-export function readableSize(bytes: number): string {
-  const units = ["B", "KB", "MB", "GB", "TB"];
-  let value = bytes;
-  let unit = 0;
-  while (value >= 1024 && unit < units.length - 1) {
-    value /= 1024;
-    unit++;
-  }
-  const shown = value < 10 && unit > 0 ? Math.round(value * 10) / 10 : Math.round(value);
-  // 1023.6 KB rounds to "1024 KB": show "1 MB" instead.
-  if (shown >= 1024 && unit < units.length - 1) return `1 ${units[unit + 1]}`;
-  return `${shown} ${units[unit]}`;
 }

@@ -1,18 +1,6 @@
 import { deepStrictEqual, equal, ok } from "node:assert/strict";
-import { parseStatmResident, parseStatPgrp, procPageSize, readGroupRss } from "./proc_memory.ts";
-
-Deno.test("parseStatPgrp reads field 5 after the last parenthesis of the command name", () => {
-  const table: [string, number | null][] = [
-    ["1234 (node) S 1 1234 1234 0 -1 4194560 100 0", 1234],
-    ["77 (a) (b c)) R 5 70 70 0 -1", 70],
-    ["88 (weird ) name) S 1 9 9 0", 9],
-    ["99 ( ) S 1 42 42", 42],
-    ["garbage", null],
-    ["12 (x) S 1", null],
-    ["2 (kthreadd) S 0 0 0 0 -1", null],
-  ];
-  deepStrictEqual(table.map(([line]) => parseStatPgrp(line)), table.map(([, want]) => want));
-});
+import { parseStatmResident, procPageSize, readRss } from "./proc_memory.ts";
+import { until } from "../testing/wait.ts";
 
 Deno.test("parseStatmResident reads the resident pages (field 2)", () => {
   equal(parseStatmResident("65920 12345 2300 400 0 15000 0\n"), 12345);
@@ -26,35 +14,44 @@ Deno.test("procPageSize is a power of two of at least 4 KB", () => {
   ok(size >= 4096 && Number.isInteger(Math.log2(size)), `page size ${size}`);
 });
 
-Deno.test("readGroupRss counts at least this test's own resident memory in its group", () => {
-  const self = Deno.readTextFileSync("/proc/self/stat");
-  const pgrp = parseStatPgrp(self)!;
-  ok(pgrp > 0);
+Deno.test("readRss of this process alone is about its VmRSS; a missing process is absent", () => {
   const kb = Number(/^VmRSS:\s+(\d+)/m.exec(Deno.readTextFileSync("/proc/self/status"))![1]);
-  const rss = readGroupRss(new Set([pgrp])).get(pgrp);
-  ok(rss !== undefined, "own group is found");
-  // Our RSS may move a little between the two reads; 10% slack.
-  ok(rss >= kb * 1024 * 0.9, `group RSS ${rss} vs own VmRSS ${kb} kB`);
+  const totals = readRss([{ pid: Deno.pid, cumulative: false }, {
+    pid: 0x7ffffff0,
+    cumulative: false,
+  }]);
+  const rss = totals.get(Deno.pid)!;
+  ok(Math.abs(rss - kb * 1024) <= kb * 1024 * 0.1, `RSS ${rss} vs VmRSS ${kb} kB`);
+  equal(totals.has(0x7ffffff0), false);
+  deepStrictEqual(readRss([]), new Map());
 });
 
-Deno.test("readGroupRss sums a detached child's own group and omits groups with no process", async () => {
-  const child = new Deno.Command("sleep", { args: ["30"], detached: true, stdout: "null" }).spawn();
+Deno.test("readRss cumulative counts a child that left the group; alone counts only the process", async () => {
+  const dir = await Deno.makeTempDir({ prefix: "sup-rss-" });
+  // The shell leads its own group; its child python moves to a session of its own
+  // (setsid) and holds 48 MB: only the tree (not the group) still finds it.
+  const script =
+    `setsid python3 -c 'import time; b = b"x" * (48 << 20); open("${dir}/ready", "w").close(); time.sleep(60)' & wait`;
+  const shell = new Deno.Command("sh", { args: ["-c", script], detached: true }).spawn();
   try {
-    // Until `sleep` has replaced the forked copy of this process, its RSS is ours.
-    const deadline = Date.now() + 5_000;
-    while (Deno.readTextFileSync(`/proc/${child.pid}/comm`).trim() !== "sleep") {
-      ok(Date.now() < deadline, "child did not exec sleep within 5s");
-      await new Promise((r) => setTimeout(r, 5));
-    }
-    const totals = readGroupRss(new Set([child.pid, 0x7ffffff0]));
-    const pages = parseStatmResident(Deno.readTextFileSync(`/proc/${child.pid}/statm`))!;
-    const rss = totals.get(child.pid);
-    ok(rss !== undefined && rss > 0, `child group RSS ${rss}`);
-    ok(Math.abs(rss - pages * procPageSize()) <= 64 * 1024, `${rss} vs ${pages} pages`);
-    equal(totals.has(0x7ffffff0), false);
-    deepStrictEqual(readGroupRss(new Set()), new Map());
+    await until(() => exists(`${dir}/ready`), "the child to hold its memory", 10_000);
+    const both = [{ pid: shell.pid, cumulative: true }];
+    const tree = readRss(both).get(shell.pid)!;
+    const alone = readRss([{ pid: shell.pid, cumulative: false }]).get(shell.pid)!;
+    ok(tree > 48 * 1024 * 1024, `tree RSS ${tree}`);
+    ok(alone < 16 * 1024 * 1024, `shell alone ${alone}`);
   } finally {
-    child.kill("SIGKILL");
-    await child.status;
+    Deno.kill(-shell.pid, "SIGKILL");
+    await shell.status;
+    await Deno.remove(dir, { recursive: true });
   }
 });
+
+function exists(path: string): boolean {
+  try {
+    Deno.statSync(path);
+    return true;
+  } catch {
+    return false;
+  }
+}

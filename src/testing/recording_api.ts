@@ -11,7 +11,7 @@
 import type { ResolvedConfig } from "../config/resolved.ts";
 import type { JobStatus, SupervisorApi } from "../core/api.ts";
 import { EventBus } from "../core/event_bus.ts";
-import type { ActionReason, JobState, MachineAction } from "../core/events.ts";
+import type { ActionReason, JobState, MachineAction, ReadySource } from "../core/events.ts";
 import type { MachineOutcome } from "../core/machine.ts";
 import { RunTracker } from "../core/run_tracker.ts";
 
@@ -140,12 +140,12 @@ export class RecordingApi implements SupervisorApi {
     await this.machineAction("reboot", reason);
   }
   /** Records; marks the current run ready (`job.ready`) as the supervisor does. */
-  markReady(job: string): boolean {
+  markReady(job: string, by: ReadySource = "heartbeat"): boolean {
     this.actions.push({ method: "markReady", job });
     const run = this.runs.current(job);
     if (run === undefined) return false;
     if (run.readyAt === null) {
-      this.bus.emit({ type: "job.ready", job, pid: run.pid, by: "heartbeat", at: this.#now() });
+      this.bus.emit({ type: "job.ready", job, pid: run.pid, by, at: this.#now() });
     }
     return true;
   }
