@@ -88,6 +88,14 @@ export type {
   UserConfig,
   WebSocketConfig,
 } from "./config/types.ts";
+// issue 9: mail (H3)
+export type {
+  EnvSecret,
+  LogMailConfig,
+  MailConfig,
+  ScreenshotsConfig,
+  SmtpConfig,
+} from "./config/types.ts";
 
 /** A job whose `after` may only name jobs of the same config (`J`). */
 export type JobConfigOf<J extends string> = Omit<JobConfig, "after"> & {

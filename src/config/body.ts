@@ -16,6 +16,7 @@ import { checkReferences } from "./references.ts";
 import type { ResolvedConfig, ResolvedJob, ResolvedOutput } from "./resolved.ts";
 import { readApps, readLogging, readMachine, readNetwork } from "./sections.ts";
 import type { ConfigBody, UserConfig } from "./types.ts";
+import { checkMailUse, readMail } from "./mail_section.ts"; // issue 9: mail (H3)
 
 /** Keys of a config body (what a mode section may hold). */
 export const BODY_KEYS = [
@@ -25,6 +26,7 @@ export const BODY_KEYS = [
   "app",
   "apps",
   "machine",
+  "mail", // issue 9: mail (H3)
 ] as const satisfies readonly (keyof ConfigBody)[];
 
 const _everyKey: AllKeys<UserConfig, typeof BODY_KEYS[number] | "modes"> = true;
@@ -77,6 +79,9 @@ export function readBody(
     ? {}
     : Fields.of(body.app, at("app"), issues, "an object of settings")?.obj ?? {};
   const logging = readLogging(body.logging, issues, dir, at("logging"));
+  // issue 9: mail (H3)
+  const mail = readMail(body.mail, issues, dir, at("mail"), ctx.partial);
+  if (!ctx.partial) checkMailUse(mail, logging.mail, issues, ctx.prefix);
   return {
     jobs: jobs.map((job) => withFileMode(job, logging.fileMode)),
     network: readNetwork(body.network, issues, at("network")),
@@ -84,6 +89,8 @@ export function readBody(
     app,
     apps: readApps(body.apps, issues, at("apps")),
     machine: readMachine(body.machine, issues, at("machine")),
+    // issue 9: mail (H3)
+    mail,
   };
 }
 

@@ -15,6 +15,8 @@ import type {
   StopSignal,
   UlimitConfig,
 } from "./types.ts";
+// issue 9: mail (H3)
+import type { ResolvedLogMail, ResolvedMail, ResolvedScreenshots } from "./mail_resolved.ts";
 
 /** Where one output stream of a job goes. */
 export type ResolvedOutput =
@@ -126,6 +128,11 @@ export interface ResolvedLogging {
   maxFiles: number;
   /** Permissions of log files sup creates (0o600 by default). */
   fileMode: number;
+  // issue 9: mail (H3)
+  /** `logging.mail`, or null. */
+  mail: ResolvedLogMail | null;
+  /** `logging.screenshots`, or null. */
+  screenshots: ResolvedScreenshots | null;
 }
 
 /** The logging a config without a `logging` section gets (and sup uses before any config). */
@@ -136,6 +143,9 @@ export const DEFAULT_LOGGING: Readonly<ResolvedLogging> = Object.freeze({
   maxBytes: 10 * 1024 ** 2,
   maxFiles: 5,
   fileMode: DEFAULT_FILE_MODE,
+  // issue 9: mail (H3)
+  mail: null,
+  screenshots: null,
 });
 
 /** Self-registering apps: what registrations may do. */
@@ -180,4 +190,7 @@ export interface ResolvedConfig {
   app: Record<string, unknown>;
   apps: ResolvedApps;
   machine: ResolvedMachine;
+  // issue 9: mail (H3)
+  /** `mail`, or null when the config sends none. */
+  mail: ResolvedMail | null;
 }

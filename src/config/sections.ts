@@ -9,6 +9,7 @@ import { type IssueList, joinPath } from "./config_error.ts";
 import { type AllKeys, describe, Fields, listChoices } from "./fields.ts";
 import { didYouMean } from "./suggest.ts";
 import { readCommand } from "./job_fields.ts";
+import { readLogMail, readScreenshots } from "./mail_section.ts"; // issue 9: mail (H3)
 import {
   DEFAULT_APPS,
   DEFAULT_FILE_MODE,
@@ -35,7 +36,17 @@ import type {
 
 const NETWORK_KEYS = ["host", "http", "websocket", "osc"] as const;
 const OSC_KEYS = ["port", "host", "appPort", "appHost"] as const;
-const LOGGING_KEYS = ["level", "format", "file", "maxSize", "maxFiles", "fileMode"] as const;
+const LOGGING_KEYS = [
+  "level",
+  "format",
+  "file",
+  "maxSize",
+  "maxFiles",
+  "fileMode",
+  // issue 9: mail (H3)
+  "mail",
+  "screenshots",
+] as const;
 const _network: AllKeys<NetworkConfig, typeof NETWORK_KEYS[number]> = true;
 const HTTP_KEYS = ["port", "host", "hosts"] as const;
 const WEBSOCKET_KEYS = [
@@ -207,6 +218,9 @@ export function readLogging(
     maxBytes: f.size("maxSize", defaults.maxBytes),
     maxFiles: f.whole("maxFiles", defaults.maxFiles, 1),
     fileMode: readFileMode(f),
+    // issue 9: mail (H3)
+    mail: readLogMail(f),
+    screenshots: readScreenshots(f, dir),
   };
 }
 

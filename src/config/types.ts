@@ -6,6 +6,16 @@
  * @module
  */
 
+// issue 9: mail (H3)
+import type { LogMailConfig, MailConfig, ScreenshotsConfig } from "./mail_types.ts";
+export type {
+  EnvSecret,
+  LogMailConfig,
+  MailConfig,
+  ScreenshotsConfig,
+  SmtpConfig,
+} from "./mail_types.ts";
+
 /**
  * A duration: milliseconds as a number, or a string with a unit written
  * straight after the amount (`ms`, `s`, `m`, `h`, `d`). At most 366 days.
@@ -284,6 +294,11 @@ export interface LoggingConfig {
    * @example 0o640
    */
   fileMode?: number;
+  // issue 9: mail (H3)
+  /** Mail sup's log lines and apps' log lines at or above a level, batched (needs `mail`). @default none */
+  mail?: LogMailConfig;
+  /** After a crash, capture the screen and attach the picture to the crash mail. @default none */
+  screenshots?: ScreenshotsConfig;
 }
 
 /** An action a self-registered app may ask for when it misses a refresh. */
@@ -362,6 +377,9 @@ export interface ConfigBody {
   apps?: AppsConfig;
   /** The machine: how to reboot it. */
   machine?: MachineConfig;
+  // issue 9: mail (H3)
+  /** How sup sends mail (SMTP or sendmail) and to whom: notifications, crashmail and its kin. @default none */
+  mail?: MailConfig;
 }
 
 /** Deep partial: what a mode section may set. */

@@ -325,6 +325,8 @@ Deno.test("resolving applies every default", () => {
     maxBytes: 10485760,
     maxFiles: 5,
     fileMode: 0o600,
+    mail: null, // issue 9: mail (H3)
+    screenshots: null, // issue 9: mail (H3)
   });
   deepStrictEqual(config.app, {});
 });
