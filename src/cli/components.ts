@@ -10,6 +10,7 @@
 
 import type { SupervisorApi } from "../core/api.ts";
 import type { Component } from "../core/component.ts";
+import { lazyComponent } from "../core/lazy_component.ts";
 import type { NotifierHub } from "../core/notifier_hub.ts";
 import type { StallCheck } from "../core/stall_detector.ts";
 import type { HandleAppCommand } from "../apps/app_command.ts";
@@ -119,6 +120,10 @@ export function defaultComponents(parts: ComponentParts): Component[] {
     // [issue 9: health checks]
     // [issue 9: listeners]
     // [issue 9: mail]
+    lazyComponent(
+      (config) => config.mail !== null,
+      async () => (await import("../notify/mail_component.ts")).mailComponent(parts),
+    ),
     // [issue 9: webhook, analytics, event log, machine]
     // [issue 10: control socket]
     // [issue 10: metrics]
