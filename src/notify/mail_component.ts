@@ -3,7 +3,8 @@
  * `mail` section: keeps one `MailNotifier` registered in the hub as
  * "mail", replaces it when a reload changes the section (the old one gets a
  * bounded time to send what it holds), removes it when the section goes,
- * and on shutdown gives queued mail a few seconds to go out.
+ * and on shutdown gives queued mail a few seconds to go out. It also runs
+ * `logging.mail` (which sends through that notifier).
  *
  * @module
  */
@@ -13,6 +14,7 @@ import type { SupervisorApi } from "../core/api.ts";
 import type { Component } from "../core/component.ts";
 import { NotifierHub } from "../core/notifier_hub.ts";
 import { MailNotifier } from "./mail_notifier.ts";
+import { logMailComponent } from "./log_mail.ts";
 
 /** How long a replaced or stopping notifier may keep sending what it holds. */
 const DRAIN_ON_REPLACE_MS = 30_000;
@@ -30,6 +32,7 @@ export function mailComponent(parts: MailComponentParts): Component {
   const hub = parts.notifiers ?? new NotifierHub();
   let current: { key: string; notifier: MailNotifier; unregister: () => void } | null = null;
   let config: ResolvedConfig | null = null;
+  const logMail = logMailComponent(hub);
   const retire = (old: typeof current, drainMs: number) => {
     if (!old) return Promise.resolve();
     old.unregister();
@@ -39,7 +42,7 @@ export function mailComponent(parts: MailComponentParts): Component {
     apply(next) {
       config = next;
       const key = next.mail ? JSON.stringify(next.mail) : "";
-      if (current?.key === key) return;
+      if (current?.key === key) return logMail.apply(next);
       const old = current;
       current = null;
       if (next.mail) {
@@ -51,8 +54,10 @@ export function mailComponent(parts: MailComponentParts): Component {
         current = { key, notifier, unregister: hub.register(notifier) };
       }
       void retire(old, DRAIN_ON_REPLACE_MS);
+      logMail.apply(next);
     },
     async close() {
+      await logMail.close();
       const old = current;
       current = null;
       await retire(old, DRAIN_ON_STOP_MS);

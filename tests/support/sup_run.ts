@@ -65,7 +65,7 @@ async function writeConfig(dir: string, ports: SupPorts, body: Record<string, un
     websocket: { ...network.websocket, port: ports.websocket },
     osc: { ...network.osc, port: ports.osc },
   };
-  body.logging = { level: "debug" };
+  body.logging = { ...body.logging as Record<string, unknown>, level: "debug" };
   await Deno.writeTextFile(`${dir}/sup.json`, JSON.stringify(body));
   // Never reboot the test machine: a `systemctl` on sup's PATH only records that it was called.
   await Deno.mkdir(`${dir}/bin`);
