@@ -50,6 +50,8 @@ export interface TestSmtpServer extends AsyncDisposable {
   errors: string[];
   /** Connections seen (including refused ones). */
   connections: number;
+  /** When each connection arrived (ms since epoch), in order. */
+  connectedAt: number[];
   /** The self-signed certificate (PEM file) when `starttls`. */
   certFile: string | null;
   /** Waits (bounded) until `count` messages have arrived. */
@@ -102,6 +104,7 @@ export async function startSmtpServer(options: SmtpServerOptions = {}): Promise<
   const messages: ReceivedMail[] = [];
   const errors: string[] = [];
   const state = { connections: 0 };
+  const connectedAt: number[] = [];
   const serverOptions: SMTPServerOptions = {
     logger: false,
     disableReverseLookup: true,
@@ -112,6 +115,7 @@ export async function startSmtpServer(options: SmtpServerOptions = {}): Promise<
       : {}),
     onConnect(_session, callback) {
       state.connections++;
+      connectedAt.push(Date.now());
       if (!refusing) return callback();
       const error = new Error("Try again later") as Error & { responseCode: number };
       error.responseCode = 421;
@@ -174,6 +178,7 @@ export async function startSmtpServer(options: SmtpServerOptions = {}): Promise<
     port,
     messages,
     errors,
+    connectedAt,
     get connections() {
       return state.connections;
     },
