@@ -9,6 +9,7 @@
 
 import type { ResolvedConfig, ResolvedJob, ResolvedOutput } from "../config/resolved.ts";
 import { formatDuration, formatSize } from "../config/units.ts";
+import { mailLines } from "../config/mail_print.ts"; // issue 9: mail (H3)
 
 /** argv as one line, quoting words that need it. */
 export function showArgv(argv: string[]): string {
@@ -116,6 +117,7 @@ export function formatConfig(config: ResolvedConfig): string {
     "machine",
     `  rebootCommand      ${config.machine.rebootCommand.join(" ")}`,
   ];
+  lines.push(...mailLines(config)); // issue 9: mail (H3)
   if (Object.keys(config.app).length > 0) {
     lines.push("", "app", ...JSON.stringify(config.app, null, 2).split("\n").map((l) => `  ${l}`));
   }
