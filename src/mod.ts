@@ -57,7 +57,8 @@
  * @module
  */
 
-import type { JobConfig, UserConfig } from "./config/types.ts";
+import type { ConfigBody, DeepPartial, JobConfig, UserConfig } from "./config/types.ts";
+import type { Listener } from "./notify/listener_api.ts";
 
 export type {
   AppAction,
@@ -97,6 +98,42 @@ export type {
   SmtpConfig,
 } from "./config/types.ts";
 
+// Listeners (issue 9): the typed API, the events they receive, what they may do.
+export type {
+  BuiltinListener,
+  ListenerConfig,
+  ListenerFunctionConfig,
+  ListenerSpecConfig,
+  PluginConfig,
+  PluginDispose,
+} from "./config/types_listeners.ts";
+export {
+  type EventGroup,
+  type Listener,
+  listener,
+  type ListenerFunction,
+  type ListenerSpec,
+  type Plugin,
+  plugin,
+} from "./notify/listener_api.ts";
+export type { ListenerContext, ListenerLogger, PluginContext } from "./notify/listener.ts";
+export type {
+  ActionReason,
+  ActionSource,
+  EventOf,
+  ExitStatus,
+  HealthCheckKind,
+  JobState,
+  MachineAction,
+  ReadySource,
+  SupEvent,
+  SupEventType,
+} from "./core/events.ts";
+export type { JobStatus } from "./core/job_status.ts";
+export type { Attachment, Delivery, Notification, Notifier } from "./core/notification.ts";
+// Built-in listener factories (each returns a plain descriptor).
+export * from "./config/listener_factories.ts";
+
 /** A job whose `after` may only name jobs of the same config (`J`). */
 export type JobConfigOf<J extends string> = Omit<JobConfig, "after"> & {
   /**
@@ -107,10 +144,33 @@ export type JobConfigOf<J extends string> = Omit<JobConfig, "after"> & {
   after?: NoInfer<J>[];
 };
 
-/** A `UserConfig` whose job names are known (`J`), so `after` autocompletes them. */
-export type UserConfigOf<J extends string> = Omit<UserConfig, "jobs"> & {
+/** A config section of a mode, with typed listeners. */
+export type ModeSection = DeepPartial<Omit<ConfigBody, "listeners">> & {
+  /** Replaces the config's listeners in this mode. */
+  listeners?: Listener[];
+};
+
+/**
+ * A `UserConfig` whose job names are known (`J`), so `after` autocompletes
+ * them, and whose listeners are typed (events and context).
+ */
+export type UserConfigOf<J extends string> = Omit<UserConfig, "jobs" | "listeners" | "modes"> & {
   /** The jobs sup runs, keyed by name (letters, digits, `-`, `_`, `.`). */
   jobs?: { [K in J]: JobConfigOf<J> };
+  /**
+   * Listeners fed sup's events: built-ins (`crashmail({...})`), functions
+   * `(event, ctx) => ...`, `{ on, jobs, handle }` and plugins `{ name, setup }`.
+   * @default []
+   */
+  listeners?: Listener[];
+  /**
+   * Overrides by mode and by machine, applied over the defaults (ampm's modes).
+   * `sup run config.ts dev.foo` applies `dev` then `dev.foo`; sections named
+   * `@<hostname>` and `@<hostname>.<mode>` apply on that machine by themselves.
+   * Objects merge deeply; arrays and scalars replace.
+   * @example { dev: { jobs: { web: { env: { DEBUG: "1" } } } }, "@kiosk-3": { app: { screen: 2 } } }
+   */
+  modes?: Record<string, ModeSection>;
 };
 
 /**

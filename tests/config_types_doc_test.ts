@@ -15,6 +15,8 @@ interface DocProperty {
 }
 interface DocDeclaration {
   kind: string;
+  /** "export", or "private" for a module's own declaration that an export refers to. */
+  declarationKind?: string;
   jsDoc?: { doc?: string };
   def?: { properties?: DocProperty[]; tsType?: { repr: string } };
   typeAliasDef?: { tsType?: { repr: string } };
@@ -36,7 +38,11 @@ async function exportedSymbols(path: string, cwd: string): Promise<Map<string, D
   const doc = JSON.parse(new TextDecoder().decode(out.stdout));
   const nodes = Object.values(doc.nodes) as { symbols: DocSymbol[] }[];
   equal(nodes.length, 1);
-  return new Map(nodes[0].symbols.map((s) => [s.name, s]));
+  // Internal types the module declares for its exports (`ResolvedConfig`...) are not exports.
+  const exported = nodes[0].symbols.filter((s) =>
+    s.declarations.some((d) => d.declarationKind !== "private")
+  );
+  return new Map(exported.map((s) => [s.name, s]));
 }
 
 /** What must not drift: kind, doc, and for interfaces each field's name, doc, optionality and type. */

@@ -19,7 +19,7 @@ const MAY_IMPORT: Record<string, string[]> = {
   notify: ["apps", "probes", "net", "core", "config"],
   control: ["apps", "net", "core", "config"],
   cli: ["web", "control", "notify", "channels", "apps", "probes", "net", "core", "config"],
-  testing: ["core", "config"],
+  testing: ["notify", "core", "config"],
 };
 
 function* sources(dir: string): Generator<string> {

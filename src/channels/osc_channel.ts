@@ -24,6 +24,8 @@ import {
 } from "./osc_codec.ts";
 import { oscCommand } from "./osc_command.ts";
 import { encodeOscMessage } from "./osc_encode.ts";
+import { createJobResolver } from "../apps/resolve_job.ts";
+import { oscDataMessage } from "./osc_data.ts";
 import { HEART_NO_JOB, isBareHeart, matchHeart } from "./osc_fast_path.ts";
 import { RejectionLog } from "./rejection_log.ts";
 import { openUdp, type UdpPeer, type UdpSocket } from "../net/udp_socket.ts";
@@ -82,9 +84,14 @@ export class OscChannel {
   /** The heartbeat command of the fast path, reused for every datagram. */
   #heart: Extract<AppCommand, { type: "heartbeat" }> = { type: "heartbeat", job: null };
 
+  /** Jobs whose apps have sent sup OSC since it started (`sendTo` reaches only them). */
+  #heard = new Set<string>();
+  #resolveJob: ReturnType<typeof createJobResolver>;
+
   /** A channel over `parts`; `start()` or `apply()` binds it. */
   constructor(parts: OscChannelParts, options: OscChannelOptions = {}) {
     this.#api = parts.api;
+    this.#resolveJob = createJobResolver(() => this.#api.config());
     this.#handle = parts.handle;
     this.#rejections = new RejectionLog("osc", parts.api.bus, options.reportIntervalMs ?? 5000);
   }
@@ -101,6 +108,27 @@ export class OscChannel {
       rejected: this.#rejections.total(),
       rejectedBy: this.#rejections.counts(),
     };
+  }
+
+  /**
+   * Sends `data` to `job`'s app over OSC (to `network.osc.appHost:appPort`,
+   * where `/config` answers go), as listeners' `ctx.send` does:
+   * `{ address: "/x", args: [...] }` as that message, anything else as
+   * `/message` with its JSON text. False when the job's app has never sent
+   * sup OSC or the channel is closed. Throws on data OSC cannot carry.
+   */
+  sendTo(job: string, data: unknown): boolean {
+    if (!this.#socket || !this.#heard.has(job)) return false;
+    const { appHost, appPort } = this.#api.config().network.osc;
+    const message = oscDataMessage(data);
+    this.#send(encodeOscMessage(message.address, message.args), appPort, appHost);
+    return true;
+  }
+
+  /** Remembers that `job` (null: the implicit one) speaks OSC. Allocates nothing once known. */
+  #hear(job: string | null): void {
+    const resolved = this.#resolveJob(job);
+    if (resolved.ok) this.#heard.add(resolved.job);
   }
 
   /** Which socket implementation is in use ("recvmmsg" or "node:dgram"), or null. */
@@ -188,6 +216,7 @@ export class OscChannel {
   #beat(job: string | null, from: UdpPeer): void {
     this.#stats.messages++;
     this.#heart.job = job;
+    this.#hear(job);
     const reply = this.#handle(this.#heart, HEART_PEER);
     if (reply.type === "ok") this.#stats.heartbeats++;
     else this.#answer("/heart", reply, from);
@@ -213,8 +242,11 @@ export class OscChannel {
         address,
         local: this.#bound,
       };
-      const reply = this.#handle(decoded.command, peer);
-      if (reply.type === "ok" && decoded.command.type === "heartbeat") this.#stats.heartbeats++;
+      const command = decoded.command;
+      if ("job" in command) this.#hear(command.job);
+      else if (command.type === "message") this.#hear(null);
+      const reply = this.#handle(command, peer);
+      if (reply.type === "ok" && command.type === "heartbeat") this.#stats.heartbeats++;
       this.#answer(packet.address, reply, from);
     } catch (error) {
       // One message of a bundle failing leaves the others served.

@@ -312,6 +312,24 @@ export class WebSocketChannel {
     }
   }
 
+  /**
+   * Sends `data` to the connections of `job`'s app as a `message` frame
+   * from sup (`from: null`), as listeners' `ctx.send` does; false when
+   * none is connected (or every one's queue is full). Throws when `data`
+   * is not JSON (a cycle, a BigInt).
+   */
+  sendTo(job: string, data: unknown): boolean {
+    let frame: Uint8Array | null = null;
+    let sent = false;
+    for (const conn of this.#connections) {
+      if (conn.peer.job !== job) continue;
+      frame ??= textFrame(JSON.stringify({ type: "message", from: null, to: job, data }));
+      if (conn.socket.sendFrame(frame)) sent = true;
+      else this.#stats.relaysDropped++;
+    }
+    return sent;
+  }
+
   #bad(conn: Connection, code: string, error: string, ref: FrameRef | null): void {
     this.#stats.badFrames++;
     this.#answerError(conn, code, error, ref);

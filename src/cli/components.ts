@@ -10,9 +10,9 @@
 
 import type { SupervisorApi } from "../core/api.ts";
 import type { Component } from "../core/component.ts";
-import { lazyComponent } from "../core/lazy_component.ts";
 import type { NotifierHub } from "../core/notifier_hub.ts";
 import type { StallCheck } from "../core/stall_detector.ts";
+import { lazyComponent } from "../core/lazy_component.ts";
 import type { HandleAppCommand } from "../apps/app_command.ts";
 import { appCommandHandler } from "../apps/app_command_handler.ts";
 import { logAppEvents } from "../apps/app_event_log.ts";
@@ -119,6 +119,17 @@ export function defaultComponents(parts: ComponentParts): Component[] {
     // Features, each a lazyComponent(needed, () => import(...)) so an unused one costs nothing:
     // [issue 9: health checks]
     // [issue 9: listeners]
+    lazyComponent(
+      (config) => config.listeners.length > 0,
+      async () =>
+        new (await import("../notify/listener_runtime.ts")).ListenerRuntime({
+          api,
+          notifiers: parts.notifiers,
+          // Both channels: an app may hold a WebSocket and talk OSC too.
+          send: (job, data) =>
+            [side.websocket.sendTo(job, data), side.osc.sendTo(job, data)].some(Boolean),
+        }),
+    ),
     // [issue 9: mail]
     lazyComponent(
       (config) => config.mail !== null,

@@ -11,6 +11,7 @@ import type { Accounts } from "./accounts.ts";
 import { type IssueList, joinPath } from "./config_error.ts";
 import { type AllKeys, Fields } from "./fields.ts";
 import { readJob } from "./job.ts";
+import { readListeners } from "./listeners_section.ts";
 import { isPlainObject } from "./modes.ts";
 import { checkReferences } from "./references.ts";
 import type { ResolvedConfig, ResolvedJob, ResolvedOutput } from "./resolved.ts";
@@ -26,6 +27,7 @@ export const BODY_KEYS = [
   "app",
   "apps",
   "machine",
+  "listeners",
   "mail", // issue 9: mail (H3)
 ] as const satisfies readonly (keyof ConfigBody)[];
 
@@ -81,7 +83,7 @@ export function readBody(
   const logging = readLogging(body.logging, issues, dir, at("logging"));
   // issue 9: mail (H3)
   const mail = readMail(body.mail, issues, dir, at("mail"), ctx.partial);
-  if (!ctx.partial) checkMailUse(mail, logging.mail, issues, ctx.prefix);
+  if (!ctx.partial) checkMailUse(mail, logging.mail, body.listeners, issues, ctx.prefix);
   return {
     jobs: jobs.map((job) => withFileMode(job, logging.fileMode)),
     network: readNetwork(body.network, issues, at("network")),
@@ -89,6 +91,12 @@ export function readBody(
     app,
     apps: readApps(body.apps, issues, at("apps")),
     machine: readMachine(body.machine, issues, at("machine")),
+    listeners: readListeners(body.listeners, issues, {
+      path: at("listeners"),
+      jobs: ctx.partial ? [] : jobs,
+      dir,
+      partial: ctx.partial,
+    }),
     // issue 9: mail (H3)
     mail,
   };

@@ -15,16 +15,15 @@ import type {
   ResolvedMailListener,
 } from "./listener_crash_types.ts";
 import { readAddress, readAddresses } from "./mail_section.ts";
-import type { ResolvedMail } from "./mail_resolved.ts";
-import type { ResolvedJob } from "./resolved.ts";
+import type { ListenerKind, ListenerKindContext } from "./listener_kinds.ts";
 import { checkSelectors, selectorProblem } from "./selector.ts";
 
-const COMMON = ["kind", "jobs", "to", "from", "name"] as const;
+const COMMON = ["jobs", "to", "from"] as const;
 const CRASHMAIL_KEYS = [...COMMON, "subjectPrefix"] as const;
 const BATCH_KEYS = [...COMMON, "interval", "subject"] as const;
-const _crashmail: AllKeys<CrashmailOptions, typeof CRASHMAIL_KEYS[number]> = true;
-const _batch: AllKeys<MailBatchOptions, typeof BATCH_KEYS[number]> = true;
-const _sms: AllKeys<CrashSmsOptions, typeof BATCH_KEYS[number]> = true;
+const _crashmail: AllKeys<CrashmailOptions, typeof CRASHMAIL_KEYS[number] | "name"> = true;
+const _batch: AllKeys<MailBatchOptions, typeof BATCH_KEYS[number] | "name"> = true;
+const _sms: AllKeys<CrashSmsOptions, typeof BATCH_KEYS[number] | "name"> = true;
 
 /** The kinds this module reads. */
 export const MAIL_LISTENER_KINDS: readonly MailListenerKind[] = [
@@ -42,40 +41,29 @@ export const DEFAULT_SUBJECTS: Record<MailListenerKind, string> = {
   crashsms: "crash",
 };
 
-/** What reading a mail listener needs from the rest of the config. */
-export interface MailListenerContext {
-  /** The config's jobs, for the selectors; null in a mode section (not checked). */
-  jobs: readonly ResolvedJob[] | null;
-  /** The `mail` section (the listener needs one); undefined in a mode section (not checked). */
-  mail?: ResolvedMail | null;
-}
-
-/** Reads one mail listener descriptor (`f` holds it, `kind` already checked). */
+/**
+ * Reads one mail listener descriptor (`f` holds it without `kind` and
+ * `name`, which the listeners section reads). That the config has a `mail`
+ * section is checked with the whole config (`checkMailUse`).
+ */
 export function readMailListener(
   kind: MailListenerKind,
   f: Fields,
-  ctx: MailListenerContext,
+  ctx: ListenerKindContext,
 ): ResolvedMailListener {
   f.keys(kind === "crashmail" ? CRASHMAIL_KEYS : BATCH_KEYS, "option");
   const jobs = readSelectors(f);
-  if (ctx.jobs && typeof f.obj.jobs === "string") {
+  if (!ctx.partial && typeof f.obj.jobs === "string") {
     const problem = selectorProblem(f.obj.jobs, ctx.jobs);
     if (problem) f.fail("jobs", problem);
-  } else if (ctx.jobs) checkSelectors(jobs, f.at("jobs"), ctx.jobs, f.issues);
-  if (ctx.mail === null) {
-    f.issues.add(
-      f.path,
-      `${kind} sends mail: add a \`mail\` section (smtp or sendmail, and to whom)`,
-    );
-  }
+  } else if (!ctx.partial) checkSelectors(jobs, f.at("jobs"), ctx.jobs, f.issues);
   const to = readAddresses(f, "to");
-  if (kind === "crashsms" && to === null && !f.has("to")) {
+  if (kind === "crashsms" && to === null && !f.has("to") && !ctx.partial) {
     f.fail("to", 'is required: the SMS gateway\'s address (e.g. "5551234567@txt.example.net")');
   }
   const from = f.has("from") ? readAddress(f, "from", "") || null : null;
   return {
     kind,
-    name: f.string("name", kind),
     jobs,
     to,
     from,
@@ -96,3 +84,11 @@ function readSelectors(f: Fields): string[] {
   }
   return f.strings("jobs");
 }
+
+/** The validators of the mail listener kinds, for `LISTENER_KINDS`. */
+export const MAIL_LISTENERS: Record<MailListenerKind, ListenerKind<ResolvedMailListener>> = {
+  crashmail: { read: (f, ctx) => readMailListener("crashmail", f, ctx) },
+  crashmailbatch: { read: (f, ctx) => readMailListener("crashmailbatch", f, ctx) },
+  fatalmailbatch: { read: (f, ctx) => readMailListener("fatalmailbatch", f, ctx) },
+  crashsms: { read: (f, ctx) => readMailListener("crashsms", f, ctx) },
+};

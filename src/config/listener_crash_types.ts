@@ -69,7 +69,6 @@ export type MailListenerKind = "crashmail" | "crashmailbatch" | "fatalmailbatch"
 /** A mail listener, resolved. */
 export interface ResolvedMailListener {
   kind: MailListenerKind;
-  name: string;
   /** Selectors (`"web"`, `"group:x"`, `"*"`). */
   jobs: string[];
   /** Recipients; null: `mail.to`. */

@@ -222,17 +222,27 @@ export function readScreenshots(parent: Fields, dir: string): ResolvedScreenshot
   };
 }
 
-/** Cross-checks: `logging.mail` needs a `mail` section to send with. */
+const MAIL_KINDS = ["crashmail", "crashmailbatch", "fatalmailbatch", "crashsms"];
+
+/**
+ * Cross-checks: `logging.mail` and the mail listeners (found in the raw
+ * `listeners` array by their `kind`) need a `mail` section to send with.
+ */
 export function checkMailUse(
   mail: ResolvedMail | null,
   logMail: ResolvedLogMail | null,
+  listeners: unknown,
   issues: IssueList,
   prefix: string,
 ): void {
-  if (logMail && !mail) {
-    issues.add(
-      joinPath(joinPath(prefix, "logging"), "mail"),
-      "needs the `mail` section (how to send: smtp or sendmail, and to whom)",
-    );
-  }
+  if (mail) return;
+  const why = "the `mail` section (how to send: smtp or sendmail, and to whom)";
+  if (logMail) issues.add(joinPath(joinPath(prefix, "logging"), "mail"), `needs ${why}`);
+  if (!Array.isArray(listeners)) return;
+  listeners.forEach((entry, i) => {
+    const kind = (entry as { kind?: unknown } | null)?.kind;
+    if (typeof kind === "string" && MAIL_KINDS.includes(kind)) {
+      issues.add(joinPath(joinPath(prefix, "listeners"), i), `${kind} sends mail: it needs ${why}`);
+    }
+  });
 }

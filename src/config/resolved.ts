@@ -15,6 +15,7 @@ import type {
   StopSignal,
   UlimitConfig,
 } from "./types.ts";
+import type { ResolvedListener } from "./resolved_listeners.ts";
 // issue 9: mail (H3)
 import type { ResolvedLogMail, ResolvedMail, ResolvedScreenshots } from "./mail_resolved.ts";
 
@@ -190,6 +191,8 @@ export interface ResolvedConfig {
   app: Record<string, unknown>;
   apps: ResolvedApps;
   machine: ResolvedMachine;
+  /** Listeners, in config order (built-ins, functions, plugins). */
+  listeners: ResolvedListener[];
   // issue 9: mail (H3)
   /** `mail`, or null when the config sends none. */
   mail: ResolvedMail | null;

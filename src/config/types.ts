@@ -6,6 +6,15 @@
  * @module
  */
 
+import type { ListenerConfig } from "./types_listeners.ts";
+export type {
+  BuiltinListener,
+  ListenerConfig,
+  ListenerFunctionConfig,
+  ListenerSpecConfig,
+  PluginConfig,
+  PluginDispose,
+} from "./types_listeners.ts";
 // issue 9: mail (H3)
 import type { LogMailConfig, MailConfig, ScreenshotsConfig } from "./mail_types.ts";
 export type {
@@ -377,6 +386,12 @@ export interface ConfigBody {
   apps?: AppsConfig;
   /** The machine: how to reboot it. */
   machine?: MachineConfig;
+  /**
+   * Listeners fed sup's events: built-ins (`crashmail({...})`), functions
+   * `(event, ctx) => ...`, `{ on, jobs, handle }` and plugins `{ name, setup }`.
+   * @default []
+   */
+  listeners?: ListenerConfig[];
   // issue 9: mail (H3)
   /** How sup sends mail (SMTP or sendmail) and to whom: notifications, crashmail and its kin. @default none */
   mail?: MailConfig;

@@ -8,31 +8,11 @@
 
 import type { ResolvedConfig } from "../config/resolved.ts";
 import type { EventBus } from "./event_bus.ts";
-import type { ActionReason, ExitStatus, JobState } from "./events.ts";
+import type { ActionReason } from "./events.ts";
+import type { JobStatus } from "./job_status.ts";
 import type { Runs } from "./run_tracker.ts";
 
-/** A job as seen from outside: plain data, safe to serialize. */
-export interface JobStatus {
-  name: string;
-  state: JobState;
-  /** Set while a process exists (starting, running, stopping). */
-  pid: number | null;
-  /** The first heartbeat since this spawn has been seen. */
-  ready: boolean;
-  /** When the current process was spawned (ms since epoch). */
-  startedAt: number | null;
-  /** How the last process ended. */
-  lastExit: (ExitStatus & { at: number }) | null;
-  /** Quick deaths in a row (reset when a run outlives minUptime). */
-  retries: number;
-  /** Restarts since sup started, all sources. */
-  restarts: number;
-  /** The reason of the last action on this job. */
-  lastReason: ActionReason | null;
-  /** Why the job is fatal, when it is. */
-  fatalMessage: string | null;
-  disabled: boolean;
-}
+export type { JobStatus } from "./job_status.ts";
 
 /** Thrown by actions naming a job that does not exist. */
 export class UnknownJobError extends Error {

@@ -36,6 +36,7 @@ export type ActionSource =
 
 /** Why an action happened: its source and a human sentence. */
 export interface ActionReason {
+  /** Who or what asked. */
   source: ActionSource;
   /** Human detail, e.g. `file "/etc/app.json" changed`. */
   detail?: string;
@@ -57,7 +58,9 @@ export type HealthCheckKind = "http" | "tcp" | "exec";
 
 /** How a process ended: exactly one of code or signal is set. */
 export interface ExitStatus {
+  /** The exit code, or null when a signal ended the process. */
   code: number | null;
+  /** The signal's name (e.g. "SIGKILL"), or null when it exited with a code. */
   signal: string | null;
 }
 

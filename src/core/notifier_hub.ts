@@ -7,49 +7,9 @@
  * @module
  */
 
-/** A file attached to a notification (a screenshot, a core dump's gcore output). */
-export interface Attachment {
-  filename: string;
-  /** Path of the file on disk, read when the message is sent. */
-  path?: string;
-  /** Or the content itself. */
-  content?: string | Uint8Array;
-  contentType?: string;
-}
+import type { Delivery, Notification, Notifier } from "./notification.ts";
 
-/** One message for people. */
-export interface Notification {
-  subject: string;
-  body: string;
-  attachments?: Attachment[];
-  /** The job it is about, for templates (`{job}`) and webhooks. */
-  job?: string;
-  // issue 9: mail (H3)
-  /** Recipients for notifiers that address people (mail), instead of their own (`mail.to`). */
-  to?: string[];
-  /** The sender for notifiers that have one (mail), instead of their own (`mail.from`). */
-  from?: string;
-  /** Only through these notifiers (by name, e.g. `["mail"]`); every one when unset. */
-  only?: string[];
-}
-
-/** What became of a notification at one notifier. */
-export type Delivery =
-  | { notifier: string; ok: true; detail: string }
-  | { notifier: string; ok: false; error: string };
-
-/** Something that delivers notifications (mail, SMS gateway, webhook). */
-export interface Notifier {
-  /** Shown in logs, events and `sup notify test`, e.g. `"mail"` or `"webhook:slack"`. */
-  readonly name: string;
-  /**
-   * Queues `message` (retried with backoff by the notifier); resolves when
-   * it was handed over or finally given up. Never rejects.
-   */
-  send(message: Notification): Promise<Delivery>;
-  /** Sends at once without queueing or retries, for `sup notify test`. */
-  test(message: Notification): Promise<Delivery>;
-}
+export type { Attachment, Delivery, Notification, Notifier } from "./notification.ts";
 
 /** The notifiers a running sup has, by name. */
 export class NotifierHub {

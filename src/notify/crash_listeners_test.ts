@@ -1,8 +1,8 @@
 import { deepStrictEqual, equal, match, ok } from "node:assert/strict";
 import type { ResolvedMailListener } from "../config/listener_crash_types.ts";
 import type { ResolvedConfig } from "../config/resolved.ts";
-import { selectJobs } from "../config/selector.ts";
 import type { Notification } from "../core/notifier_hub.ts";
+import { createTestContext } from "../testing/listener_context.ts";
 import { resolvedConfig, resolvedJob } from "../testing/resolved_job.ts";
 import { crashReport, create as crashmail, humanDuration, isUnexpectedExit } from "./crashmail.ts";
 import { create as crashmailbatch } from "./crashmailbatch.ts";
@@ -28,33 +28,15 @@ const config: ResolvedConfig = {
   },
 };
 
-/** A listener context that records notifications. */
+/** A listener context that records notifications (`sent`). */
 function fakeContext(): ListenerContext & { sent: Notification[] } {
-  const sent: Notification[] = [];
-  const log = { debug() {}, info() {}, warn() {}, error() {} };
-  return {
-    name: "test",
-    sent,
-    start() {},
-    stop: () => Promise.resolve(),
-    restart() {},
-    signal() {},
-    status: () => [],
-    jobs: (selectors) => selectJobs(selectors, config.jobs),
-    send: () => false,
-    notify(subject, body, extra) {
-      sent.push({ subject, body, ...extra });
-      return Promise.resolve([{ notifier: "mail", ok: true, detail: "250" }]);
-    },
-    log,
-    config: () => config,
-  };
+  const t = createTestContext({ config });
+  return Object.assign(t.ctx, { sent: t.notifications });
 }
 
 function settings(kind: ResolvedMailListener["kind"], extra: Partial<ResolvedMailListener> = {}) {
   return {
     kind,
-    name: kind,
     jobs: ["*"],
     to: null,
     from: null,

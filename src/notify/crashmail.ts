@@ -64,13 +64,17 @@ export function watches(
   return ctx.jobs(settings.jobs).includes(job);
 }
 
-/** Sends `message` only through the mail notifier, with the listener's addressing; never waits. */
+/**
+ * Sends `message` only through the mail notifier, with the listener's
+ * addressing. Listeners do not wait for it while sup runs (the notifier
+ * queues); a batch closing awaits it (the runtime bounds that).
+ */
 export function mailOut(
   ctx: ListenerContext,
   settings: ResolvedMailListener,
   message: Pick<Notification, "subject" | "body" | "job" | "attachments">,
-): void {
-  void ctx.notify(message.subject, message.body, {
+): Promise<void> {
+  return ctx.notify(message.subject, message.body, {
     job: message.job,
     attachments: message.attachments,
     only: ["mail"],
@@ -94,7 +98,7 @@ export function screenshotOf(
 
 /** Creates a crashmail listener. */
 export const create: BuiltinFactory<ResolvedMailListener> = (settings, ctx) => ({
-  name: settings.name,
+  name: ctx.name,
   on: ["job.exited"],
   handle(event) {
     if (event.type !== "job.exited") return;
@@ -104,10 +108,10 @@ export const create: BuiltinFactory<ResolvedMailListener> = (settings, ctx) => (
     const shot = screenshotOf(ctx, event);
     // Without screenshots the mail is queued at once; with them, once the picture is taken.
     if (!ctx.config().logging.screenshots) {
-      return mailOut(ctx, settings, { subject, body, job: event.job });
+      return void mailOut(ctx, settings, { subject, body, job: event.job });
     }
     void shot.then((picture) =>
-      mailOut(ctx, settings, {
+      void mailOut(ctx, settings, {
         subject,
         body,
         job: event.job,

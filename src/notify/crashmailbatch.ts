@@ -29,7 +29,7 @@ export class Batch {
 
   constructor(
     readonly intervalMs: number,
-    readonly send: (items: string[], extra: number, pictures: Attachment[]) => void,
+    readonly send: (items: string[], extra: number, pictures: Attachment[]) => Promise<void>,
   ) {}
 
   /** Adds one item (and its screenshot, if any); the first starts the window. */
@@ -52,7 +52,7 @@ export class Batch {
     this.#extra = 0;
     this.#pictures = [];
     const pictures = (await Promise.all(pending)).filter((p): p is Attachment => p !== null);
-    this.send(items, extra, pictures);
+    await this.send(items, extra, pictures);
   }
 }
 
@@ -75,10 +75,14 @@ export function batchListener(
       "",
       `Config: ${ctx.config().source}`,
     ].join("\n");
-    mailOut(ctx, settings, { subject, body, attachments: pictures.length ? pictures : undefined });
+    return mailOut(ctx, settings, {
+      subject,
+      body,
+      attachments: pictures.length ? pictures : undefined,
+    });
   });
   return {
-    name: settings.name,
+    name: ctx.name,
     on: [on],
     handle(event) {
       if (event.type === "job.exited") {

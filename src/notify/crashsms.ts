@@ -64,7 +64,7 @@ export function packSms(lines: string[], budget: number, maxMessages = MAX_MESSA
 export const create: BuiltinFactory<ResolvedMailListener> = (settings, ctx) => {
   let lines: string[] = [];
   let timer: ReturnType<typeof setTimeout> | null = null;
-  const flush = () => {
+  const flush = async () => {
     if (timer !== null) clearTimeout(timer);
     timer = null;
     if (lines.length === 0) return;
@@ -73,17 +73,18 @@ export const create: BuiltinFactory<ResolvedMailListener> = (settings, ctx) => {
     const fullSubject = fillTemplate((config.mail?.subjectPrefix ?? "") + subject, {}, config);
     // Subject, one separator, body: at most SMS_LIMIT characters in all.
     const budget = Math.max(20, SMS_LIMIT - fullSubject.length - 1);
-    for (const body of packSms(lines, budget)) mailOut(ctx, settings, { subject, body });
+    const bodies = packSms(lines, budget);
     lines = [];
+    await Promise.all(bodies.map((body) => mailOut(ctx, settings, { subject, body })));
   };
   return {
-    name: settings.name,
+    name: ctx.name,
     on: ["job.exited"],
     handle(event) {
       if (event.type !== "job.exited") return;
       if (!watches(ctx, settings, event.job) || !isUnexpectedExit(event, ctx.config())) return;
       lines.push(smsLine(event));
-      timer ??= setTimeout(flush, settings.intervalMs);
+      timer ??= setTimeout(() => void flush(), settings.intervalMs);
     },
     close: flush,
   };

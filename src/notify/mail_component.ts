@@ -6,6 +6,10 @@
  * and on shutdown gives queued mail a few seconds to go out. It also runs
  * `logging.mail` (which sends through that notifier).
  *
+ * On shutdown the notifier stays registered: components are closed in
+ * reverse order, so the listeners (crashmailbatch...) close after this one
+ * and still send their last batches through it.
+ *
  * @module
  */
 
@@ -58,9 +62,7 @@ export function mailComponent(parts: MailComponentParts): Component {
     },
     async close() {
       await logMail.close();
-      const old = current;
-      current = null;
-      await retire(old, DRAIN_ON_STOP_MS);
+      await current?.notifier.drain(DRAIN_ON_STOP_MS);
     },
   };
 }

@@ -142,12 +142,17 @@ export class MailNotifier implements Notifier {
     }
   }
 
+  /** Gives queued mail up to `timeoutMs` to go out (retrying at once); true when none is left. */
+  async drain(timeoutMs: number): Promise<boolean> {
+    if (this.#queue.size === 0) return true;
+    const empty = await this.#queue.drain(timeoutMs);
+    if (!empty) log.warn(`${this.#queue.size} mail(s) not delivered yet`);
+    return empty;
+  }
+
   /** Gives queued mail up to `timeoutMs` to go out, then stops (what is left is not sent). */
   async close(timeoutMs = 0): Promise<void> {
-    if (timeoutMs > 0 && this.#queue.size > 0) {
-      const empty = await this.#queue.drain(timeoutMs);
-      if (!empty) log.warn(`Stopping with ${this.#queue.size} mail(s) not delivered`);
-    }
+    if (timeoutMs > 0) await this.drain(timeoutMs);
     this.#queue.close();
   }
 
