@@ -20,16 +20,6 @@ import type {
   FatalmailBatchDescriptor,
   MailBatchOptions,
 } from "./listener_crash_types.ts";
-export type {
-  CrashmailBatchDescriptor,
-  CrashmailDescriptor,
-  CrashmailOptions,
-  CrashSmsDescriptor,
-  CrashSmsOptions,
-  FatalmailBatchDescriptor,
-  MailBatchOptions,
-  MailListenerOptions,
-} from "./listener_crash_types.ts";
 
 /**
  * superlance's crashmail: one mail per unexpected exit of the selected jobs

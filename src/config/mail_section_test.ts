@@ -177,3 +177,70 @@ Deno.test("a mode may set mail partially over the base", () => {
   deepStrictEqual(result.config.mail!.to, ["me@example.com"]);
   equal(result.config.mail!.transport.kind === "smtp" && result.config.mail!.transport.port, 2525);
 });
+
+// issue 9: the mail listeners' descriptors --------------------------------------
+
+const mail = { sendmail: "sendmail -t", to: "ops@example.com" };
+const front = { web: { cmd: "node web.js", groups: ["front"] } };
+
+Deno.test("mail listeners resolve with their defaults", () => {
+  const result = validateConfig({
+    jobs: front,
+    mail,
+    listeners: [
+      { kind: "crashmail" },
+      { kind: "crashmailbatch", jobs: "group:front", interval: "5m", to: ["a@b.c"] },
+      { kind: "crashsms", to: "555@txt.example.net", name: "pager" },
+    ],
+  }, { source, accounts, hostname: "kiosk" });
+  ok(result.ok, JSON.stringify(result));
+  const [crash, batch, sms] = result.config.listeners;
+  deepStrictEqual(crash.type === "builtin" && crash.options, {
+    kind: "crashmail",
+    jobs: ["*"],
+    to: null,
+    from: null,
+    subjectPrefix: "",
+    intervalMs: 0,
+    subject: "",
+  });
+  deepStrictEqual(batch.type === "builtin" && batch.options, {
+    kind: "crashmailbatch",
+    jobs: ["group:front"],
+    to: ["a@b.c"],
+    from: null,
+    subjectPrefix: "",
+    intervalMs: 300_000,
+    subject: "{count} crashes",
+  });
+  equal(sms.name, "pager");
+});
+
+const badListeners: [string, Record<string, unknown>, string[]][] = [
+  ["a mail listener without a mail section", { listeners: [{ kind: "crashmail" }] }, [
+    "listeners[0]: crashmail sends mail: it needs the `mail` section (how to send: smtp or sendmail, and to whom)",
+  ]],
+  ["unknown option, unknown job, bad address", {
+    mail,
+    listeners: [{ kind: "crashmail", job: "web", jobs: ["wbe"], to: "nobody" }],
+  }, [
+    'listeners[0].job: unknown option (did you mean "jobs"?)',
+    'listeners[0].jobs[0]: unknown job "wbe" (did you mean "web"?) (a selector is a job\'s name, "group:<name>" or "*")',
+    'listeners[0].to: "nobody" is not a mail address (expected e.g. "ops@example.com")',
+  ]],
+  ["crashsms without a gateway, a bad interval, an unknown group", {
+    mail,
+    listeners: [{ kind: "crashsms", interval: "soon", jobs: "group:back" }],
+  }, [
+    'listeners[0].jobs: unknown group "back"',
+    'listeners[0].to: is required: the SMS gateway\'s address (e.g. "5551234567@txt.example.net")',
+    'listeners[0].interval: "soon" is not a duration (expected e.g. "10s")',
+  ]],
+];
+
+for (const [name, input, expected] of badListeners) {
+  Deno.test(`mail listener config: ${name}`, () => {
+    const result = validateConfig({ jobs: front, ...input }, { source, accounts, hostname: "h" });
+    deepStrictEqual(result.ok ? [] : result.issues.map(formatIssue).sort(), [...expected].sort());
+  });
+}

@@ -107,3 +107,17 @@ export interface ScreenshotsConfig {
   /** The capture command is killed after this long. @default "10s" */
   timeout?: Duration;
 }
+
+/** The mail options of `logging` (`LoggingConfig` has them). */
+export interface LoggingMailOptions {
+  /** Mail sup's log lines and apps' log lines at or above a level, batched (needs `mail`). @default none */
+  mail?: LogMailConfig;
+  /** After a crash, capture the screen and attach the picture to the crash mail. @default none */
+  screenshots?: ScreenshotsConfig;
+}
+
+/** The `mail` section of a config (`ConfigBody` has it). */
+export interface MailBody {
+  /** How sup sends mail (SMTP or sendmail) and to whom: notifications, crashmail and its kin. @default none */
+  mail?: MailConfig;
+}

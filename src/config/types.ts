@@ -15,15 +15,7 @@ export type {
   PluginConfig,
   PluginDispose,
 } from "./types_listeners.ts";
-// issue 9: mail (H3)
-import type { LogMailConfig, MailConfig, ScreenshotsConfig } from "./mail_types.ts";
-export type {
-  EnvSecret,
-  LogMailConfig,
-  MailConfig,
-  ScreenshotsConfig,
-  SmtpConfig,
-} from "./mail_types.ts";
+import type { LoggingMailOptions, MailBody } from "./mail_types.ts"; // issue 9: mail
 
 /**
  * A duration: milliseconds as a number, or a string with a unit written
@@ -283,7 +275,7 @@ export interface NetworkConfig {
 export type LogLevel = "debug" | "info" | "warning" | "error";
 
 /** sup's own log. */
-export interface LoggingConfig {
+export interface LoggingConfig extends LoggingMailOptions {
   /** Lowest level written. `-v` lowers it to "debug", `-q` raises it to "warning". @default "info" */
   level?: LogLevel;
   /** Console format: human text, or one JSON object per line. @default "text" */
@@ -303,11 +295,6 @@ export interface LoggingConfig {
    * @example 0o640
    */
   fileMode?: number;
-  // issue 9: mail (H3)
-  /** Mail sup's log lines and apps' log lines at or above a level, batched (needs `mail`). @default none */
-  mail?: LogMailConfig;
-  /** After a crash, capture the screen and attach the picture to the crash mail. @default none */
-  screenshots?: ScreenshotsConfig;
 }
 
 /** An action a self-registered app may ask for when it misses a refresh. */
@@ -373,7 +360,7 @@ export interface MachineConfig {
 }
 
 /** Everything in a config except `modes`: what a mode may override. */
-export interface ConfigBody {
+export interface ConfigBody extends MailBody {
   /** The jobs sup runs, keyed by name (letters, digits, `-`, `_`, `.`). */
   jobs?: Record<string, JobConfig>;
   /** Where sup listens. */
@@ -392,9 +379,6 @@ export interface ConfigBody {
    * @default []
    */
   listeners?: ListenerConfig[];
-  // issue 9: mail (H3)
-  /** How sup sends mail (SMTP or sendmail) and to whom: notifications, crashmail and its kin. @default none */
-  mail?: MailConfig;
 }
 
 /** Deep partial: what a mode section may set. */
