@@ -50,7 +50,10 @@ export interface TestSmtpServer extends AsyncDisposable {
   errors: string[];
   /** Connections seen (including refused ones). */
   connections: number;
-  /** When each connection arrived (ms since epoch), in order. */
+  /**
+   * When each TCP connection was accepted (ms since epoch), in order:
+   * smtp-server itself waits 100 ms before its greeting (and `onConnect`).
+   */
   connectedAt: number[];
   /** The self-signed certificate (PEM file) when `starttls`. */
   certFile: string | null;
@@ -115,7 +118,6 @@ export async function startSmtpServer(options: SmtpServerOptions = {}): Promise<
       : {}),
     onConnect(_session, callback) {
       state.connections++;
-      connectedAt.push(Date.now());
       if (!refusing) return callback();
       const error = new Error("Try again later") as Error & { responseCode: number };
       error.responseCode = 421;
@@ -163,6 +165,9 @@ export async function startSmtpServer(options: SmtpServerOptions = {}): Promise<
   let server = new SMTPServer(serverOptions);
   const listen = (s: SMTPServer) =>
     new Promise<void>((resolve, reject) => {
+      // The TCP accept itself, before smtp-server's 100 ms "early talker" pause.
+      (s as unknown as { server: { on(e: string, f: () => void): void } }).server
+        .on("connection", () => connectedAt.push(Date.now()));
       s.once("error", reject);
       s.listen(port, "127.0.0.1", () => {
         s.off("error", reject);
