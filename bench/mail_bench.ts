@@ -3,10 +3,10 @@
  *
  * 1. crash → crash mail handed to a real SMTP server (npm smtp-server on
  *    loopback): a job prints the time (ms) to stderr and exits 3; crashmail's
- *    mail carries that stderr line; the server notes when sup connected and
- *    when it accepted the message. smtp-server holds its greeting 100 ms on
- *    purpose ("early talker" check), so "accepted" includes that delay;
- *    "connected" is when sup began handing the mail over.
+ *    mail carries that stderr line; the server notes when it accepted sup's
+ *    TCP connection and when it accepted the message. smtp-server holds its
+ *    greeting 100 ms on purpose ("early talker" check), so "accepted"
+ *    includes that pause; the TCP accept is when sup began handing over.
  * 2. crashmailbatch (interval 1 s): first crash → batch mail accepted.
  * 3. RSS: sup with one sleeping job and no mail, then the same job with the
  *    `mail` section, the four mail listeners and `logging.mail` after a
