@@ -107,6 +107,26 @@ export type {
   PmtrNetworkConfig,
   UdpAddress,
 } from "./config/types_monitoring.ts";
+// issue 9: mail (H3)
+export type {
+  EnvSecret,
+  LoggingMailOptions,
+  LogMailConfig,
+  MailBody,
+  MailConfig,
+  ScreenshotsConfig,
+  SmtpConfig,
+} from "./config/mail_types.ts";
+export type {
+  CrashmailBatchDescriptor,
+  CrashmailDescriptor,
+  CrashmailOptions,
+  CrashSmsDescriptor,
+  CrashSmsOptions,
+  FatalmailBatchDescriptor,
+  MailBatchOptions,
+  MailListenerOptions,
+} from "./config/listener_crash_types.ts";
 
 // Listeners (issue 9): the typed API, the events they receive, what they may do.
 export type {

@@ -139,6 +139,10 @@ export function defaultComponents(parts: ComponentParts): Component[] {
         }),
     ),
     // [issue 9: mail]
+    lazyComponent(
+      (config) => config.mail !== null,
+      async () => (await import("../notify/mail_component.ts")).mailComponent(parts),
+    ),
     // [issue 9: webhook, analytics, event log, machine]
     lazyComponent(
       (config) => config.listeners.some((l) => l.type === "builtin" && l.kind === "webhook"),

@@ -18,6 +18,7 @@ import { loadConfigCommand } from "./load_config_cmd.ts";
 import { runCommand } from "./run.ts";
 import { setupLogging } from "./logging.ts";
 import { typesCommand } from "./types_cmd.ts";
+import { notifyCommand } from "./notify_cmd.ts"; // issue 9: mail (H3)
 import { VERSION } from "./version.ts";
 
 /** Options every command accepts (read them with `globalFlags(command)`). */
@@ -39,6 +40,7 @@ const COMMANDS: (() => Command<any, any, any>)[] = [
   checkCommand,
   initCommand,
   typesCommand,
+  notifyCommand, // issue 9: mail (H3)
 ];
 
 /** Builds the `sup` program with every command. */

@@ -19,6 +19,7 @@ import { readApps, readLogging, readNetwork } from "./sections.ts";
 import { readMachine } from "./machine_section.ts";
 import { readAnalytics } from "./analytics_section.ts";
 import type { ConfigBody, UserConfig } from "./types.ts";
+import { checkMailUse, readMail } from "./mail_section.ts"; // issue 9: mail (H3)
 
 /** Keys of a config body (what a mode section may hold). */
 export const BODY_KEYS = [
@@ -30,6 +31,7 @@ export const BODY_KEYS = [
   "machine",
   "analytics", // issue 9 (H4)
   "listeners",
+  "mail", // issue 9: mail (H3)
 ] as const satisfies readonly (keyof ConfigBody)[];
 
 const _everyKey: AllKeys<UserConfig, typeof BODY_KEYS[number] | "modes"> = true;
@@ -82,6 +84,9 @@ export function readBody(
     ? {}
     : Fields.of(body.app, at("app"), issues, "an object of settings")?.obj ?? {};
   const logging = readLogging(body.logging, issues, dir, at("logging"));
+  // issue 9: mail (H3)
+  const mail = readMail(body.mail, issues, dir, at("mail"), ctx.partial);
+  if (!ctx.partial) checkMailUse(mail, logging.mail, body.listeners, issues, ctx.prefix);
   return {
     jobs: jobs.map((job) => withFileMode(job, logging.fileMode)),
     network: readNetwork(body.network, issues, at("network")),
@@ -96,6 +101,8 @@ export function readBody(
       dir,
       partial: ctx.partial,
     }),
+    // issue 9: mail (H3)
+    mail,
   };
 }
 

@@ -12,6 +12,7 @@ import type { ResolvedJob } from "./resolved.ts";
 import { WEBHOOK_KIND } from "./listener_webhook.ts"; // issue 9: webhook (H4)
 import { readHttpok } from "./listener_httpok.ts";
 import { readMemmon } from "./listener_memmon.ts";
+import { MAIL_LISTENERS } from "./listener_crash.ts"; // issue 9: mail (H3)
 
 /** What a kind's validator may use besides the descriptor. */
 export interface ListenerKindContext {
@@ -43,4 +44,5 @@ export const LISTENER_KINDS: ListenerKinds = {
   webhook: WEBHOOK_KIND, // issue 9: webhook (H4)
   httpok: { read: readHttpok }, // issue 9 (H2)
   memmon: { read: readMemmon }, // issue 9 (H2)
+  ...MAIL_LISTENERS, // issue 9: mail (H3): crashmail, crashmailbatch, fatalmailbatch, crashsms
 };

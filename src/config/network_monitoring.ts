@@ -11,24 +11,8 @@ import { joinPath } from "./config_error.ts";
 import { describe, type Fields } from "./fields.ts";
 import type { MetricsAccess } from "./types_monitoring.ts";
 
-/** A UDP address (`udp://host:port[@iface]`) resolved. */
-export interface ResolvedUdpAddress {
-  /** Host name or IP address, without brackets. */
-  host: string;
-  port: number;
-  /** Interface multicast datagrams leave from (`@eth0`), or null. */
-  iface: string | null;
-  /** As the config wrote it, for messages. */
-  url: string;
-}
-
-/** `network.report` and `network.control` resolved. */
-export interface ResolvedPmtrNetwork {
-  /** Where the status report goes every 10 s; [] for nowhere. */
-  report: ResolvedUdpAddress[];
-  /** Where control datagrams are received, or null (off). */
-  control: ResolvedUdpAddress | null;
-}
+import type { ResolvedPmtrNetwork, ResolvedUdpAddress } from "./monitoring_resolved.ts";
+export type { ResolvedPmtrNetwork, ResolvedUdpAddress } from "./monitoring_resolved.ts";
 
 /** The choices of `network.http.metrics`. */
 export const METRICS_ACCESS: readonly MetricsAccess[] = ["open", "token"];

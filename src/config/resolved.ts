@@ -22,7 +22,9 @@ export { DEFAULT_MACHINE, defaultMachine, type ResolvedMachine } from "./machine
 import type { ResolvedHealth } from "./health_resolved.ts";
 import type { ResolvedListener } from "./resolved_listeners.ts";
 import type { MetricsAccess } from "./types_monitoring.ts";
-import type { ResolvedPmtrNetwork } from "./network_monitoring.ts";
+import type { ResolvedPmtrNetwork } from "./monitoring_resolved.ts";
+// issue 9: mail (H3)
+import type { ResolvedLogMail, ResolvedMail, ResolvedScreenshots } from "./mail_resolved.ts";
 
 /** Where one output stream of a job goes. */
 export type ResolvedOutput =
@@ -140,6 +142,11 @@ export interface ResolvedLogging {
   fileMode: number;
   /** The event log file (`logging.events`), or null. */
   events: ResolvedEventFile | null;
+  // issue 9: mail (H3)
+  /** `logging.mail`, or null. */
+  mail: ResolvedLogMail | null;
+  /** `logging.screenshots`, or null. */
+  screenshots: ResolvedScreenshots | null;
 }
 
 /** The logging a config without a `logging` section gets (and sup uses before any config). */
@@ -151,6 +158,9 @@ export const DEFAULT_LOGGING: Readonly<ResolvedLogging> = Object.freeze({
   maxFiles: 5,
   fileMode: DEFAULT_FILE_MODE,
   events: null,
+  // issue 9: mail (H3)
+  mail: null,
+  screenshots: null,
 });
 
 /** Self-registering apps: what registrations may do. */
@@ -193,4 +203,7 @@ export interface ResolvedConfig {
   analytics: ResolvedAnalytics | null;
   /** Listeners, in config order (built-ins, functions, plugins). */
   listeners: ResolvedListener[];
+  // issue 9: mail (H3)
+  /** `mail`, or null when the config sends none. */
+  mail: ResolvedMail | null;
 }

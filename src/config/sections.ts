@@ -11,6 +11,7 @@ import { type AllKeys, describe, Fields, listChoices } from "./fields.ts";
 import { didYouMean } from "./suggest.ts";
 import { readEventFile } from "./analytics_section.ts";
 import { readMetricsAccess, readPmtrNetwork } from "./network_monitoring.ts";
+import { readLogMail, readScreenshots } from "./mail_section.ts"; // issue 9: mail (H3)
 import {
   DEFAULT_APPS,
   DEFAULT_FILE_MODE,
@@ -43,6 +44,9 @@ const LOGGING_KEYS = [
   "maxFiles",
   "fileMode",
   "events", // issue 9 (H4)
+  // issue 9: mail (H3)
+  "mail",
+  "screenshots",
 ] as const;
 const _network: AllKeys<NetworkConfig, typeof NETWORK_KEYS[number]> = true;
 const HTTP_KEYS = ["port", "host", "hosts", "metrics"] as const;
@@ -216,6 +220,9 @@ export function readLogging(
     maxFiles: f.whole("maxFiles", defaults.maxFiles, 1),
     fileMode: readFileMode(f),
     events: readEventFile(f, dir), // issue 9 (H4)
+    // issue 9: mail (H3)
+    mail: readLogMail(f),
+    screenshots: readScreenshots(f, dir),
   };
 }
 

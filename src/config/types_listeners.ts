@@ -13,6 +13,13 @@ import type { Duration } from "./types.ts";
 import type { WebhookDescriptor } from "./listener_webhook_types.ts"; // issue 9: webhook (H4)
 import type { HttpokListener } from "./listener_httpok_types.ts";
 import type { MemmonListener } from "./listener_memmon_types.ts";
+// issue 9: mail (H3)
+import type {
+  CrashmailBatchDescriptor,
+  CrashmailDescriptor,
+  CrashSmsDescriptor,
+  FatalmailBatchDescriptor,
+} from "./listener_crash_types.ts";
 
 /**
  * A built-in listener's descriptor: plain data, made by its factory
@@ -23,7 +30,12 @@ export type BuiltinListener = // Each built-in's descriptor type, added by its o
   | never
   | WebhookDescriptor // issue 9: webhook (H4)
   | HttpokListener // issue 9: httpok
-  | MemmonListener; // issue 9: memmon
+  | MemmonListener // issue 9: memmon
+  // issue 9: mail (H3)
+  | CrashmailDescriptor
+  | CrashmailBatchDescriptor
+  | FatalmailBatchDescriptor
+  | CrashSmsDescriptor;
 
 /**
  * A listener function: called with each event (every event but

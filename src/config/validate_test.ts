@@ -329,6 +329,8 @@ Deno.test("resolving applies every default", () => {
     maxFiles: 5,
     fileMode: 0o600,
     events: null,
+    mail: null, // issue 9: mail (H3)
+    screenshots: null, // issue 9: mail (H3)
   });
   deepStrictEqual(config.app, {});
 });

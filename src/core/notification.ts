@@ -28,6 +28,13 @@ export interface Notification {
   attachments?: Attachment[];
   /** The job it is about, for templates (`{job}`) and webhooks. */
   job?: string;
+  // issue 9: mail (H3)
+  /** Recipients for notifiers that address people (mail), instead of their own (`mail.to`). */
+  to?: string[];
+  /** The sender for notifiers that have one (mail), instead of their own (`mail.from`). */
+  from?: string;
+  /** Only through these notifiers (by name, e.g. `["mail"]`); every one when unset. */
+  only?: string[];
 }
 
 /** What became of a notification at one notifier. */

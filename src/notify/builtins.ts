@@ -25,4 +25,9 @@ export const BUILTINS: BuiltinLoaders = {
   webhook: () => import("./webhook.ts"), // issue 9: webhook (H4)
   httpok: () => import("../probes/httpok.ts"), // issue 9 (H2)
   memmon: () => import("../probes/memmon_listener.ts"), // issue 9 (H2)
+  // issue 9: mail (H3)
+  crashmail: () => import("./crashmail.ts"),
+  crashmailbatch: () => import("./crashmailbatch.ts"),
+  fatalmailbatch: () => import("./fatalmailbatch.ts"),
+  crashsms: () => import("./crashsms.ts"),
 };
