@@ -54,6 +54,12 @@ Deno.test("sup run: health.http makes the job ready (releasing `after`), then re
   );
   ok(restart500.includes("web"), restart500);
   mode("ok");
+  // The log line is written when the restart is asked for; the count follows the new spawn.
+  await until(
+    async () => (await sup.get<JobView>("/api/jobs/web")).restarts === 1,
+    "one restart counted",
+    10_000,
+  );
   let view = await sup.get<JobView>("/api/jobs/web");
   equal(view.restarts, 1);
   equal(view.lastReason?.source, "health");

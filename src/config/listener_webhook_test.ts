@@ -80,6 +80,6 @@ Deno.test("bad webhook options are reported with their paths and a did-you-mean"
     'listeners[0].url: is required (a string, or { env: "NAME" } to read it from the environment)',
   ]);
   deepStrictEqual(resolve([{ kind: "webhok", url: "https://x" }]), [
-    'listeners[0].kind: "webhok" is not a built-in listener (known: "webhook") (did you mean "webhook"?)',
+    'listeners[0].kind: "webhok" is not a built-in listener (known: "webhook", "httpok", "memmon", "crashmail", "crashmailbatch", "fatalmailbatch" or "crashsms") (did you mean "webhook"?)',
   ]);
 });
