@@ -16,7 +16,7 @@ import { RunTracker } from "../core/run_tracker.ts";
 
 /** One recorded call. */
 export interface RecordedAction {
-  method: "start" | "stop" | "restart" | "signal" | "markReady" | "reboot";
+  method: "start" | "stop" | "restart" | "signal" | "markReady" | "reboot" | "enable" | "disable";
   job: string;
   reason?: ActionReason;
   signal?: Deno.Signal;
@@ -133,6 +133,11 @@ export class RecordingApi implements SupervisorApi {
   outputTail(): string[] {
     return [];
   }
+  /** Records. */
+  setEnabled(job: string, enabled: boolean): Promise<boolean> {
+    this.actions.push({ method: enabled ? "enable" : "disable", job });
+    return Promise.resolve(true);
+  }
 }
 
 /** A job status for tests: a stopped job with no history, with `fields` on top. */
@@ -149,6 +154,8 @@ export function jobStatus(name: string, fields: Partial<JobStatus> = {}): JobSta
     lastReason: null,
     fatalMessage: null,
     disabled: false,
+    disabledBy: null,
+    disabledAt: null,
     ...fields,
   };
 }
