@@ -39,7 +39,8 @@ export function supName(source: string, name: string | null): string {
   const file = parts.at(-1) ?? "sup";
   let stem = file.replace(/\.(m?ts|m?js|toml|json)$/, "");
   if (GENERIC_STEMS.has(stem) && parts.length >= 2) stem = parts.at(-2)!;
-  const clean = stem.replace(/[^A-Za-z0-9._-]+/g, "-").replace(/^[^A-Za-z0-9]+/, "").slice(0, 40);
+  const clean = stem.replace(/[^A-Za-z0-9._-]+/g, "-").slice(0, 40)
+    .replace(/^[^A-Za-z0-9]+/, "").replace(/[^A-Za-z0-9]+$/, "");
   return `${clean || "sup"}-${pathHash(source)}`;
 }
 
