@@ -3,7 +3,7 @@
  * `.ci/run`), with the CLI's discovery run as that user: a 0600 socket of
  * root's is refused with a message that names its owner and mode; a socket
  * in root's runtime folder is reported as out of reach; widening
- * `network.socket.mode` (a reload) lets the user in.
+ * `network.socket.mode` and `group` (a reload) lets the user in.
  */
 import { equal, match } from "node:assert/strict";
 import { until } from "../src/testing/wait.ts";
@@ -69,7 +69,7 @@ async function findAs(
 }
 
 Deno.test({
-  name: "another user's socket is refused with who owns it, and widening its mode lets them in",
+  name: "another user's socket is refused with who owns it; its mode and group let them in",
   ignore: skip !== null,
   async fn() {
     const kit = await probeKit();
@@ -96,11 +96,18 @@ Deno.test({
       const closed = await findAs(kit, { socket: `${folder}/x.sock` });
       match(closed, /^ControlError: Cannot look at ".*x\.sock": its folder is closed to you/);
 
-      // Widened by a reload: the mode changes in place.
+      // Widened to the user's group by a reload: mode and group change in place.
       const config = JSON.parse(await Deno.readTextFile(`${sup.dir}/sup.json`));
-      config.network.socket.mode = 0o666;
+      config.network.socket.mode = 0o660;
+      config.network.socket.group = PROBE_USER; // its own group (useradd makes one)
       await Deno.writeTextFile(`${sup.dir}/sup.json`, JSON.stringify(config));
-      await until(() => ((Deno.statSync(path).mode ?? 0) & 0o777) === 0o666, "mode 0o666");
+      await until(() => ((Deno.statSync(path).mode ?? 0) & 0o777) === 0o660, "mode 0o660");
+      const gid = Number(
+        new TextDecoder().decode(
+          (await new Deno.Command("id", { args: ["-g", PROBE_USER] }).output()).stdout,
+        ),
+      );
+      equal(Deno.statSync(path).gid, gid, "the socket's group");
       equal(await findAs(kit, { socket: path }), "connected kiosk");
     } finally {
       await Deno.remove(kit.dir, { recursive: true });

@@ -107,6 +107,8 @@ Examples:
   sup init                   write config.ts, deno.json and sup_types.ts here
   sup check                  validate ./sup.config.ts (or ./config.ts) and print it resolved
   sup run config.ts dev      run the jobs of config.ts with the mode "dev"
+  sup status                 the jobs of the running sup (-w to watch, --json)
+  sup restart group:web      restart the jobs of a group; returns once they run
   sup help check             the options of one command
 
 Exit codes: 0 ok, 1 invalid config or another fixable mistake, 2 wrong usage,
@@ -120,7 +122,10 @@ Exit codes: 0 ok, 1 invalid config or another fixable mistake, 2 wrong usage,
     });
   program.options.find((o) => o.long === "--quiet")?.conflicts("verbose");
   const named = args ? commandIn(args) : undefined;
-  for (const entry of named ? [named] : COMMANDS) {
+  // `sup --version` needs no command; `sup --help` and mistakes need them all.
+  const versionOnly = !named && args !== undefined &&
+    args.some((a) => a === "-V" || a === "--version") && !args.some((a) => !a.startsWith("-"));
+  for (const entry of named ? [named] : versionOnly ? [] : COMMANDS) {
     program.addCommand((await entry.load())(), { hidden: entry.hidden === true });
   }
   return program as unknown as Command;
