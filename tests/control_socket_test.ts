@@ -179,3 +179,32 @@ Deno.test("--url reaches the HTTP API over TCP with the operator token, and says
   ok(error instanceof ControlError);
   equal(error.status, 401);
 });
+
+Deno.test("garbage, bad bodies and idle connections on the socket leave sup answering", async () => {
+  await using sup = await startSupProcess(() => ({ jobs: { web: sleeper } }));
+  const path = await socketOf(sup);
+  const idle: Deno.Conn[] = [];
+  for (let i = 0; i < 20; i++) idle.push(await Deno.connect({ transport: "unix", path }));
+  const garbage = await Deno.connect({ transport: "unix", path });
+  // sup may close the connection at the first bad byte: a broken pipe here is its answer.
+  await garbage.write(crypto.getRandomValues(new Uint8Array(4096))).catch(() => 0);
+  await garbage.write(new TextEncoder().encode("\r\n\r\nGET / HTTP/9.9\r\n\r\n")).catch(() => 0);
+  garbage.close();
+  using client = new ControlClient({ socket: path });
+  const bad = await client.fetch("/api/control/jobs/restart", {
+    method: "POST",
+    body: "{not json",
+  });
+  equal(bad.status, 400);
+  await bad.body?.cancel();
+  const missing = await client.fetch("/api/control/nothing");
+  equal(missing.status, 404);
+  await missing.body?.cancel();
+  const status = await cliOf(sup, ["status"]);
+  equal(status.code, 0, status.stderr);
+  // It still stops promptly while those connections stay open (the socket waits 2 s at most).
+  const stopped = await sup.stop();
+  for (const conn of idle) conn.close();
+  equal(stopped.code, 0);
+  ok(stopped.ms < 8_000, `stopped in ${stopped.ms} ms`);
+});

@@ -23,13 +23,14 @@ function tmuxMissing(): string | null {
 const skip = tmuxMissing();
 if (skip) console.warn(`control_watch_test skipped: ${skip}`);
 
-/** A tmux server of the test's own (its own socket), ended with kill-server at dispose. */
+/** A tmux server of the test's own (its own socket file), ended with kill-server at dispose. */
 class Tmux implements AsyncDisposable {
-  readonly name = `sup-test-${crypto.randomUUID().slice(0, 8)}`;
+  readonly dir = Deno.makeTempDirSync({ prefix: "sup-tmux-" });
+  readonly socket = `${this.dir}/tmux.sock`;
 
   async run(...args: string[]): Promise<string> {
     const out = await new Deno.Command("tmux", {
-      args: ["-L", this.name, ...args],
+      args: ["-S", this.socket, ...args],
       stdout: "piped",
       stderr: "piped",
       signal: AbortSignal.timeout(10_000),
@@ -67,14 +68,28 @@ class Tmux implements AsyncDisposable {
     return text;
   }
 
-  /** "1 0" when the program in the pane ended with exit code 0. */
+  /**
+   * "1 0" when the program in the pane ended with exit code 0; "1" alone
+   * while tmux has not reaped it yet (its status is not known then).
+   */
   dead(): Promise<string> {
     return this.run("list-panes", "-t", "t", "-F", "#{pane_dead} #{pane_dead_status}")
       .then((s) => s.trim());
   }
 
+  /** Waits until the program in the pane has ended (with code 0, when tmux knows it). */
+  async ended(what: string): Promise<void> {
+    let state = "";
+    await until(async () => /^1( 0)?$/.test(state = await this.dead()), what, 20_000).catch(
+      async (error) => {
+        throw new Error(`${error.message} (pane: "${state}"); screen:\n${await this.screen()}`);
+      },
+    );
+  }
+
   async [Symbol.asyncDispose](): Promise<void> {
     await this.run("kill-server").catch(() => {});
+    await Deno.remove(this.dir, { recursive: true });
   }
 }
 
@@ -104,7 +119,7 @@ Deno.test({
     equal(screen.match(/^JOB /gm)?.length, 1, "redrawn in place, not appended");
 
     await tmux.run("send-keys", "-t", "t", "C-c");
-    await until(async () => (await tmux.dead()) === "1 0", "the watch to end with code 0");
+    await tmux.ended("the watch to end with code 0");
     const after = await tmux.screen();
     ok(!after.includes("JOB "), "the alternate screen was left: the table is gone");
   },
@@ -135,6 +150,6 @@ Deno.test({
     await tmux.run("send-keys", "-t", "t", "2", "Enter");
     const table = await tmux.waitFor(/^two +running/m, "beta's table");
     ok(!/^one /m.test(table), "only the chosen sup's jobs");
-    await until(async () => (await tmux.dead()) === "1 0", "status to end with code 0");
+    await tmux.ended("status to end with code 0");
   },
 });

@@ -91,15 +91,25 @@ export class ControlClient implements Disposable {
     }
   }
 
-  /** Sends a JSON request and reads the JSON answer; an error answer throws `ControlError`. */
+  /**
+   * Sends a JSON request and reads the JSON answer; an error answer throws
+   * `ControlError`. A sup still starting (503) is asked again for up to 5 s.
+   */
   async request<T>(method: string, path: string, body?: unknown): Promise<T> {
-    const response = await this.fetch(path, {
-      method,
-      ...(body === undefined ? {} : {
-        body: JSON.stringify(body),
-        headers: { "content-type": "application/json" },
-      }),
-    });
+    const send = () =>
+      this.fetch(path, {
+        method,
+        ...(body === undefined ? {} : {
+          body: JSON.stringify(body),
+          headers: { "content-type": "application/json" },
+        }),
+      });
+    let response = await send();
+    for (let waited = 0; response.status === 503 && waited < 5_000; waited += 100) {
+      await response.body?.cancel();
+      await new Promise((resolve) => setTimeout(resolve, 100));
+      response = await send();
+    }
     const text = await response.text();
     let data: unknown = null;
     try {

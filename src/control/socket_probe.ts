@@ -48,19 +48,21 @@ export async function probeSocket(
   return { kind: "live", path, info: await askInfo(path, options.timeoutMs ?? 2_000) };
 }
 
-/** `GET /api/control/info` on the socket, or null when the answer is not one. */
+/**
+ * `GET /api/control/info` on the socket, or null when the answer is not one.
+ * A sup still starting (503) is asked again until `timeoutMs`.
+ */
 async function askInfo(path: string, timeoutMs: number): Promise<SupInfo | null> {
   const client = Deno.createHttpClient({ proxy: { transport: "unix", path } });
+  const signal = AbortSignal.timeout(timeoutMs);
   try {
-    const response = await fetch("http://localhost/api/control/info", {
-      client,
-      signal: AbortSignal.timeout(timeoutMs),
-    });
-    if (!response.ok) {
+    for (;;) {
+      const response = await fetch("http://localhost/api/control/info", { client, signal });
+      if (response.ok) return await response.json() as SupInfo;
       await response.body?.cancel();
-      return null;
+      if (response.status !== 503) return null;
+      await new Promise((resolve) => setTimeout(resolve, 50));
     }
-    return await response.json() as SupInfo;
   } catch {
     return null;
   } finally {

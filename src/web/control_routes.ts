@@ -71,6 +71,16 @@ export function controlRoutes(parts: ControlRoutesParts): Hono {
     };
   };
   const app = new Hono();
+  // The socket is up before sup applies its first config (and starts jobs): until then, 503.
+  app.use("/api/control/*", async (c, next) => {
+    try {
+      api.config();
+    } catch {
+      c.header("Retry-After", "1");
+      return c.json({ error: "sup is starting: ask again in a moment" }, 503);
+    }
+    await next();
+  });
 
   app.get("/api/control/info", (c) => c.json(info()));
 
