@@ -7,7 +7,7 @@
 import { equal, match, ok } from "node:assert/strict";
 import type { StatusReport } from "../src/core/control_api.ts";
 import { until } from "../src/testing/wait.ts";
-import { cliOf } from "./support/control_cli.ts";
+import { cliOf, envOf } from "./support/control_cli.ts";
 import { startSupProcess, type SupRun } from "./support/sup_run.ts";
 
 const sleeper = (groups: string[] = []) => ({ cmd: "sleep 600", groups });
@@ -166,4 +166,44 @@ Deno.test("shutdown stops every job and sup, and returns when they are gone", as
     await sup.stop();
     await Deno.remove(sup.dir, { recursive: true });
   }
+});
+
+Deno.test("status -w without a terminal prints one report after another (NDJSON with --json) until SIGINT", async () => {
+  await using sup = await startSupProcess(() => ({ jobs: { web: sleeper() } }));
+  const child = new Deno.Command(Deno.execPath(), {
+    args: [
+      "run",
+      "-A",
+      "--quiet",
+      new URL("../main.ts", import.meta.url).pathname,
+      "status",
+      "-w",
+      "--json",
+      "--interval",
+      "100",
+    ],
+    env: { NO_COLOR: "1", ...envOf(sup) },
+    stdout: "piped",
+    stderr: "piped",
+  }).spawn();
+  const lines: string[] = [];
+  const reading = (async () => {
+    for await (const chunk of child.stdout.pipeThrough(new TextDecoderStream())) {
+      lines.push(...chunk.split("\n").filter((l) => l !== ""));
+    }
+  })();
+  try {
+    await until(() => lines.length >= 3, "three reports", 20_000);
+  } finally {
+    child.kill("SIGINT");
+  }
+  const status = await child.status;
+  await reading;
+  await child.stderr.cancel();
+  equal(status.code, 0, "Ctrl-C ends the watch with 0");
+  for (const line of lines) {
+    const report = JSON.parse(line) as StatusReport;
+    equal(report.jobs[0].name, "web");
+  }
+  ok(!lines.some((l) => l.includes("\x1b")), "no escape codes without a terminal");
 });

@@ -208,3 +208,32 @@ Deno.test("garbage, bad bodies and idle connections on the socket leave sup answ
   equal(stopped.code, 0);
   ok(stopped.ms < 8_000, `stopped in ${stopped.ms} ms`);
 });
+
+Deno.test("a socket path over the kernel's 107 bytes is a start-up error naming the setting", async () => {
+  const dir = await Deno.makeTempDir({ prefix: "sup-long-" });
+  try {
+    const deep = `${dir}/${"d".repeat(60)}/${"e".repeat(40)}`;
+    await Deno.mkdir(deep, { recursive: true });
+    await Deno.writeTextFile(
+      `${deep}/sup.json`,
+      JSON.stringify({
+        network: {
+          http: { port: freeTcpPort() },
+          websocket: { port: freeTcpPort() },
+          osc: { port: await freeUdpPort() },
+        },
+        jobs: { marker: { cmd: "touch started" } },
+      }),
+    );
+    const sup = new SupProcess(`${deep}/sup.json`, { SUP_STATE_DIR: deep }, [], deep);
+    const status = await sup.exit(20_000);
+    equal(status.code, 1);
+    match(
+      sup.lines.join("\n"),
+      /Cannot start: cannot create the control socket ".*\.sock": the path is \d+ bytes long and a socket path may have at most 107; set network\.socket\.path/,
+    );
+    ok(!(await exists(`${deep}/started`)), "no job was started");
+  } finally {
+    await Deno.remove(dir, { recursive: true });
+  }
+});
