@@ -189,11 +189,13 @@ export async function runSup(options: RunOptions = {}): Promise<number> {
       startup,
     };
     const components = (options.components ?? defaultComponents)(parts);
+    // issue 10: the control socket first (its name may be taken), so the ports stay unanswered
+    // for as short a time as before: they answer before `sup.apply` gives the supervisor a config.
+    const busy = await startFirst(startup, config);
     // Listen before any job starts: a port sup cannot bind is a startup error.
-    const busy = await unbindable(listeners, config.network, null);
+    if (busy.length === 0) busy.push(...await unbindable(listeners, config.network, null));
     for (const listener of busy.length ? [] : listeners) await follow(listener.component, config);
     if (busy.length === 0) busy.push(...notListening(listeners, config));
-    if (busy.length === 0) busy.push(...await startFirst(startup, config)); // issue 10: the socket
     if (busy.length > 0) {
       for (const problem of busy) log.error(`Cannot start: ${formatIssue(problem)}`);
       for (const component of components.reverse()) await component.close();
