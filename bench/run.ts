@@ -15,6 +15,7 @@ import { type RunResults, summaryMarkdown, summaryRows, summaryText } from "./li
 import { runRestartLatency } from "./restart_latency.ts";
 import { runScale } from "./scale.ts";
 import { runFlood } from "./flood.ts";
+import { runStatusRtt } from "./status_rtt.ts";
 
 async function machine() {
   let cpu = "unknown";
@@ -121,6 +122,11 @@ async function main(): Promise<void> {
         quick: ctx.options.quick,
         log: ctx.log,
       });
+    });
+
+    // issue 10 (H5): the control CLI's round trip beside supervisorctl and pm2
+    await step("status", async () => {
+      (results as Record<string, unknown>).status = await runStatusRtt(ctx);
     });
 
     const rows = summaryRows(results);

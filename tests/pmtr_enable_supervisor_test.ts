@@ -11,7 +11,7 @@ import { until } from "../src/testing/wait.ts";
 import { alive } from "./support/event_log.ts";
 import { withSupervisor } from "./support/with_supervisor.ts";
 
-const udp = { source: "manual", detail: "test" } as const;
+const udp = { by: "test", persist: false } as const;
 const sh = (script: string) => ["/bin/sh", "-c", script];
 
 Deno.test("a disabled job is stopped and stays stopped across a reload that leaves it alone; enabling starts it", async () => {

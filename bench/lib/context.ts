@@ -44,7 +44,7 @@ export interface BenchOptions {
   out: string;
 }
 
-const ALL_BENCHES = ["restart", "scale", "log", "heartbeat", "flood", "health"];
+const ALL_BENCHES = ["restart", "scale", "log", "heartbeat", "flood", "health", "status"];
 const ALL_TARGETS = ["sup", "supervisord", "pm2"];
 
 function listArg(value: string, allowed: string[], flag: string): string[] {
@@ -66,7 +66,7 @@ function numberArg(value: string, flag: string): number {
 }
 
 /**
- * Parses `--quick`, `--only=restart,scale,log,heartbeat,flood`, `--targets=sup,supervisord,pm2`,
+ * Parses `--quick`, `--only=restart,scale,log,heartbeat,flood,status`, `--targets=sup,supervisord,pm2`,
  * `--trials=N`, `--idle-seconds=N`, `--scale-runs=N`, `--log-runs=N`, `--log-mb=N`,
  * `--source`, `--sup-bin=PATH`, `--sup-v8-flags=FLAGS`, `--keep`, `--out=FILE`.
  */

@@ -26,6 +26,17 @@ export function supervisordConfig(dir: string, jobs: JobSpec[]): string {
     "minfds=8192",
     "minprocs=1024",
     "",
+    // supervisorctl's way in (bench/status_rtt.ts), a private socket as sup's
+    "[unix_http_server]",
+    `file=${dir}/supervisor.sock`,
+    "chmod=0700",
+    "",
+    "[supervisorctl]",
+    `serverurl=unix://${dir}/supervisor.sock`,
+    "",
+    "[rpcinterface:supervisor]",
+    "supervisor.rpcinterface_factory = supervisor.rpcinterface:make_main_rpcinterface",
+    "",
   ];
   for (const j of jobs) {
     lines.push(

@@ -102,6 +102,7 @@ export function formatConfig(config: ResolvedConfig): string {
     `  websocket  ${websocket.host}:${websocket.port}`,
     `  osc        ${osc.host}:${osc.port} (answers to ${osc.appHost}:${osc.appPort})`,
     ...monitoringLines(config.network),
+    ...socketLines(config.network), // issue 10
     "",
     "logging",
     `  ${
@@ -158,4 +159,14 @@ function analyticsLine(analytics: NonNullable<ResolvedConfig["analytics"]>): str
   return `${analytics.measurementId} to ${analytics.endpoint} every ${
     formatDuration(analytics.intervalMs)
   } (API secret ${secret})`;
+}
+
+/** `network.name` and `network.socket` (issue 10). */
+function socketLines(network: ResolvedConfig["network"]): string[] {
+  const { name, socket } = network;
+  const lines = name === null ? [] : [`  name       ${name}`];
+  if (socket === null) return [...lines, "  socket     none (network.socket: false)"];
+  const where = socket.path ?? "<state folder>/<name>.sock";
+  const group = socket.gid === null ? "" : `, group ${socket.gid}`;
+  return [...lines, `  socket     ${where} (mode 0o${socket.mode.toString(8)}${group})`];
 }

@@ -12,7 +12,7 @@
 
 import { Command } from "@commander-js/extra-typings";
 import { getLogger } from "@logtape/logtape";
-import { ConfigError, formatIssue } from "../config/config_error.ts";
+import { ConfigError, type ConfigIssue, formatIssue } from "../config/config_error.ts";
 import { loadConfig, splitConfigList } from "../config/loader.ts";
 import { loadConfigInChild } from "../config/load_child.ts";
 import type { ResolvedConfig } from "../config/resolved.ts";
@@ -43,6 +43,7 @@ import { type LogFlags, setupLogging } from "./logging.ts";
 import { type ComponentFactory, defaultComponents } from "./components.ts";
 import { NotifierHub } from "../core/notifier_hub.ts";
 import { MachineRecord, machineRecordPath } from "../core/machine_record.ts";
+import { supControl } from "./control_hooks.ts";
 
 export {
   type AppSide,
@@ -113,7 +114,10 @@ const log = getLogger(["sup"]);
 export async function runSup(options: RunOptions = {}): Promise<number> {
   const flags = options.flags ?? {};
   // Listen first: a SIGTERM during start-up stops the jobs started so far.
-  const signals = new SignalInbox(options.stop);
+  const shutdown = Promise.withResolvers<string>(); // issue 10: `sup shutdown` stops sup as SIGTERM does
+  const signals = new SignalInbox(
+    options.stop ? Promise.race([options.stop, shutdown.promise]) : shutdown.promise,
+  );
   try {
     const path = options.load ? null : await configArgument(options.config);
     // Watch before loading, so an edit made while sup starts is not missed.
@@ -184,6 +188,17 @@ export async function runSup(options: RunOptions = {}): Promise<number> {
     // Memory glibc keeps after a flood goes back to the OS once the flood is over.
     const trimmer = new MemoryTrimmer();
     using _trimmer = { [Symbol.dispose]: () => trimmer.close() };
+    // issue 10 (H5): what the `sup` CLI may ask; reloads can run once sup has started its jobs.
+    let reloadAndWait: (() => Promise<void>) | null = null;
+    const rotateFiles = () => Promise.all([sup.files.reopenAll(), logFile?.reopenOrRotate()]);
+    const control = supControl({
+      api: sup,
+      stateFile: state.path,
+      reload: () => reloadAndWait?.() ?? null,
+      rotate: rotateFiles,
+      shutdown: (by) => shutdown.resolve(by),
+    });
+    const startup: Component[] = [];
     const parts = {
       api: sup,
       state,
@@ -191,10 +206,15 @@ export async function runSup(options: RunOptions = {}): Promise<number> {
       listeners,
       operatorToken,
       notifiers,
+      control,
+      startup,
     };
     const components = (options.components ?? defaultComponents)(parts);
+    // issue 10: the control socket first (its name may be taken), so the ports stay unanswered
+    // for as short a time as before: they answer before `sup.apply` gives the supervisor a config.
+    const busy = await startFirst(startup, config);
     // Listen before any job starts: a port sup cannot bind is a startup error.
-    const busy = await unbindable(listeners, config.network, null);
+    if (busy.length === 0) busy.push(...await unbindable(listeners, config.network, null));
     for (const listener of busy.length ? [] : listeners) await follow(listener.component, config);
     if (busy.length === 0) busy.push(...notListening(listeners, config));
     if (busy.length > 0) {
@@ -248,11 +268,9 @@ export async function runSup(options: RunOptions = {}): Promise<number> {
     };
     const reloads = new Serial(reloadOnce);
     reload = () => reloads.run();
+    reloadAndWait = () => (reloads.run(), reloads.idle());
     signals.onHangup = reload;
-    signals.onUsr1 = () => {
-      void sup.files.reopenAll();
-      void logFile?.reopenOrRotate();
-    };
+    signals.onUsr1 = () => void rotateFiles();
 
     const stopSignal = await signals.stopped;
     sup.bus.emit({ type: "sup.stopping", signal: stopSignal, at: Date.now() });
@@ -288,6 +306,19 @@ async function follow(component: Component, config: ResolvedConfig): Promise<voi
   } catch (error) {
     log.error(error instanceof Error ? error.message : String(error));
   }
+}
+
+/** Applies the components that must be up before any job starts; what fails, as issues. */
+async function startFirst(startup: Component[], config: ResolvedConfig): Promise<ConfigIssue[]> {
+  const issues: ConfigIssue[] = [];
+  for (const component of startup) {
+    try {
+      await component.apply(config);
+    } catch (error) {
+      issues.push({ path: "", message: error instanceof Error ? error.message : String(error) });
+    }
+  }
+  return issues;
 }
 
 function errorText(error: unknown): string {

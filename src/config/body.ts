@@ -18,6 +18,7 @@ import type { ResolvedConfig, ResolvedJob, ResolvedOutput } from "./resolved.ts"
 import { readApps, readLogging, readNetwork } from "./sections.ts";
 import { readMachine } from "./machine_section.ts";
 import { readAnalytics } from "./analytics_section.ts";
+import { readControlNetwork } from "./control_section.ts";
 import type { ConfigBody, UserConfig } from "./types.ts";
 import { checkMailUse, readMail } from "./mail_section.ts"; // issue 9: mail (H3)
 
@@ -89,7 +90,10 @@ export function readBody(
   if (!ctx.partial) checkMailUse(mail, logging.mail, body.listeners, issues, ctx.prefix);
   return {
     jobs: jobs.map((job) => withFileMode(job, logging.fileMode)),
-    network: readNetwork(body.network, issues, at("network")),
+    network: {
+      ...readNetwork(body.network, issues, at("network")),
+      ...readControlNetwork(body.network, issues, at("network"), dir, ctx.accounts), // issue 10
+    },
     logging,
     app,
     apps: readApps(body.apps, issues, at("apps")),

@@ -22,6 +22,8 @@ export const EVENT_TYPES = [
   "job.spawnFailed",
   "job.action",
   "job.signaled",
+  "job.disabled",
+  "job.enabled",
   "job.output",
   "config.reloaded",
   "config.invalid",

@@ -25,6 +25,7 @@ import type { MetricsAccess } from "./types_monitoring.ts";
 import type { ResolvedPmtrNetwork } from "./monitoring_resolved.ts";
 // issue 9: mail (H3)
 import type { ResolvedLogMail, ResolvedMail, ResolvedScreenshots } from "./mail_resolved.ts";
+import type { ResolvedControlNetwork } from "./resolved_control.ts"; // issue 10 (H5)
 
 /** Where one output stream of a job goes. */
 export type ResolvedOutput =
@@ -125,6 +126,11 @@ export interface ResolvedNetwork extends ResolvedPmtrNetwork {
   http: ResolvedHttp;
   websocket: ResolvedWebSocket;
   osc: ResolvedListen & { appHost: string; appPort: number };
+  // issue 10 (H5): the control socket
+  /** `network.name`, or null to derive it from the config path. */
+  name: ResolvedControlNetwork["name"];
+  /** The control socket, or null when `network.socket` is false. */
+  socket: ResolvedControlNetwork["socket"];
 }
 
 /** Log files are readable by sup's user only unless `logging.fileMode` widens it. */

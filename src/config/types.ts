@@ -24,6 +24,8 @@ import type { MetricsHttpConfig, PmtrNetworkConfig } from "./types_monitoring.ts
 import type { LoggingMailOptions, MailBody } from "./mail_types.ts"; // issue 9: mail
 import type { AppsConfig } from "./apps_types.ts";
 export type { AppAction, AppsConfig } from "./apps_types.ts";
+import type { ControlNetworkConfig } from "./types_control.ts"; // issue 10 (H5)
+export type { ControlNetworkConfig, SocketConfig } from "./types_control.ts"; // issue 10 (H5)
 
 /**
  * A duration: milliseconds as a number, or a string with a unit written
@@ -268,7 +270,7 @@ export interface WebSocketConfig extends ListenConfig {
 }
 
 /** Where sup listens. Everything is bound to 127.0.0.1 unless set here. */
-export interface NetworkConfig extends PmtrNetworkConfig {
+export interface NetworkConfig extends PmtrNetworkConfig, ControlNetworkConfig {
   /** Default address for every listener. @default "127.0.0.1" */
   host?: string;
   /** Panel, REST API, `/config` and HTTP heartbeats. @default { port: 8888 } */

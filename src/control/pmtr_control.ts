@@ -121,10 +121,10 @@ export class PmtrControl {
         continue;
       }
       for (const job of selectJobs([target], jobs)) {
-        const detail = `${verb}d over UDP control by ${sender}`;
+        const by = `UDP control from ${sender}`;
         this.#stats.commands++;
         done.push(`${verb} ${job}`);
-        this.#api.setEnabled(job, verb === "enable", { source: "manual", detail }).catch(
+        this.#api.setEnabled(job, verb === "enable", { by, persist: false }).catch(
           (error) => log.error(`pmtr control: ${verb} ${job} failed: ${error}`),
         );
       }

@@ -12,6 +12,7 @@ import type { ActionReason, MachineAction, ReadySource } from "./events.ts";
 import type { JobStatus } from "./job_status.ts";
 import type { MachineOutcome } from "./machine.ts";
 import type { Runs } from "./run_tracker.ts";
+import type { SwitchOptions } from "./job_switches.ts";
 
 export type { JobStatus } from "./job_status.ts";
 
@@ -43,14 +44,6 @@ export interface SupervisorApi {
   start(name: string, reason: ActionReason): void;
   /** Stops a job; resolves when its process group is gone. Throws `UnknownJobError`. */
   stop(name: string, reason: ActionReason): Promise<void>;
-  /**
-   * Enables or disables a job until its config changes or sup restarts
-   * (`job_enable.ts`): disabling stops it (resolves when its process group
-   * is gone) and nothing but a manual `start` runs it; enabling a disabled
-   * job starts it as the config would. Status shows it (`disabled`).
-   * Throws `UnknownJobError`.
-   */
-  setEnabled(name: string, enabled: boolean, reason: ActionReason): Promise<void>;
   /** Stops then starts a job (starts it if not running). Throws `UnknownJobError`. */
   restart(name: string, reason: ActionReason): void;
   /**
@@ -77,4 +70,12 @@ export interface SupervisorApi {
   markReady(name: string, by?: ReadySource): boolean;
   /** The last `n` lines of a job's output (stdout and stderr interleaved). */
   outputTail(name: string, n?: number): string[];
+  /**
+   * Switches a job off (stops it and keeps it stopped, whoever asks to start
+   * it) or on again. Persisted in the runtime state file unless
+   * `persist: false`; lifted when the job's config changes. Emits
+   * `job.disabled` / `job.enabled`; resolves (to false when nothing changed)
+   * once a disabled job is stopped. Throws `UnknownJobError`.
+   */
+  setEnabled(name: string, enabled: boolean, options: SwitchOptions): Promise<boolean>;
 }

@@ -11,7 +11,6 @@ import type { ResolvedJob } from "../config/resolved.ts";
 import type { JobStatus } from "./api.ts";
 import type { GateFacts } from "./gates.ts";
 import { JobHelpers } from "./job_helpers.ts";
-import { type EnabledOverride, isDisabled } from "./job_enable.ts";
 import {
   initialSnapshot,
   type JobInput,
@@ -24,6 +23,7 @@ import { Mailbox } from "./mailbox.ts";
 import { RingBuffer } from "./ring_buffer.ts";
 import type { RuntimeStateFile } from "./runtime_state.ts";
 import { StopWaiters } from "./stop_waiters.ts";
+import type { JobSwitch } from "./job_switches.ts";
 
 /** Lines of stderr kept for `job.exited.stderrTail`. */
 export const STDERR_TAIL_LINES = 20;
@@ -46,8 +46,6 @@ export interface JobEntry {
   readonly stopped: StopWaiters;
   /** The job's `sideCommand` and `postLaunchCommand` processes. */
   readonly helpers: JobHelpers;
-  /** Run-time override of `config.disabled` (`job_enable.ts`); null: the config decides. */
-  enabled: EnabledOverride | null;
 }
 
 /** What an entry is wired to (the supervisor's parts). */
@@ -84,7 +82,6 @@ export function newEntry(config: ResolvedJob, wiring: EntryWiring): JobEntry {
       state: wiring.state,
       onError: wiring.onError,
     }),
-    enabled: null,
   };
   return entry;
 }
@@ -111,8 +108,8 @@ export function hasProcess(entry: JobEntry): boolean {
   return state === "starting" || state === "running" || state === "stopping";
 }
 
-/** The job's status as plain data. */
-export function toStatus(entry: JobEntry): JobStatus {
+/** The job's status as plain data (`switched`: how an operator switched it off, if so). */
+export function toStatus(entry: JobEntry, switched: JobSwitch | null = null): JobStatus {
   const { snap, config } = entry;
   const phase = snap.phase;
   return {
@@ -126,7 +123,9 @@ export function toStatus(entry: JobEntry): JobStatus {
     restarts: snap.restarts,
     lastReason: snap.lastReason,
     fatalMessage: phase.state === "fatal" ? phase.message : null,
-    disabled: isDisabled(entry),
+    disabled: config.disabled || switched !== null,
+    disabledBy: switched?.by ?? (config.disabled ? "config" : null),
+    disabledAt: switched?.at ?? null,
   };
 }
 

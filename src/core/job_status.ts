@@ -31,6 +31,10 @@ export interface JobStatus {
   lastReason: ActionReason | null;
   /** Why the job is fatal, when it is. */
   fatalMessage: string | null;
-  /** Kept stopped (`disabled` in the config, or asked). */
+  /** Kept stopped: by its config (`disabled: true`) or by an operator (`sup disable`). */
   disabled: boolean;
+  /** Who disabled it: "config", or who switched it off (e.g. "sup disable"); null when enabled. */
+  disabledBy: string | null;
+  /** When an operator switched it off (ms since the epoch); null otherwise. */
+  disabledAt: number | null;
 }

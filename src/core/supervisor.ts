@@ -14,7 +14,6 @@ import type { JobStatus, SupervisorApi } from "./api.ts";
 import { EventBus } from "./event_bus.ts";
 import type { ActionReason, JobState, MachineAction, ReadySource } from "./events.ts";
 import { blockedBy, readyAtSpawn } from "./gates.ts";
-import { isDisabled, setJobEnabled } from "./job_enable.ts";
 import {
   type EntryWiring,
   gateFacts,
@@ -27,7 +26,7 @@ import {
 import { type JobEffect, type JobInput, transition } from "./job_state.ts";
 import { JobOutput } from "./job_output.ts";
 import { OutputFiles } from "./output_files.ts";
-import { bounded, stopInDependencyOrder } from "./stop_order.ts";
+import { bounded, killGroups, stopInDependencyOrder } from "./stop_order.ts";
 import { signalGroup } from "./process_spawner.ts";
 import { spawnJob } from "./job_spawn.ts";
 import { planReload, type ReloadPlan } from "./reload_plan.ts";
@@ -35,6 +34,7 @@ import type { RuntimeStateFile } from "./runtime_state.ts";
 import { RunTracker } from "./run_tracker.ts";
 import { MachineActions, type MachineOptions, type MachineOutcome } from "./machine.ts";
 import { supEnvironment } from "./sup_env.ts";
+import { JobSwitches, liftedEvent, switchJob, type SwitchOptions } from "./job_switches.ts";
 
 /** What a supervisor is built from. */
 export interface SupervisorOptions {
@@ -79,6 +79,7 @@ export class Supervisor implements SupervisorApi {
   #wiring: EntryWiring;
   #machine: MachineActions;
   #jobEnv: (() => Record<string, string>) | null;
+  #switches: JobSwitches;
 
   /** Builds an idle supervisor; `apply(config)` starts the jobs. */
   constructor(options: SupervisorOptions = {}) {
@@ -91,6 +92,7 @@ export class Supervisor implements SupervisorApi {
       ...options.machine,
     });
     this.#jobEnv = options.jobEnv ?? null;
+    this.#switches = new JobSwitches(this.#state);
     this.runs = new RunTracker((error) => this.#onError(`A run observer threw: ${error}`));
     this.#output = new JobOutput(this.bus, this.files, this.#onError);
     this.#wiring = {
@@ -109,16 +111,13 @@ export class Supervisor implements SupervisorApi {
 
   /** Every job's status, in config order. */
   status(): JobStatus[] {
-    return this.#config?.jobs.flatMap((job) => {
-      const entry = this.#jobs.get(job.name);
-      return entry ? [toStatus(entry)] : [];
-    }) ?? [];
+    return (this.#config?.jobs ?? []).flatMap((job) => this.jobStatus(job.name) ?? []);
   }
 
   /** One job's status, or undefined. */
   jobStatus(name: string): JobStatus | undefined {
     const entry = this.#jobs.get(name);
-    return entry ? toStatus(entry) : undefined;
+    return entry ? toStatus(entry, this.#switches.get(name)) : undefined;
   }
 
   /**
@@ -131,11 +130,10 @@ export class Supervisor implements SupervisorApi {
     if (this.#closing) return { added: [], removed: [], changed: [] }; // a reload racing shutdown
     const first = this.#config === null;
     const plan = planReload(this.#config?.jobs ?? [], config.jobs);
+    for (const lifted of this.#switches.reconcile(config.jobs)) this.bus.emit(liftedEvent(lifted));
     this.#config = config;
-    const reason: ActionReason = {
-      source: "config",
-      detail: first ? "sup started" : "config reloaded",
-    };
+    const detail = first ? "sup started" : "config reloaded";
+    const reason: ActionReason = { source: "config", detail };
     for (const name of plan.removed) {
       const entry = this.#jobs.get(name)!;
       this.#jobs.delete(name);
@@ -166,6 +164,7 @@ export class Supervisor implements SupervisorApi {
   /** Starts a job now, past its gates (also the way out of `fatal` and `disabled`). */
   start(name: string, reason: ActionReason): void {
     const entry = this.#entry(name);
+    if (this.#switches.isOff(name)) return;
     this.#pending.delete(entry);
     entry.inbox.send({ type: "start", reason });
   }
@@ -175,15 +174,10 @@ export class Supervisor implements SupervisorApi {
     return this.#stopEntry(this.#entry(name), reason);
   }
 
-  /** Enables or disables a job until its config changes or sup restarts (`job_enable.ts`). */
-  setEnabled(name: string, on: boolean, reason: ActionReason): Promise<void> {
-    const e = this.#entry(name);
-    return setJobEnabled(e, on, () => this.#wantNow(e, reason), () => this.#stopEntry(e, reason));
-  }
-
   /** Stops then starts a job (starts it if not running). */
   restart(name: string, reason: ActionReason): void {
     const entry = this.#entry(name);
+    if (this.#switches.isOff(name)) return;
     this.#pending.delete(entry);
     entry.inbox.send({ type: "restart", reason });
   }
@@ -194,6 +188,16 @@ export class Supervisor implements SupervisorApi {
     if (pid === null) return;
     this.bus.emit({ type: "job.signaled", job: name, pid, signal, reason, at: Date.now() });
     signalGroup(pid, signal);
+  }
+
+  /** Switches a job off (stopped, and kept stopped) or on again; false when it already was. */
+  setEnabled(name: string, enabled: boolean, options: SwitchOptions): Promise<boolean> {
+    const entry = this.#entry(name);
+    return switchJob(this.#switches, entry.config, enabled, options, {
+      emit: (event) => this.bus.emit(event),
+      stop: (reason) => this.#stopEntry(entry, reason),
+      want: (reason) => this.#wantNow(entry, reason),
+    });
   }
 
   /** Reboots or powers off the machine, guarded and notified (`core/machine.ts`). Never throws. */
@@ -250,10 +254,7 @@ export class Supervisor implements SupervisorApi {
    * of every job that has a process, so sup never exits leaving jobs behind.
    */
   killAll(): void {
-    for (const entry of this.#jobs.values()) {
-      const phase = entry.snap.phase;
-      if ("pid" in phase) signalGroup(phase.pid, "SIGKILL");
-    }
+    killGroups(this.#jobs.values());
   }
 
   #entry(name: string): JobEntry {
@@ -264,7 +265,7 @@ export class Supervisor implements SupervisorApi {
 
   /** The config wants `entry` running: start it now or when its gates open. */
   #want(entry: JobEntry, reason: ActionReason): void {
-    if (isDisabled(entry) || this.#closing) return;
+    if (entry.config.disabled || this.#closing || this.#switches.isOff(entry.config.name)) return;
     if (this.#blocked(entry) !== null) this.#pending.add(entry);
     else entry.inbox.send({ type: "start", reason });
   }

@@ -25,7 +25,8 @@ export interface RecordedAction {
     | "markReady"
     | "reboot"
     | "shutdown"
-    | "setEnabled";
+    | "enable"
+    | "disable";
   job: string;
   /** What `setEnabled` was asked. */
   enabled?: boolean;
@@ -118,11 +119,6 @@ export class RecordingApi implements SupervisorApi {
     return Promise.resolve();
   }
   /** Records. */
-  setEnabled(job: string, enabled: boolean, reason: ActionReason): Promise<void> {
-    this.actions.push({ method: "setEnabled", job, enabled, reason });
-    return Promise.resolve();
-  }
-  /** Records. */
   restart(job: string, reason: ActionReason): void {
     this.actions.push({ method: "restart", job, reason });
   }
@@ -153,6 +149,11 @@ export class RecordingApi implements SupervisorApi {
   outputTail(): string[] {
     return [];
   }
+  /** Records. */
+  setEnabled(job: string, enabled: boolean): Promise<boolean> {
+    this.actions.push({ method: enabled ? "enable" : "disable", job });
+    return Promise.resolve(true);
+  }
 }
 
 /** A job status for tests: a stopped job with no history, with `fields` on top. */
@@ -169,6 +170,8 @@ export function jobStatus(name: string, fields: Partial<JobStatus> = {}): JobSta
     lastReason: null,
     fatalMessage: null,
     disabled: false,
+    disabledBy: null,
+    disabledAt: null,
     ...fields,
   };
 }

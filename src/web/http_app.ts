@@ -24,7 +24,7 @@ import type { RegisteredApp } from "../apps/registry_api.ts";
 import type { SupervisorApi } from "../core/api.ts";
 import { appRoutes } from "./app_routes.ts";
 import { hostGuard } from "./host_guard.ts";
-import { operatorRoutes } from "./operator_routes.ts";
+import { operatorRoutes, type OperatorRoutesParts } from "./operator_routes.ts";
 
 /** What the HTTP API is built on. */
 export interface HttpAppParts {
@@ -38,14 +38,16 @@ export interface HttpAppParts {
   channels?: Record<string, () => unknown>;
   /** Middleware run before every operator route and never before an app route. @default none */
   operatorGuard?: MiddlewareHandler;
+  /** The `sup` CLI's routes (issue 10). @default none */
+  control?: OperatorRoutesParts["control"];
 }
 
 /** Builds the HTTP API; test it with `app.request()` or serve it with `HttpServer`. */
 export function createHttpApp(parts: HttpAppParts): Hono {
-  const { api, handle, listApps, channels } = parts;
+  const { api, handle, listApps, channels, control } = parts;
   const operator = new Hono();
   if (parts.operatorGuard) operator.use(parts.operatorGuard);
-  operator.route("/", operatorRoutes({ api, listApps, channels }));
+  operator.route("/", operatorRoutes({ api, listApps, channels, control }));
   operator.notFound(noRoute);
   operator.onError(failed);
 
