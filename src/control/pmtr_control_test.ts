@@ -59,11 +59,11 @@ Deno.test("commands reach setEnabled with the sender in the reason; selectors ex
     await c.send("enable nope web", port);
     await until(() => stats.received === 2 && api.actions.length === 4, "both datagrams handled");
     const from = `127.0.0.1:${c.socket.address().port}`;
-    deepStrictEqual(api.actions.map((a) => [a.job, a.enabled, a.reason?.detail]), [
-      ["web", false, `disabled over UDP control by ${from}`],
-      ["api", false, `disabled over UDP control by ${from}`],
-      ["db", true, `enabled over UDP control by ${from}`],
-      ["web", true, `enabled over UDP control by ${from}`],
+    deepStrictEqual(api.actions.map((a) => [a.job, a.method, a.by]), [
+      ["web", "disable", `UDP control from ${from}`],
+      ["api", "disable", `UDP control from ${from}`],
+      ["db", "enable", `UDP control from ${from}`],
+      ["web", "enable", `UDP control from ${from}`],
     ]);
     equal(stats.commands, 4);
     deepStrictEqual(stats.rejectedBy, { "unknown-job": 1 });

@@ -108,7 +108,7 @@ export function hasProcess(entry: JobEntry): boolean {
   return state === "starting" || state === "running" || state === "stopping";
 }
 
-/** The job's status as plain data (`switched`: how an operator switched it off, if so). */
+/** The job's status as plain data (`switched`: how an operator switched it against its config, if so). */
 export function toStatus(entry: JobEntry, switched: JobSwitch | null = null): JobStatus {
   const { snap, config } = entry;
   const phase = snap.phase;
@@ -123,9 +123,13 @@ export function toStatus(entry: JobEntry, switched: JobSwitch | null = null): Jo
     restarts: snap.restarts,
     lastReason: snap.lastReason,
     fatalMessage: phase.state === "fatal" ? phase.message : null,
-    disabled: config.disabled || switched !== null,
-    disabledBy: switched?.by ?? (config.disabled ? "config" : null),
-    disabledAt: switched?.at ?? null,
+    disabled: switched ? !switched.enabled : config.disabled,
+    disabledBy: switched
+      ? (switched.enabled ? null : switched.by)
+      : config.disabled
+      ? "config"
+      : null,
+    disabledAt: switched && !switched.enabled ? switched.at : null,
   };
 }
 

@@ -2,7 +2,9 @@
  * Jobs an operator switched off (`sup disable web`, pmtr's UDP `disable`):
  * kept stopped, whoever asks to start them (a schedule, `after`, a reload,
  * `sup start`), until they are switched on again (`sup enable web`) or their
- * config changes. A persisted switch is kept in the runtime state file
+ * config changes. Likewise a job its config disables (`disabled: true`) that
+ * an operator switched on runs until it is switched off or its config
+ * changes (pmtr's `enable` of a job its config disables). A persisted switch is kept in the runtime state file
  * (section "disabled") with a fingerprint of the job's config, so it
  * outlives restarts of sup and is lifted by the first config that differs.
  *
@@ -18,9 +20,11 @@ import type { ActionReason, SupEvent } from "./events.ts";
 /** The runtime state file's section for persisted switches. */
 export const SWITCHES_SECTION = "disabled";
 
-/** A job switched off. */
+/** A job switched off, or switched on against its config's `disabled: true`. */
 export interface JobSwitch {
-  /** Who switched it off, e.g. "sup disable" or "udp 127.0.0.1:40000". */
+  /** On (runs although its config disables it) or off (kept stopped). */
+  enabled: boolean;
+  /** Who switched it, e.g. "sup disable" or "udp 127.0.0.1:40000". */
   by: string;
   /** When (ms since the epoch). */
   at: number;
@@ -51,7 +55,7 @@ export interface SwitchStore {
   setSection(name: string, value: unknown): void;
 }
 
-/** The jobs switched off, by name. */
+/** The jobs switched against their config, by name. */
 export class JobSwitches {
   #off = new Map<string, JobSwitch>();
   #store: SwitchStore | null;
@@ -64,37 +68,48 @@ export class JobSwitches {
     for (const [job, value] of Object.entries(saved as Record<string, unknown>)) {
       const s = value as Partial<JobSwitch> | null;
       if (typeof s?.by === "string" && typeof s.at === "number" && typeof s.config === "string") {
-        this.#off.set(job, { by: s.by, at: s.at, persist: true, config: s.config });
+        const enabled = s.enabled === true;
+        this.#off.set(job, { enabled, by: s.by, at: s.at, persist: true, config: s.config });
       }
     }
   }
 
-  /** The switch of a job that is off, or null. */
+  /** The switch of a job, or null when its config decides. */
   get(name: string): JobSwitch | null {
     return this.#off.get(name) ?? null;
   }
 
   /** True when the job is switched off. */
   isOff(name: string): boolean {
-    return this.#off.has(name);
+    return this.#off.get(name)?.enabled === false;
+  }
+
+  /** Whether `job` is kept stopped: its switch if it has one, else its config. */
+  disabled(job: ResolvedJob): boolean {
+    const switched = this.#off.get(job.name);
+    return switched ? !switched.enabled : job.disabled;
   }
 
   /**
    * Switches `job` off (`off` true) or on; false when it already was. A
-   * switch-off replaces an earlier one (its `by` and `persist` win).
+   * switch that agrees with the config is dropped (the config decides
+   * again); one against it replaces an earlier one (its `by` and `persist`
+   * win).
    */
   set(job: ResolvedJob, off: boolean, options: SwitchOptions, now = Date.now()): boolean {
     const was = this.#off.get(job.name);
-    if (!off) {
+    const before = this.disabled(job);
+    if (off === job.disabled) {
       if (!was) return false;
       this.#off.delete(job.name);
       if (was.persist) this.#save();
-      return true;
+      return before !== off;
     }
     const persist = options.persist ?? true;
-    this.#off.set(job.name, { by: options.by, at: now, persist, config: fingerprint(job) });
+    const config = fingerprint(job);
+    this.#off.set(job.name, { enabled: !off, by: options.by, at: now, persist, config });
     if (persist || was?.persist) this.#save();
-    return was === undefined;
+    return before !== off;
   }
 
   /**
@@ -118,7 +133,7 @@ export class JobSwitches {
   #save(): void {
     const saved: Record<string, Omit<JobSwitch, "persist">> = {};
     for (const [name, s] of this.#off) {
-      if (s.persist) saved[name] = { by: s.by, at: s.at, config: s.config };
+      if (s.persist) saved[name] = { enabled: s.enabled, by: s.by, at: s.at, config: s.config };
     }
     this.#store?.setSection(SWITCHES_SECTION, saved);
   }

@@ -21,7 +21,7 @@ Deno.test("a persisted switch-off is saved with the job's fingerprint and read b
   ok(first.set(web, true, { by: "sup disable" }, 1000));
   equal(first.set(web, true, { by: "sup disable" }, 2000), false, "already off");
   deepStrictEqual(store.sections[SWITCHES_SECTION], {
-    web: { by: "sup disable", at: 2000, config: fingerprint(web) },
+    web: { enabled: false, by: "sup disable", at: 2000, config: fingerprint(web) },
   });
   const next = new JobSwitches(store);
   deepStrictEqual(next.reconcile([web, api]), []);
@@ -65,4 +65,18 @@ Deno.test("garbage in the state file's section is ignored", () => {
   store.sections[SWITCHES_SECTION] = { web: { by: 3 }, api: null, x: "y" };
   const switches = new JobSwitches(store);
   ok(!switches.isOff("web") && !switches.isOff("api"));
+});
+
+Deno.test("a job its config disables can be switched on, and back to what its config says", () => {
+  const store = new MemoryStore();
+  const switches = new JobSwitches(store);
+  const off = resolvedJob("batch", ["true"], { disabled: true });
+  ok(switches.disabled(off));
+  ok(switches.set(off, false, { by: "udp 127.0.0.1:1", persist: false }));
+  equal(switches.disabled(off), false, "switched on against its config");
+  equal(switches.isOff("batch"), false);
+  equal(switches.set(off, false, { by: "again" }), false, "already on");
+  ok(switches.set(off, true, { by: "sup disable" }), "off again: the config decides");
+  equal(switches.get("batch"), null);
+  ok(switches.disabled(off));
 });

@@ -265,7 +265,7 @@ export class Supervisor implements SupervisorApi {
 
   /** The config wants `entry` running: start it now or when its gates open. */
   #want(entry: JobEntry, reason: ActionReason): void {
-    if (entry.config.disabled || this.#closing || this.#switches.isOff(entry.config.name)) return;
+    if (this.#closing || this.#switches.disabled(entry.config)) return;
     if (this.#blocked(entry) !== null) this.#pending.add(entry);
     else entry.inbox.send({ type: "start", reason });
   }

@@ -13,6 +13,7 @@ import type { JobStatus, SupervisorApi } from "../core/api.ts";
 import { EventBus } from "../core/event_bus.ts";
 import type { ActionReason, JobState, MachineAction, ReadySource } from "../core/events.ts";
 import type { MachineOutcome } from "../core/machine.ts";
+import type { SwitchOptions } from "../core/job_switches.ts";
 import { RunTracker } from "../core/run_tracker.ts";
 
 /** One recorded call. */
@@ -28,8 +29,8 @@ export interface RecordedAction {
     | "enable"
     | "disable";
   job: string;
-  /** What `setEnabled` was asked. */
-  enabled?: boolean;
+  /** Who asked `setEnabled` (its `by`). */
+  by?: string;
   reason?: ActionReason;
   signal?: Deno.Signal;
 }
@@ -150,8 +151,8 @@ export class RecordingApi implements SupervisorApi {
     return [];
   }
   /** Records. */
-  setEnabled(job: string, enabled: boolean): Promise<boolean> {
-    this.actions.push({ method: enabled ? "enable" : "disable", job });
+  setEnabled(job: string, enabled: boolean, options?: SwitchOptions): Promise<boolean> {
+    this.actions.push({ method: enabled ? "enable" : "disable", job, by: options?.by });
     return Promise.resolve(true);
   }
 }
