@@ -9,6 +9,7 @@
 import type { ResolvedConfig } from "../config/resolved.ts";
 import type { EventBus } from "./event_bus.ts";
 import type { ActionReason, ExitStatus, JobState } from "./events.ts";
+import type { OutputLine } from "./ring_buffer.ts";
 import type { Runs } from "./run_tracker.ts";
 
 /** A job as seen from outside: plain data, safe to serialize. */
@@ -82,4 +83,10 @@ export interface SupervisorApi {
   markReady(name: string): boolean;
   /** The last `n` lines of a job's output (stdout and stderr interleaved). */
   outputTail(name: string, n?: number): string[];
+  /**
+   * The last `n` lines (default all kept) of a job's output, each with the
+   * time it was read and its stream, in the order sup read them; with
+   * `since`, only lines read at or after that time. [] for an unknown job.
+   */
+  outputLines(name: string, n?: number, since?: number): OutputLine[];
 }

@@ -36,7 +36,7 @@ export class JobOutput {
       this.#track(job, captureOutput(stdout, { ...common, stream: "stdout", target: job.stdout }));
     }
     if (!stderr) return Promise.resolve();
-    const onLine = (line: string) => entry.stderrRing.push(line);
+    const onLine = (line: string, at: number) => entry.stderrRing.push(line, at, "stderr");
     return this.#track(
       job,
       captureOutput(stderr, { ...common, stream: "stderr", target: job.stderr, onLine }),

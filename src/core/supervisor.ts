@@ -29,6 +29,7 @@ import { OutputFiles } from "./output_files.ts";
 import { bounded, stopInDependencyOrder } from "./stop_order.ts";
 import { signalGroup, SpawnError, spawnProcess, wrapperExecError } from "./process_spawner.ts";
 import { planReload, type ReloadPlan } from "./reload_plan.ts";
+import type { OutputLine } from "./ring_buffer.ts";
 import type { RuntimeStateFile } from "./runtime_state.ts";
 import { RunTracker } from "./run_tracker.ts";
 import { commandReboot, type RebootAdapter } from "./reboot.ts";
@@ -208,6 +209,11 @@ export class Supervisor implements SupervisorApi {
   /** The last `n` lines of a job's output (stdout and stderr interleaved); [] for an unknown job. */
   outputTail(name: string, n = 100): string[] {
     return this.#jobs.get(name)?.ring.tail(n) ?? [];
+  }
+
+  /** The last `n` lines of a job's output with time and stream; [] for an unknown job. */
+  outputLines(name: string, n?: number, since?: number): OutputLine[] {
+    return this.#jobs.get(name)?.ring.lines(n, since) ?? [];
   }
 
   /**

@@ -12,6 +12,7 @@ import type { ResolvedConfig } from "../config/resolved.ts";
 import type { JobStatus, SupervisorApi } from "../core/api.ts";
 import { EventBus } from "../core/event_bus.ts";
 import type { ActionReason, JobState } from "../core/events.ts";
+import type { OutputLine } from "../core/ring_buffer.ts";
 import { RunTracker } from "../core/run_tracker.ts";
 
 /** One recorded call. */
@@ -131,6 +132,10 @@ export class RecordingApi implements SupervisorApi {
   }
   /** Nothing. */
   outputTail(): string[] {
+    return [];
+  }
+  /** Nothing. */
+  outputLines(): OutputLine[] {
     return [];
   }
 }
