@@ -238,6 +238,9 @@ export async function runSup(options: RunOptions = {}): Promise<number> {
     let timer: ReturnType<typeof setTimeout> | undefined;
     await Promise.race([reloads.idle(), new Promise((r) => timer = setTimeout(r, 5_000))]);
     clearTimeout(timer);
+    // Log and event streams end on sup.stopping: a turn of the event loop lets their last
+    // bytes go out before the servers close (a closing server cuts streams still open).
+    await new Promise((r) => setTimeout(r, 10));
     for (const component of components.reverse()) {
       try {
         await component.close();

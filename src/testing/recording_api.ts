@@ -30,6 +30,8 @@ export class RecordingApi implements SupervisorApi {
   readonly runs = new RunTracker();
   readonly actions: RecordedAction[] = [];
   statuses = new Map<string, JobStatus>();
+  /** Each job's output lines, as `outputLines` returns them. */
+  output = new Map<string, OutputLine[]>();
   #config: ResolvedConfig;
   #now: () => number;
 
@@ -134,9 +136,10 @@ export class RecordingApi implements SupervisorApi {
   outputTail(): string[] {
     return [];
   }
-  /** Nothing. */
-  outputLines(): OutputLine[] {
-    return [];
+  /** What the test put in `output` for the job (last `n`, at or after `since`). */
+  outputLines(job: string, n = Infinity, since = -Infinity): OutputLine[] {
+    const lines = (this.output.get(job) ?? []).filter((l) => l.time >= since);
+    return lines.slice(Math.max(0, lines.length - n));
   }
 }
 
