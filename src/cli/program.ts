@@ -12,6 +12,7 @@ import { Command, CommanderError } from "@commander-js/extra-typings";
 import { dispose } from "@logtape/logtape";
 import { ConfigError, formatIssue } from "../config/config_error.ts";
 import { checkCommand } from "./check.ts";
+import { guardianCommand } from "./detach_cmd.ts";
 import { ExitCode, UserError } from "./exit_codes.ts";
 import { initCommand } from "./init.ts";
 import { loadConfigCommand } from "./load_config_cmd.ts";
@@ -67,6 +68,7 @@ Exit codes: 0 ok, 1 invalid config or another fixable mistake, 2 wrong usage,
   program.options.find((o) => o.long === "--quiet")?.conflicts("verbose");
   for (const make of COMMANDS) program.addCommand(make());
   program.addCommand(loadConfigCommand(), { hidden: true });
+  program.addCommand(guardianCommand(), { hidden: true }); // issue 10: sup run --guardian
   return program as unknown as Command;
 }
 

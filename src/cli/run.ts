@@ -10,7 +10,7 @@
  * @module
  */
 
-import { Command } from "@commander-js/extra-typings";
+import { Command, Option } from "@commander-js/extra-typings";
 import { getLogger } from "@logtape/logtape";
 import { ConfigError, formatIssue } from "../config/config_error.ts";
 import { loadConfig, splitConfigList } from "../config/loader.ts";
@@ -37,6 +37,7 @@ import {
 } from "./listeners.ts";
 import { supEnvironment } from "../core/sup_env.ts";
 import { ExitCode, UserError } from "./exit_codes.ts";
+import { detachedChores } from "./detached_chores.ts";
 import { type LogFlags, setupLogging } from "./logging.ts";
 
 import { type ComponentFactory, defaultComponents } from "./components.ts";
@@ -71,13 +72,17 @@ export interface RunOptions {
   stateDir?: string;
   /** False leaves logging as the embedding program set it up (tests). @default true */
   configureLogging?: boolean;
+  /** Write sup's pid here once it is up (removed when it stops). @default none */
+  pidFile?: string;
+  /** The file sup's stdout and stderr are appended to (`--detach`): rotated by sup. @default none */
+  outputLog?: string;
 }
 
 /** A config from elsewhere than a file: the resolved config and the files to watch. */
 export type ConfigLoader = () => Promise<{ config: ResolvedConfig; files: string[] }>;
 
 /** The `run` command. */
-export function runCommand(): Command<[string | undefined, string | undefined]> {
+export function runCommand() {
   return new Command("run")
     .description("run the jobs in the foreground (SIGINT/SIGTERM stop all, SIGHUP reloads)")
     .argument(
@@ -85,12 +90,26 @@ export function runCommand(): Command<[string | undefined, string | undefined]> 
       "config file, or a comma-separated list (default: ./sup.config.ts, then ./config.ts)",
     )
     .argument("[mode]", 'mode to apply, e.g. "dev" or "dev.foo"')
-    .action(async (config, mode, _options, command) => {
+    .option("--detach", "run in the background; return once sup is up (output in <state>.log)")
+    .option("--guardian", "like --detach, with a guardian that starts sup again if it dies")
+    .option("--pid-file <file>", "write sup's pid to this file once it is up")
+    .addOption(
+      new Option("--output-log <file>", "rotate this file (stdout of --detach)").hideHelp(),
+    )
+    .action(async (config, mode, options, command) => {
       const globals = command.optsWithGlobals() as LogFlags;
+      const flags = { verbose: globals.verbose, quiet: globals.quiet };
+      if (options.detach || options.guardian) {
+        const { runDetached } = await import("./detach_cmd.ts");
+        const out = (text: string) => command.configureOutput().writeOut?.(text);
+        return await runDetached({ config, mode, guardian: options.guardian === true, flags, out });
+      }
       const code = await runSup({
         config,
         mode,
-        flags: { verbose: globals.verbose, quiet: globals.quiet },
+        flags,
+        pidFile: options.pidFile,
+        outputLog: options.outputLog,
       });
       if (code !== 0) throw new UserError("", ExitCode.Failure);
     });
@@ -194,6 +213,8 @@ export async function runSup(options: RunOptions = {}): Promise<number> {
       modes: config.modes,
       at: Date.now(),
     });
+    // --detach, --guardian: the pid file says sup is up; the output log is rotated here.
+    await using detached = await detachedChores(options, () => sup.config().logging);
 
     const reloadOnce = async () => {
       try {
@@ -230,6 +251,7 @@ export async function runSup(options: RunOptions = {}): Promise<number> {
     signals.onUsr1 = () => {
       void sup.files.reopenAll();
       void logFile?.reopenOrRotate();
+      void detached.rotate();
     };
 
     const stopSignal = await signals.stopped;
