@@ -17,6 +17,7 @@ import { ExitCode, UserError } from "./exit_codes.ts";
 import { initCommand } from "./init.ts";
 import { loadConfigCommand } from "./load_config_cmd.ts";
 import { runCommand } from "./run.ts";
+import { serviceCommand } from "./service_cmd.ts";
 import { setupLogging } from "./logging.ts";
 import { typesCommand } from "./types_cmd.ts";
 import { VERSION } from "./version.ts";
@@ -40,6 +41,7 @@ const COMMANDS: (() => Command<any, any, any>)[] = [
   checkCommand,
   initCommand,
   typesCommand,
+  serviceCommand, // issue 10: sup service install|uninstall
 ];
 
 /** Builds the `sup` program with every command. */

@@ -31,7 +31,7 @@ import type { ResolvedConfig } from "../config/resolved.ts";
 export interface UnitSpec {
   /** The unit's name without `.service`, e.g. "sup-kiosk". */
   name: string;
-  /** The config the service runs (absolute). */
+  /** The config the service runs (absolute; a comma-separated list runs in the first one's folder). */
   config: string;
   /** The mode (`sup run <config> <mode>`), if any. */
   mode?: string;
@@ -95,7 +95,7 @@ export function renderUnit(spec: UnitSpec): string {
     "Type=exec",
     `ExecStart=${argv.map(quoteArgument).join(" ")}`,
     "ExecReload=/bin/kill -HUP $MAINPID",
-    `WorkingDirectory=${escapeSpecifiers(dirOf(spec.config))}`,
+    `WorkingDirectory=${escapeSpecifiers(dirOf(spec.config.split(",")[0]))}`,
     ...Object.entries(spec.environment ?? {}).map(([key, value]) =>
       `Environment=${quoteWord(escapeSpecifiers(`${key}=${value}`))}`
     ),
