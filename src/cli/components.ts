@@ -29,6 +29,10 @@ import { HeartbeatWatchdog } from "../probes/heartbeat.ts";
 import { MemmonProbe } from "../probes/memmon.ts";
 import { ScheduleProbe } from "../probes/schedule.ts";
 import { appListeners, type Listener } from "./listeners.ts";
+import { lazyComponent } from "../core/lazy_component.ts";
+import type { SupControl } from "../web/control_routes.ts";
+import { UsageSampler } from "../probes/proc_usage.ts";
+import { socketPath } from "../control/socket_path.ts";
 
 /** What components are built from. */
 export interface ComponentParts {
@@ -44,6 +48,11 @@ export interface ComponentParts {
   listeners?: Listener[];
   /** Where notifications go (mail, webhooks register here). @default a hub of its own */
   notifiers?: NotifierHub;
+  // issue 10 (H5): the control socket and the `sup` CLI's routes
+  /** What the CLI's control routes may do (reload, rotate, shutdown); none: not served. */
+  control?: SupControl;
+  /** Filled with components bound before any job starts, whose failure stops sup's start. */
+  startup?: Component[];
 }
 
 /** Builds the components of a running sup, in start order (they are closed in reverse). */
@@ -97,6 +106,11 @@ export function buildAppSide(parts: ComponentParts, options: AppSideOptions = {}
     channels: { osc: () => osc.stats(), websocket: () => websocket.stats() },
     operatorGuard: parts.operatorToken ? requireOperatorToken(parts.operatorToken) : undefined,
     events,
+    control: parts.control && { // issue 10 (H5)
+      control: parts.control,
+      lastHeartbeat: (job) => watchdog.info(job)?.lastSeen ?? null,
+      usage: usageReader(),
+    },
   }));
   return {
     watchdog,
@@ -126,7 +140,36 @@ export function defaultComponents(parts: ComponentParts): Component[] {
     // [issue 9: mail]
     // [issue 9: webhook, analytics, event log, machine]
     // [issue 10: control socket]
+    ...controlSocket(parts, side),
     // [issue 10: metrics]
     // [issue 10: pmtr report and control]
   ];
+}
+
+// issue 10 (H5) ---------------------------------------------------------------
+
+/** Memory and CPU of jobs' process groups for `sup status` (a /proc pass reused for 1 s). */
+function usageReader() {
+  const sampler = new UsageSampler();
+  return (groups: ReadonlyMap<number, number>) => sampler.usage(groups);
+}
+
+/**
+ * The control socket (unless `network.socket: false`): the HTTP app's
+ * routes for the `sup` CLI, bound before any job starts.
+ */
+function controlSocket(parts: ComponentParts, side: AppSide): Component[] {
+  const control = parts.control;
+  if (!control) return [];
+  const socket = lazyComponent(
+    (config) => config.network.socket !== null,
+    async () =>
+      new (await import("../control/socket_server.ts")).ControlSocket({
+        fetch: (request) => side.http.app.fetch(request),
+        where: (config) => socketPath(config, control.stateFile),
+        token: parts.operatorToken?.token ?? null,
+      }),
+  );
+  parts.startup?.push(socket);
+  return [socket];
 }

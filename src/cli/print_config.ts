@@ -93,6 +93,7 @@ export function formatConfig(config: ResolvedConfig): string {
     `  http       ${http.host}:${http.port}`,
     `  websocket  ${websocket.host}:${websocket.port}`,
     `  osc        ${osc.host}:${osc.port} (answers to ${osc.appHost}:${osc.appPort})`,
+    ...socketLines(config.network), // issue 10
     "",
     "logging",
     `  ${
@@ -120,4 +121,14 @@ export function formatConfig(config: ResolvedConfig): string {
     lines.push("", "app", ...JSON.stringify(config.app, null, 2).split("\n").map((l) => `  ${l}`));
   }
   return lines.join("\n");
+}
+
+/** `network.name` and `network.socket` (issue 10). */
+function socketLines(network: ResolvedConfig["network"]): string[] {
+  const { name, socket } = network;
+  const lines = name === null ? [] : [`  name       ${name}`];
+  if (socket === null) return [...lines, "  socket     none (network.socket: false)"];
+  const where = socket.path ?? "<state folder>/<name>.sock";
+  const group = socket.gid === null ? "" : `, group ${socket.gid}`;
+  return [...lines, `  socket     ${where} (mode 0o${socket.mode.toString(8)}${group})`];
 }

@@ -3,23 +3,16 @@
  * one place errors become messages and exit codes.
  *
  * To add a command, write `src/cli/<name>.ts` exporting a function that
- * returns a commander `Command`, and add it to `COMMANDS` below.
+ * returns a commander `Command`, and add it to `COMMANDS` below. A command's
+ * module is imported only when that command runs (or for `sup --help`), so
+ * `sup status` does not load what `sup run` needs.
  *
  * @module
  */
 
 import { Command, CommanderError } from "@commander-js/extra-typings";
-import { dispose } from "@logtape/logtape";
 import { ConfigError, formatIssue } from "../config/config_error.ts";
-import { checkCommand } from "./check.ts";
-import { guardianCommand } from "./detach_cmd.ts";
 import { ExitCode, UserError } from "./exit_codes.ts";
-import { initCommand } from "./init.ts";
-import { loadConfigCommand } from "./load_config_cmd.ts";
-import { runCommand } from "./run.ts";
-import { serviceCommand } from "./service_cmd.ts";
-import { setupLogging } from "./logging.ts";
-import { typesCommand } from "./types_cmd.ts";
 import { VERSION } from "./version.ts";
 
 /** Options every command accepts (read them with `globalFlags(command)`). */
@@ -34,18 +27,81 @@ export function globalFlags(command: { optsWithGlobals(): Record<string, unknown
   return { verbose: opts.verbose === true, quiet: opts.quiet === true };
 }
 
-/** The subcommands, in help order. */
 // deno-lint-ignore no-explicit-any
-const COMMANDS: (() => Command<any, any, any>)[] = [
-  runCommand,
-  checkCommand,
-  initCommand,
-  typesCommand,
-  serviceCommand, // issue 10: sup service install|uninstall
+type CommandFactory = () => Command<any, any, any>;
+
+/** A subcommand: its name, and its module's factory, imported when needed. */
+interface CommandEntry {
+  name: string;
+  load: () => Promise<CommandFactory>;
+  /** Set up sup's logging before it runs. @default true */
+  logs?: boolean;
+  hidden?: boolean;
+}
+
+/** The subcommands, in help order. */
+const COMMANDS: CommandEntry[] = [
+  { name: "run", load: async () => (await import("./run.ts")).runCommand },
+  { name: "check", load: async () => (await import("./check.ts")).checkCommand },
+  { name: "init", load: async () => (await import("./init.ts")).initCommand },
+  { name: "types", load: async () => (await import("./types_cmd.ts")).typesCommand },
+  // issue 10 (H5): the control commands talk to a running sup; they log nothing themselves
+  {
+    name: "status",
+    load: async () => (await import("./status_cmd.ts")).statusCommand,
+    logs: false,
+  },
+  ...["start", "stop", "restart", "signal", "enable", "disable"].map((name) => ({
+    name,
+    load: async () => (await import("./actions_cmd.ts")).actionCommand(name),
+    logs: false,
+  })),
+  {
+    name: "reload",
+    load: async () => (await import("./reload_cmd.ts")).reloadCommand,
+    logs: false,
+  },
+  {
+    name: "rotate",
+    load: async () => (await import("./rotate_cmd.ts")).rotateCommand,
+    logs: false,
+  },
+  {
+    name: "shutdown",
+    load: async () => (await import("./shutdown_cmd.ts")).shutdownCommand,
+    logs: false,
+  },
+  // issue 10 (H6): systemd units
+  { name: "service", load: async () => (await import("./service_cmd.ts")).serviceCommand },
+  // hidden
+  {
+    name: "load-config",
+    load: async () => (await import("./load_config_cmd.ts")).loadConfigCommand,
+    hidden: true,
+  },
+  // issue 10 (H6): what `sup run --guardian` starts
+  {
+    name: "guardian",
+    load: async () => (await import("./detach_cmd.ts")).guardianCommand,
+    hidden: true,
+  },
 ];
 
-/** Builds the `sup` program with every command. */
-export function createProgram(): Command {
+/** The command `args` names (the first word that is not an option; `help <name>`'s name). */
+function commandIn(args: readonly string[]): CommandEntry | undefined {
+  const words = args.filter((a) => !a.startsWith("-"));
+  const name = words[0] === "help" ? words[1] : words[0];
+  return COMMANDS.find((c) => c.name === name);
+}
+
+/** Whether `runCli` set up logging (and must flush it). */
+let loggingUsed = false;
+
+/**
+ * Builds the `sup` program: with `args`, only the command they name (all of
+ * them when they name none, e.g. `sup --help`, or an unknown one).
+ */
+export async function createProgram(args?: readonly string[]): Promise<Command> {
   const program = new Command("sup")
     .description("sup: a process supervisor and application monitor, configured in TypeScript")
     .version(VERSION, "-V, --version", "print sup's version")
@@ -65,12 +121,16 @@ Exit codes: 0 ok, 1 invalid config or another fixable mistake, 2 wrong usage,
 70 internal error (a bug in sup: please report it with the stack trace).`,
     )
     .hook("preAction", async (_program, action) => {
+      if (COMMANDS.find((c) => c.name === action.name())?.logs === false) return;
+      loggingUsed = true;
+      const { setupLogging } = await import("./logging.ts");
       await setupLogging(undefined, globalFlags(action));
     });
   program.options.find((o) => o.long === "--quiet")?.conflicts("verbose");
-  for (const make of COMMANDS) program.addCommand(make());
-  program.addCommand(loadConfigCommand(), { hidden: true });
-  program.addCommand(guardianCommand(), { hidden: true }); // issue 10: sup run --guardian
+  const named = args ? commandIn(args) : undefined;
+  for (const entry of named ? [named] : COMMANDS) {
+    program.addCommand((await entry.load())(), { hidden: entry.hidden === true });
+  }
   return program as unknown as Command;
 }
 
@@ -124,7 +184,7 @@ export async function runCli(
   args: string[],
   output: CliOutput = PROCESS_OUTPUT,
 ): Promise<ExitCode> {
-  const program = createProgram();
+  const program = await createProgram(args);
   eachCommand(program, (command) => {
     command.exitOverride();
     command.configureOutput({ writeOut: output.out, writeErr: output.err });
@@ -136,6 +196,6 @@ export async function runCli(
   } catch (error) {
     return reportError(error, verbose, output);
   } finally {
-    await dispose();
+    if (loggingUsed) await (await import("@logtape/logtape")).dispose();
   }
 }

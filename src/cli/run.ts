@@ -12,7 +12,7 @@
 
 import { Command, Option } from "@commander-js/extra-typings";
 import { getLogger } from "@logtape/logtape";
-import { ConfigError, formatIssue } from "../config/config_error.ts";
+import { ConfigError, type ConfigIssue, formatIssue } from "../config/config_error.ts";
 import { loadConfig, splitConfigList } from "../config/loader.ts";
 import { loadConfigInChild } from "../config/load_child.ts";
 import type { ResolvedConfig } from "../config/resolved.ts";
@@ -42,6 +42,7 @@ import { type LogFlags, setupLogging } from "./logging.ts";
 
 import { type ComponentFactory, defaultComponents } from "./components.ts";
 import { NotifierHub } from "../core/notifier_hub.ts";
+import { supControl } from "./control_hooks.ts";
 
 export {
   type AppSide,
@@ -125,7 +126,10 @@ const log = getLogger(["sup"]);
 export async function runSup(options: RunOptions = {}): Promise<number> {
   const flags = options.flags ?? {};
   // Listen first: a SIGTERM during start-up stops the jobs started so far.
-  const signals = new SignalInbox(options.stop);
+  const shutdown = Promise.withResolvers<string>(); // issue 10: `sup shutdown` stops sup as SIGTERM does
+  const signals = new SignalInbox(
+    options.stop ? Promise.race([options.stop, shutdown.promise]) : shutdown.promise,
+  );
   try {
     const path = options.load ? null : await configArgument(options.config);
     // Watch before loading, so an edit made while sup starts is not missed.
@@ -182,6 +186,20 @@ export async function runSup(options: RunOptions = {}): Promise<number> {
     const unlog = logEvents(sup.bus);
     const stall = new StallDetector({ bus: sup.bus });
     using _stall = { [Symbol.dispose]: () => stall.close() };
+    // issue 10 (H5): what the `sup` CLI may ask; reloads can run once sup has started its jobs.
+    let reloadAndWait: (() => Promise<void>) | null = null;
+    // The output log of --detach is rotated too, once it is known (after sup started).
+    let rotateOutput: () => Promise<unknown> = () => Promise.resolve();
+    const rotateFiles = () =>
+      Promise.all([sup.files.reopenAll(), logFile?.reopenOrRotate(), rotateOutput()]);
+    const control = supControl({
+      api: sup,
+      stateFile: state.path,
+      reload: () => reloadAndWait?.() ?? null,
+      rotate: rotateFiles,
+      shutdown: (by) => shutdown.resolve(by),
+    });
+    const startup: Component[] = [];
     const parts = {
       api: sup,
       state,
@@ -189,12 +207,15 @@ export async function runSup(options: RunOptions = {}): Promise<number> {
       listeners,
       operatorToken,
       notifiers: new NotifierHub(),
+      control,
+      startup,
     };
     const components = (options.components ?? defaultComponents)(parts);
     // Listen before any job starts: a port sup cannot bind is a startup error.
     const busy = await unbindable(listeners, config.network, null);
     for (const listener of busy.length ? [] : listeners) await follow(listener.component, config);
     if (busy.length === 0) busy.push(...notListening(listeners, config));
+    if (busy.length === 0) busy.push(...await startFirst(startup, config)); // issue 10: the socket
     if (busy.length > 0) {
       for (const problem of busy) log.error(`Cannot start: ${formatIssue(problem)}`);
       for (const component of components.reverse()) await component.close();
@@ -215,6 +236,7 @@ export async function runSup(options: RunOptions = {}): Promise<number> {
     });
     // --detach, --guardian: the pid file says sup is up; the output log is rotated here.
     await using detached = await detachedChores(options, () => sup.config().logging);
+    rotateOutput = () => detached.rotate();
 
     const reloadOnce = async () => {
       try {
@@ -247,12 +269,9 @@ export async function runSup(options: RunOptions = {}): Promise<number> {
     };
     const reloads = new Serial(reloadOnce);
     reload = () => reloads.run();
+    reloadAndWait = () => (reloads.run(), reloads.idle());
     signals.onHangup = reload;
-    signals.onUsr1 = () => {
-      void sup.files.reopenAll();
-      void logFile?.reopenOrRotate();
-      void detached.rotate();
-    };
+    signals.onUsr1 = () => void rotateFiles();
 
     const stopSignal = await signals.stopped;
     sup.bus.emit({ type: "sup.stopping", signal: stopSignal, at: Date.now() });
@@ -291,6 +310,19 @@ async function follow(component: Component, config: ResolvedConfig): Promise<voi
   } catch (error) {
     log.error(error instanceof Error ? error.message : String(error));
   }
+}
+
+/** Applies the components that must be up before any job starts; what fails, as issues. */
+async function startFirst(startup: Component[], config: ResolvedConfig): Promise<ConfigIssue[]> {
+  const issues: ConfigIssue[] = [];
+  for (const component of startup) {
+    try {
+      await component.apply(config);
+    } catch (error) {
+      issues.push({ path: "", message: error instanceof Error ? error.message : String(error) });
+    }
+  }
+  return issues;
 }
 
 function errorText(error: unknown): string {

@@ -34,7 +34,7 @@ export class Serial {
 
 /** sup's signal handling: SIGINT/SIGTERM stop, SIGHUP and SIGUSR1 call their handlers. */
 export class SignalInbox {
-  /** Resolves with the signal's name (or "stop" when `stop` resolved). */
+  /** Resolves with the signal's name (or what `stop` resolved with when a string, else "stop"). */
   readonly stopped: Promise<string>;
   /** Called on SIGHUP. */
   onHangup: () => void = () => {};
@@ -47,7 +47,7 @@ export class SignalInbox {
     this.stopped = new Promise((resolve) => {
       this.#listen("SIGINT", () => resolve("SIGINT"));
       this.#listen("SIGTERM", () => resolve("SIGTERM"));
-      stop?.then(() => resolve("stop"));
+      stop?.then((why) => resolve(typeof why === "string" ? why : "stop")); // e.g. "sup shutdown"
     });
     this.#listen("SIGHUP", () => this.onHangup());
     this.#listen("SIGUSR1", () => this.onUsr1());

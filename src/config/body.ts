@@ -15,6 +15,7 @@ import { isPlainObject } from "./modes.ts";
 import { checkReferences } from "./references.ts";
 import type { ResolvedConfig, ResolvedJob, ResolvedOutput } from "./resolved.ts";
 import { readApps, readLogging, readMachine, readNetwork } from "./sections.ts";
+import { readControlNetwork } from "./control_section.ts";
 import type { ConfigBody, UserConfig } from "./types.ts";
 
 /** Keys of a config body (what a mode section may hold). */
@@ -79,7 +80,10 @@ export function readBody(
   const logging = readLogging(body.logging, issues, dir, at("logging"));
   return {
     jobs: jobs.map((job) => withFileMode(job, logging.fileMode)),
-    network: readNetwork(body.network, issues, at("network")),
+    network: {
+      ...readNetwork(body.network, issues, at("network")),
+      ...readControlNetwork(body.network, issues, at("network"), dir, ctx.accounts), // issue 10
+    },
     logging,
     app,
     apps: readApps(body.apps, issues, at("apps")),

@@ -15,6 +15,7 @@ import type {
   StopSignal,
   UlimitConfig,
 } from "./types.ts";
+import type { ResolvedControlNetwork } from "./resolved_control.ts"; // issue 10 (H5)
 
 /** Where one output stream of a job goes. */
 export type ResolvedOutput =
@@ -111,6 +112,11 @@ export interface ResolvedNetwork {
   http: ResolvedHttp;
   websocket: ResolvedWebSocket;
   osc: ResolvedListen & { appHost: string; appPort: number };
+  // issue 10 (H5): the control socket
+  /** `network.name`, or null to derive it from the config path. */
+  name: ResolvedControlNetwork["name"];
+  /** The control socket, or null when `network.socket` is false. */
+  socket: ResolvedControlNetwork["socket"];
 }
 
 /** Log files are readable by sup's user only unless `logging.fileMode` widens it. */

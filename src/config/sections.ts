@@ -33,7 +33,15 @@ import type {
   WebSocketConfig,
 } from "./types.ts";
 
-const NETWORK_KEYS = ["host", "http", "websocket", "osc"] as const;
+const NETWORK_KEYS = [
+  "host",
+  "http",
+  "websocket",
+  "osc",
+  // issue 10 (H5): read by control_section.ts
+  "name",
+  "socket",
+] as const;
 const OSC_KEYS = ["port", "host", "appPort", "appHost"] as const;
 const LOGGING_KEYS = ["level", "format", "file", "maxSize", "maxFiles", "fileMode"] as const;
 const _network: AllKeys<NetworkConfig, typeof NETWORK_KEYS[number]> = true;
@@ -90,7 +98,11 @@ function readPort(f: Fields, key: string, fallback: number): number {
 }
 
 /** `network`: where sup listens; every address defaults to `network.host` (127.0.0.1). */
-export function readNetwork(value: unknown, issues: IssueList, path = "network"): ResolvedNetwork {
+export function readNetwork(
+  value: unknown,
+  issues: IssueList,
+  path = "network",
+): Omit<ResolvedNetwork, "name" | "socket"> { // name, socket: control_section.ts (issue 10)
   const f = value === undefined ? null : Fields.of(value, path, issues);
   f?.keys(NETWORK_KEYS);
   const host = f?.string("host", "127.0.0.1") ?? "127.0.0.1";

@@ -6,6 +6,9 @@
  * @module
  */
 
+import type { ControlNetworkConfig } from "./types_control.ts"; // issue 10 (H5)
+export type { ControlNetworkConfig, SocketConfig } from "./types_control.ts"; // issue 10 (H5)
+
 /**
  * A duration: milliseconds as a number, or a string with a unit written
  * straight after the amount (`ms`, `s`, `m`, `h`, `d`). At most 366 days.
@@ -249,7 +252,7 @@ export interface WebSocketConfig extends ListenConfig {
 // -----------------------------------------------------------------------------
 
 /** Where sup listens. Everything is bound to 127.0.0.1 unless set here. */
-export interface NetworkConfig {
+export interface NetworkConfig extends ControlNetworkConfig {
   /** Default address for every listener. @default "127.0.0.1" */
   host?: string;
   /** Panel, REST API, `/config` and HTTP heartbeats. @default { port: 8888 } */

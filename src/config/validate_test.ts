@@ -317,6 +317,8 @@ Deno.test("resolving applies every default", () => {
       maxConnections: 256,
     },
     osc: { host: "127.0.0.1", port: 3002, appHost: "127.0.0.1", appPort: 3003 },
+    name: null, // issue 10: derived from the config path
+    socket: { path: null, mode: 0o600, gid: null },
   });
   deepStrictEqual(config.logging, {
     level: "info",

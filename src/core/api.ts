@@ -11,6 +11,7 @@ import type { EventBus } from "./event_bus.ts";
 import type { ActionReason, ExitStatus, JobState } from "./events.ts";
 import type { OutputLine } from "./ring_buffer.ts";
 import type { Runs } from "./run_tracker.ts";
+import type { SwitchOptions } from "./job_switches.ts";
 
 /** A job as seen from outside: plain data, safe to serialize. */
 export interface JobStatus {
@@ -32,7 +33,12 @@ export interface JobStatus {
   lastReason: ActionReason | null;
   /** Why the job is fatal, when it is. */
   fatalMessage: string | null;
+  /** Kept stopped: by its config (`disabled: true`) or by an operator (`sup disable`). */
   disabled: boolean;
+  /** Who disabled it: "config", or who switched it off (e.g. "sup disable"); null when enabled. */
+  disabledBy: string | null;
+  /** When an operator switched it off (ms since the epoch); null otherwise. */
+  disabledAt: number | null;
 }
 
 /** Thrown by actions naming a job that does not exist. */
@@ -89,4 +95,12 @@ export interface SupervisorApi {
    * `since`, only lines read at or after that time. [] for an unknown job.
    */
   outputLines(name: string, n?: number, since?: number): OutputLine[];
+  /**
+   * Switches a job off (stops it and keeps it stopped, whoever asks to start
+   * it) or on again. Persisted in the runtime state file unless
+   * `persist: false`; lifted when the job's config changes. Emits
+   * `job.disabled` / `job.enabled`; resolves (to false when nothing changed)
+   * once a disabled job is stopped. Throws `UnknownJobError`.
+   */
+  setEnabled(name: string, enabled: boolean, options: SwitchOptions): Promise<boolean>;
 }

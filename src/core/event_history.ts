@@ -30,6 +30,8 @@ export const HISTORY_TYPES: Readonly<Record<SupEventType, boolean>> = {
   "job.spawnFailed": true,
   "job.action": true,
   "job.signaled": true,
+  "job.disabled": true,
+  "job.enabled": true,
   "job.output": false, // `sup logs`: each job's own ring
   "config.reloaded": true,
   "config.invalid": true,

@@ -24,6 +24,8 @@ const LOGGED: SupEventType[] = [
   "job.fatal",
   "job.action",
   "job.signaled",
+  "job.disabled",
+  "job.enabled",
   "machine.action",
   "config.reloaded",
   "config.invalid",
@@ -101,6 +103,14 @@ export function logEvent(event: SupEvent): void {
         `Sent ${event.signal} to process group ${event.pid} [${because(event.reason)}]`,
         { ...event },
       );
+      return;
+    case "job.disabled": {
+      const kept = event.persist ? "until enabled or its config changes" : "until sup restarts";
+      getLogger(["sup", "job", event.job]).info(`Disabled by ${event.by} (${kept})`, { ...event });
+      return;
+    }
+    case "job.enabled":
+      getLogger(["sup", "job", event.job]).info(`Enabled again by ${event.by}`, { ...event });
       return;
     case "machine.action":
       getLogger(["sup", "machine"]).error(

@@ -23,6 +23,7 @@ import { Mailbox } from "./mailbox.ts";
 import { RingBuffer } from "./ring_buffer.ts";
 import type { RuntimeStateFile } from "./runtime_state.ts";
 import { StopWaiters } from "./stop_waiters.ts";
+import type { JobSwitch } from "./job_switches.ts";
 
 /** Lines of stderr kept for `job.exited.stderrTail`. */
 export const STDERR_TAIL_LINES = 20;
@@ -107,8 +108,8 @@ export function hasProcess(entry: JobEntry): boolean {
   return state === "starting" || state === "running" || state === "stopping";
 }
 
-/** The job's status as plain data. */
-export function toStatus(entry: JobEntry): JobStatus {
+/** The job's status as plain data (`switched`: how an operator switched it off, if so). */
+export function toStatus(entry: JobEntry, switched: JobSwitch | null = null): JobStatus {
   const { snap, config } = entry;
   const phase = snap.phase;
   return {
@@ -122,7 +123,9 @@ export function toStatus(entry: JobEntry): JobStatus {
     restarts: snap.restarts,
     lastReason: snap.lastReason,
     fatalMessage: phase.state === "fatal" ? phase.message : null,
-    disabled: config.disabled,
+    disabled: config.disabled || switched !== null,
+    disabledBy: switched?.by ?? (config.disabled ? "config" : null),
+    disabledAt: switched?.at ?? null,
   };
 }
 

@@ -153,6 +153,19 @@ export interface StateDirOptions {
 export function stateFilePath(configPath: string, options: StateDirOptions = {}): string {
   const base = configPath.split("/").pop() ?? "config";
   const name = `${base}-${fnv1a(configPath)}.json`;
+  for (const dir of stateFolders(options)) {
+    if (writableDir(dir)) return `${dir}/${name}`;
+  }
+  const configDir = configPath.slice(0, configPath.lastIndexOf("/")) || "/";
+  return `${configDir}/.${base}.sup-state.json`;
+}
+
+/**
+ * The folders runtime files (state, lock, token, control socket) may be
+ * in, in order of preference: `$SUP_STATE_DIR`, `$XDG_RUNTIME_DIR/sup`,
+ * `/run/sup` (the CLI looks for sockets in each).
+ */
+export function stateFolders(options: StateDirOptions = {}): string[] {
   const read = options.env ?? ((key: string) => Deno.env.get(key));
   const env = (key: string) => read(key) || null;
   const xdg = env("XDG_RUNTIME_DIR");
@@ -161,11 +174,7 @@ export function stateFilePath(configPath: string, options: StateDirOptions = {})
     xdg ? `${xdg}/sup` : null,
     options.runDir ?? "/run/sup",
   ];
-  for (const dir of candidates) {
-    if (dir !== null && writableDir(dir)) return `${dir}/${name}`;
-  }
-  const configDir = configPath.slice(0, configPath.lastIndexOf("/")) || "/";
-  return `${configDir}/.${base}.sup-state.json`;
+  return [...new Set(candidates.filter((dir): dir is string => dir !== null))];
 }
 
 function writableDir(dir: string): boolean {

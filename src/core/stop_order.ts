@@ -7,6 +7,15 @@
 
 import { clearLongTimeout, type LongTimeout, setLongTimeout } from "./long_timeout.ts";
 import type { JobEntry } from "./job_entry.ts";
+import { signalGroup } from "./process_spawner.ts";
+
+/** SIGKILL to the process group of every entry that has a process (the last resort). */
+export function killGroups(entries: Iterable<JobEntry>): void {
+  for (const entry of entries) {
+    const phase = entry.snap.phase;
+    if ("pid" in phase) signalGroup(phase.pid, "SIGKILL");
+  }
+}
 
 /**
  * Stops `entries` with `stop`, dependents first. A cycle in `after` (the

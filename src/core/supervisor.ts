@@ -26,14 +26,15 @@ import {
 import { type JobEffect, type JobInput, transition } from "./job_state.ts";
 import { JobOutput } from "./job_output.ts";
 import { OutputFiles } from "./output_files.ts";
-import { bounded, stopInDependencyOrder } from "./stop_order.ts";
-import { signalGroup, SpawnError, spawnProcess, wrapperExecError } from "./process_spawner.ts";
+import { bounded, killGroups, stopInDependencyOrder } from "./stop_order.ts";
+import { signalGroup, SpawnError, spawnProcess } from "./process_spawner.ts";
 import { planReload, type ReloadPlan } from "./reload_plan.ts";
 import type { OutputLine } from "./ring_buffer.ts";
 import type { RuntimeStateFile } from "./runtime_state.ts";
 import { RunTracker } from "./run_tracker.ts";
 import { commandReboot, type RebootAdapter } from "./reboot.ts";
 import { supEnvironment } from "./sup_env.ts";
+import { JobSwitches, liftedEvent, switchJob, type SwitchOptions } from "./job_switches.ts";
 
 /** What a supervisor is built from. */
 export interface SupervisorOptions {
@@ -78,6 +79,7 @@ export class Supervisor implements SupervisorApi {
   #wiring: EntryWiring;
   #reboot: RebootAdapter | null;
   #jobEnv: (() => Record<string, string>) | null;
+  #switches: JobSwitches;
 
   /** Builds an idle supervisor; `apply(config)` starts the jobs. */
   constructor(options: SupervisorOptions = {}) {
@@ -87,6 +89,7 @@ export class Supervisor implements SupervisorApi {
     this.#onError = options.onError ?? ((message) => console.error(message));
     this.#reboot = options.reboot ?? null;
     this.#jobEnv = options.jobEnv ?? null;
+    this.#switches = new JobSwitches(this.#state);
     this.runs = new RunTracker((error) => this.#onError(`A run observer threw: ${error}`));
     this.#output = new JobOutput(this.bus, this.files, this.#onError);
     this.#wiring = {
@@ -105,16 +108,13 @@ export class Supervisor implements SupervisorApi {
 
   /** Every job's status, in config order. */
   status(): JobStatus[] {
-    return this.#config?.jobs.flatMap((job) => {
-      const entry = this.#jobs.get(job.name);
-      return entry ? [toStatus(entry)] : [];
-    }) ?? [];
+    return (this.#config?.jobs ?? []).flatMap((job) => this.jobStatus(job.name) ?? []);
   }
 
   /** One job's status, or undefined. */
   jobStatus(name: string): JobStatus | undefined {
     const entry = this.#jobs.get(name);
-    return entry ? toStatus(entry) : undefined;
+    return entry ? toStatus(entry, this.#switches.get(name)) : undefined;
   }
 
   /**
@@ -127,11 +127,10 @@ export class Supervisor implements SupervisorApi {
     if (this.#closing) return { added: [], removed: [], changed: [] }; // a reload racing shutdown
     const first = this.#config === null;
     const plan = planReload(this.#config?.jobs ?? [], config.jobs);
+    for (const lifted of this.#switches.reconcile(config.jobs)) this.bus.emit(liftedEvent(lifted));
     this.#config = config;
-    const reason: ActionReason = {
-      source: "config",
-      detail: first ? "sup started" : "config reloaded",
-    };
+    const detail = first ? "sup started" : "config reloaded";
+    const reason: ActionReason = { source: "config", detail };
     for (const name of plan.removed) {
       const entry = this.#jobs.get(name)!;
       this.#jobs.delete(name);
@@ -162,6 +161,7 @@ export class Supervisor implements SupervisorApi {
   /** Starts a job now, past its gates (also the way out of `fatal` and `disabled`). */
   start(name: string, reason: ActionReason): void {
     const entry = this.#entry(name);
+    if (this.#switches.isOff(name)) return;
     this.#pending.delete(entry);
     entry.inbox.send({ type: "start", reason });
   }
@@ -174,6 +174,7 @@ export class Supervisor implements SupervisorApi {
   /** Stops then starts a job (starts it if not running). */
   restart(name: string, reason: ActionReason): void {
     const entry = this.#entry(name);
+    if (this.#switches.isOff(name)) return;
     this.#pending.delete(entry);
     entry.inbox.send({ type: "restart", reason });
   }
@@ -184,6 +185,16 @@ export class Supervisor implements SupervisorApi {
     if (pid === null) return;
     this.bus.emit({ type: "job.signaled", job: name, pid, signal, reason, at: Date.now() });
     signalGroup(pid, signal);
+  }
+
+  /** Switches a job off (stopped, and kept stopped) or on again; false when it already was. */
+  setEnabled(name: string, enabled: boolean, options: SwitchOptions): Promise<boolean> {
+    const entry = this.#entry(name);
+    return switchJob(this.#switches, entry.config, enabled, options, {
+      emit: (event) => this.bus.emit(event),
+      stop: (reason) => this.#stopEntry(entry, reason),
+      want: (reason) => this.#wantNow(entry, reason),
+    });
   }
 
   /** Restarts the machine: `machine.action`, then the reboot command. Never throws. */
@@ -211,7 +222,7 @@ export class Supervisor implements SupervisorApi {
     return this.#jobs.get(name)?.ring.tail(n) ?? [];
   }
 
-  /** The last `n` lines of a job's output with time and stream; [] for an unknown job. */
+  /** The last `n` lines of a job's output, each with time and stream; [] for an unknown job. */
   outputLines(name: string, n?: number, since?: number): OutputLine[] {
     return this.#jobs.get(name)?.ring.lines(n, since) ?? [];
   }
@@ -243,10 +254,7 @@ export class Supervisor implements SupervisorApi {
    * of every job that has a process, so sup never exits leaving jobs behind.
    */
   killAll(): void {
-    for (const entry of this.#jobs.values()) {
-      const phase = entry.snap.phase;
-      if ("pid" in phase) signalGroup(phase.pid, "SIGKILL");
-    }
+    killGroups(this.#jobs.values());
   }
 
   #entry(name: string): JobEntry {
@@ -257,7 +265,7 @@ export class Supervisor implements SupervisorApi {
 
   /** The config wants `entry` running: start it now or when its gates open. */
   #want(entry: JobEntry, reason: ActionReason): void {
-    if (entry.config.disabled || this.#closing) return;
+    if (entry.config.disabled || this.#closing || this.#switches.isOff(entry.config.name)) return;
     if (this.#blocked(entry) !== null) this.#pending.add(entry);
     else entry.inbox.send({ type: "start", reason });
   }
@@ -354,16 +362,7 @@ export class Supervisor implements SupervisorApi {
         pipeStdout: job.stdout.kind !== "discard",
         pipeStderr: job.stderr.kind !== "discard",
       });
-      entry.stderrRing.clear(); // the tail explains this run's death only
-      const stderrRead = this.#output.capture(entry, proc.stdout, proc.stderr, job);
-      proc.exit.then(async (exit) => {
-        // A wrapper that could not exec says why on stderr: read it to the end (bounded).
-        if (exit.code === 126 || exit.code === 127) await bounded(stderrRead, 500);
-        entry.ring.size; // settles pending lines, so the stderr tail is current
-        const stderrTail = entry.stderrRing.tail();
-        const execFailed = wrapperExecError(job.name, exit.code, stderrTail);
-        entry.inbox.send({ type: "exited", pid: proc.pid, ...exit, stderrTail, execFailed });
-      }).catch((error) => this.#onError(`Job "${job.name}": ${error}`));
+      this.#output.run(entry, proc); // output captured; `exited` sent with the stderr tail
       entry.inbox.sendNext({ type: "spawned", pid: proc.pid, argv: proc.argv });
     } catch (error) {
       const message = error instanceof SpawnError

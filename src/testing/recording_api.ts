@@ -17,7 +17,7 @@ import { RunTracker } from "../core/run_tracker.ts";
 
 /** One recorded call. */
 export interface RecordedAction {
-  method: "start" | "stop" | "restart" | "signal" | "markReady" | "reboot";
+  method: "start" | "stop" | "restart" | "signal" | "markReady" | "reboot" | "enable" | "disable";
   job: string;
   reason?: ActionReason;
   signal?: Deno.Signal;
@@ -141,6 +141,11 @@ export class RecordingApi implements SupervisorApi {
     const lines = (this.output.get(job) ?? []).filter((l) => l.time >= since);
     return lines.slice(Math.max(0, lines.length - n));
   }
+  /** Records. */
+  setEnabled(job: string, enabled: boolean): Promise<boolean> {
+    this.actions.push({ method: enabled ? "enable" : "disable", job });
+    return Promise.resolve(true);
+  }
 }
 
 /** A job status for tests: a stopped job with no history, with `fields` on top. */
@@ -157,6 +162,8 @@ export function jobStatus(name: string, fields: Partial<JobStatus> = {}): JobSta
     lastReason: null,
     fatalMessage: null,
     disabled: false,
+    disabledBy: null,
+    disabledAt: null,
     ...fields,
   };
 }

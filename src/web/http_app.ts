@@ -25,7 +25,7 @@ import type { SupervisorApi } from "../core/api.ts";
 import type { EventHistory } from "../core/event_history.ts";
 import { appRoutes } from "./app_routes.ts";
 import { hostGuard } from "./host_guard.ts";
-import { operatorRoutes } from "./operator_routes.ts";
+import { operatorRoutes, type OperatorRoutesParts } from "./operator_routes.ts";
 
 /** What the HTTP API is built on. */
 export interface HttpAppParts {
@@ -41,14 +41,16 @@ export interface HttpAppParts {
   operatorGuard?: MiddlewareHandler;
   /** Recent events for `GET /api/events`. @default live events only */
   events?: EventHistory;
+  /** The `sup` CLI's routes (issue 10). @default none */
+  control?: OperatorRoutesParts["control"];
 }
 
 /** Builds the HTTP API; test it with `app.request()` or serve it with `HttpServer`. */
 export function createHttpApp(parts: HttpAppParts): Hono {
-  const { api, handle, listApps, channels } = parts;
+  const { api, handle, listApps, channels, control } = parts;
   const operator = new Hono();
   if (parts.operatorGuard) operator.use(parts.operatorGuard);
-  operator.route("/", operatorRoutes({ api, listApps, channels, events: parts.events }));
+  operator.route("/", operatorRoutes({ api, listApps, channels, control, events: parts.events }));
   operator.notFound(noRoute);
   operator.onError(failed);
 

@@ -12,6 +12,7 @@ import { Hono } from "hono";
 import { type SupervisorApi, UnknownJobError } from "../core/api.ts";
 import type { EventHistory } from "../core/event_history.ts";
 import { streamRoutes } from "./stream_routes.ts";
+import { controlRoutes, type ControlRoutesParts } from "./control_routes.ts";
 
 const MAX_OUTPUT_LINES = 1000;
 
@@ -25,12 +26,17 @@ export interface OperatorRoutesParts {
   channels?: Record<string, () => unknown>;
   /** Recent events for `GET /api/events` (issue 10, streaming). @default live events only */
   events?: EventHistory;
+  // issue 10 (H5): the control commands' routes (`/api/control/...`)
+  /** What the `sup` CLI's routes need; without it they are not served. @default none */
+  control?: Omit<ControlRoutesParts, "api">;
 }
 
 /** Routes `/api/status`, `/api/channels` and `/api/jobs` (but not heartbeats, which apps send). */
 export function operatorRoutes(parts: OperatorRoutesParts): Hono {
   const { api, listApps, channels = {} } = parts;
   const app = new Hono();
+  // issue 10 (H5): the control commands' routes
+  if (parts.control) app.route("/", controlRoutes({ api, ...parts.control }));
   const unknown = (name: string) => ({ error: `No job named "${name}"` });
   app.get("/api/status", (c) => c.json({ jobs: api.status(), apps: listApps() }));
   app.get("/api/channels", (c) => {

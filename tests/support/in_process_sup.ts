@@ -93,6 +93,7 @@ export async function startInProcessSup(options: InProcessSupOptions): Promise<I
   config.apps = { ...config.apps, ...options.apps };
   config.machine = options.machine ?? { rebootCommand: ["/bin/false"] };
   config.network = {
+    ...config.network,
     http: { ...config.network.http, host: "127.0.0.1", port: ports.http },
     websocket: {
       ...config.network.websocket,
