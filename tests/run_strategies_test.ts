@@ -99,7 +99,7 @@ async function jobPid(file: string): Promise<number> {
   return pid!;
 }
 
-Deno.test("run --detach returns once sup is up, prints its files; stopping it leaves no process", async () => {
+Deno.test("run --detach returns once sup answers on its socket; sup shutdown then leaves no process", async () => {
   await using s = await setup((dir) => ({
     worker: { cmd: ["sh", "-c", `echo $$ > ${dir}/worker.pid; echo working; exec sleep 300`] },
   }));
@@ -108,7 +108,9 @@ Deno.test("run --detach returns once sup is up, prints its files; stopping it le
   match(started.stdout, /^sup \d+ is running ".*sup\.json" in the background\n/);
   const pidFile = detachFiles(s.stateFile(".json")).pid;
   match(started.stdout, new RegExp(`pid file: ${pidFile}`));
+  match(started.stdout, new RegExp(`socket: +${s.stateFile(".sock")}\n`));
   const sup = readPidFile(pidFile)!;
+  ok(sup !== null);
   s.pids.add(sup);
   ok(alive(sup), "sup runs after the command returned");
   const worker = await jobPid(`${s.dir}/worker.pid`);
@@ -119,9 +121,14 @@ Deno.test("run --detach returns once sup is up, prints its files; stopping it le
     "the job's output in the log",
   );
   equal(readProcStat(sup)!.session, sup, "sup leads a session of its own");
+  const logs = await s.cli("logs", "worker");
+  equal(logs.code, 0, logs.stderr);
+  match(logs.stdout, /^\d{4}-\d\d-\d\d [\d:.]+ worker out \| working\n$/);
 
-  kill(sup, "SIGTERM");
-  await until(() => !alive(sup) && !alive(worker), "sup and its job gone", 15_000);
+  const shutdown = await s.cli("shutdown");
+  equal(shutdown.code, 0, shutdown.stderr);
+  match(shutdown.stdout, new RegExp(`sup ${sup} stopped`));
+  ok(!alive(sup) && !alive(worker), "sup and its job are gone when shutdown returns");
   await until(async () => !(await exists(pidFile)), "the pid file removed");
 });
 
@@ -144,6 +151,7 @@ Deno.test("run --detach refuses at once when a sup already runs the config", asy
   const first = await s.cli("run", s.config, "--detach");
   equal(first.code, 0, first.stderr);
   const sup = readPidFile(detachFiles(s.stateFile(".json")).pid)!;
+  ok(sup !== null);
   s.pids.add(sup);
   const second = await s.cli("run", s.config, "--detach");
   equal(second.code, 1);
@@ -152,7 +160,7 @@ Deno.test("run --detach refuses at once when a sup already runs the config", asy
   await until(() => !alive(sup), "sup gone", 15_000);
 });
 
-Deno.test("run --guardian: a SIGKILLed sup is started again, no job ever runs twice; SIGTERM ends all", async () => {
+Deno.test("run --guardian: a SIGKILLed sup is started again, no job ever runs twice; sup shutdown ends all", async () => {
   await using s = await setup((dir) => ({
     // flock fails at once if another copy still holds the lock: a duplicate leaves a mark.
     worker: {
@@ -201,7 +209,8 @@ Deno.test("run --guardian: a SIGKILLed sup is started again, no job ever runs tw
   );
   match(log, /Job "worker" was left running by a previous sup: (stopped|killed) its process group/);
 
-  kill(guardian, "SIGTERM");
+  const shutdown = await s.cli("shutdown");
+  equal(shutdown.code, 0, shutdown.stderr);
   await until(
     () => !alive(guardian) && !alive(second) && !alive(pids()[1]),
     "guardian, sup and job gone",
@@ -221,3 +230,36 @@ async function exists(path: string): Promise<boolean> {
     return false;
   }
 }
+
+Deno.test("two sups started with --detach from different configs are told apart", async () => {
+  await using a = await setup(() => ({
+    alpha: { cmd: ["sh", "-c", "echo from alpha; exec sleep 300"] },
+  }));
+  await using b = await setup(() => ({
+    beta: { cmd: ["sh", "-c", "echo from beta; exec sleep 300"] },
+  }));
+  // Both sups put their sockets in one runtime folder, as two sups of one user do.
+  const shared = `${a.dir}/state`;
+  b.env.SUP_STATE_DIR = shared;
+  const first = await a.cli("run", a.config, "--detach");
+  equal(first.code, 0, first.stderr);
+  const second = await b.cli("run", b.config, "--detach");
+  equal(second.code, 0, second.stderr);
+  const socketOf = (out: string) => out.match(/socket: +(\S+)/)![1];
+  ok(socketOf(first.stdout) !== socketOf(second.stdout), "two sockets");
+  for (const out of [first.stdout, second.stdout]) a.pids.add(Number(out.match(/^sup (\d+)/)![1]));
+
+  const alpha = await a.cli("logs", "--config", a.config);
+  equal(alpha.code, 0, alpha.stderr);
+  match(alpha.stdout, /alpha out \| from alpha/);
+  ok(!alpha.stdout.includes("beta"), alpha.stdout);
+  const beta = await a.cli("logs", "--config", b.config, "beta");
+  match(beta.stdout, /beta out \| from beta/);
+  const which = await a.cli("logs");
+  equal(which.code, 1);
+  match(which.stderr, /sups are running/i);
+  for (const config of [a.config, b.config]) {
+    const done = await a.cli("shutdown", "--config", config);
+    equal(done.code, 0, done.stderr);
+  }
+});

@@ -4,7 +4,8 @@
  * config or a sup already running it is reported at once; then sup (or the
  * guardian, which starts sup) runs in a session of its own with its output
  * in `<state>.log`, and this command returns once the new sup is up, or
- * fails with what it printed.
+ * fails with what it printed. Up means: its pid file is written and it
+ * answers on its control socket, whose path is printed.
  *
  * @module
  */
@@ -22,6 +23,8 @@ import {
   waitUntilUp,
 } from "../control/detach.ts";
 import { Guardian } from "../control/guardian.ts";
+import { ControlClient } from "../control/client.ts";
+import { socketPath } from "../control/socket_path.ts";
 import { configArgument } from "./config_arg.ts";
 import { ExitCode, UserError } from "./exit_codes.ts";
 import type { LogFlags } from "./logging.ts";
@@ -71,7 +74,8 @@ export async function runDetached(request: DetachRequest): Promise<void> {
     ];
   const offset = fileSize(files.log);
   const child = spawnDetached(argv, files.log);
-  const up = await waitUntilUp(child, () => readPidFile(files.pid) !== null, UP_TIMEOUT_MS);
+  const socket = socketPath(config, statePath);
+  const up = await waitUntilUp(child, () => answers(files.pid, socket), UP_TIMEOUT_MS);
   if (!up.ok) {
     if (up.reason === "timeout") {
       try {
@@ -94,6 +98,7 @@ export async function runDetached(request: DetachRequest): Promise<void> {
   request.out(
     `sup ${pid} is running "${config.source}" in the background` +
       (request.guardian ? ` (guardian ${child.pid})` : "") +
+      (socket ? `\n  socket:   ${socket}` : "") +
       `\n  output:   ${files.log}\n  pid file: ${files.pid}\n`,
   );
 }
@@ -128,6 +133,16 @@ export function guardianCommand(): Command<[string, string | undefined], { log: 
       const code = await guardian.run();
       if (code !== 0) throw new UserError("", ExitCode.Failure);
     });
+}
+
+/** sup is up: its pid file is written and it answers on its control socket (when it has one). */
+async function answers(pidFile: string, socket: string | null): Promise<boolean> {
+  if (readPidFile(pidFile) === null) return false;
+  if (socket === null) return true;
+  using client = new ControlClient({ socket });
+  const response = await client.fetch("/api/control/info", { signal: AbortSignal.timeout(2_000) });
+  await response.body?.cancel();
+  return response.ok;
 }
 
 function removeIfExists(path: string): void {

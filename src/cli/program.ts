@@ -71,7 +71,13 @@ const COMMANDS: CommandEntry[] = [
     load: async () => (await import("./shutdown_cmd.ts")).shutdownCommand,
     logs: false,
   },
-  // issue 10 (H6): systemd units
+  // issue 10 (H6): jobs' output and sup's events, streamed; systemd units
+  { name: "logs", load: async () => (await import("./logs_cmd.ts")).logsCommand, logs: false },
+  {
+    name: "events",
+    load: async () => (await import("./events_cmd.ts")).eventsCommand,
+    logs: false,
+  },
   { name: "service", load: async () => (await import("./service_cmd.ts")).serviceCommand },
   // hidden
   {
