@@ -141,8 +141,12 @@ Deno.test("run --detach fails with sup's own error when sup cannot start, and le
   );
   const result = await s.cli("run", s.config, "--detach");
   equal(result.code, 1);
-  match(result.stderr, /sup exited with code 1 before it was up; its output \(".*\.log"\):/);
+  match(result.stderr, /sup did not come up: it exited with code 1; its output \(".*\.log"\):/);
   match(result.stderr, new RegExp(`Cannot start: network\\.http.*${port}`));
+  const guarded = await s.cli("run", s.config, "--guardian");
+  equal(guarded.code, 1);
+  match(guarded.stderr, /sup did not come up: its guardian exited with code 1/);
+  match(guarded.stderr, /sup·guardian: sup \d+ exited with code 1 before it was up: giving up/);
   ok(!(await exists(`${s.dir}/worker.pid`)), "no job was started");
 });
 

@@ -84,14 +84,15 @@ export async function runDetached(request: DetachRequest): Promise<void> {
         // Already gone.
       }
     }
+    const who = request.guardian ? "its guardian" : "it";
     const what = up.reason === "timeout"
-      ? `did not come up within ${UP_TIMEOUT_MS / 1000} s (stopped it)`
+      ? `it did not answer within ${UP_TIMEOUT_MS / 1000} s (stopped)`
       : up.status.signal
-      ? `was killed by ${up.status.signal}`
-      : `exited with code ${up.status.code}`;
+      ? `${who} was killed by ${up.status.signal}`
+      : `${who} exited with code ${up.status.code}`;
     const tail = tailFrom(files.log, offset).map((line) => `  ${line}\n`).join("");
     throw new UserError(
-      `sup ${what} before it was up; its output ("${files.log}"):\n${tail || "  (nothing)\n"}`,
+      `sup did not come up: ${what}; its output ("${files.log}"):\n${tail || "  (nothing)\n"}`,
     );
   }
   const pid = readPidFile(files.pid);
