@@ -23,6 +23,7 @@ async function setup(systemctlExit = 0): Promise<Setup> {
   await Deno.writeTextFile(
     config,
     JSON.stringify({
+      network: { name: "kiosk" },
       jobs: {
         api: { cmd: "sleep 300", killTimeout: "20s" },
         web: { cmd: "sleep 300", after: ["api"], killTimeout: "8s" },
@@ -140,6 +141,14 @@ Deno.test("service install says what systemctl answered when it fails", async ()
     /"systemctl --user daemon-reload" failed \(exit code 1\): Failed to connect to bus/,
   );
   match(result.stderr, /unit file: .*sup-kiosk\.service/);
+});
+
+Deno.test("without network.name the unit is named as the control socket: file or folder name and a hash", async () => {
+  await using s = await setup();
+  await Deno.writeTextFile(s.config, JSON.stringify({ jobs: { api: { cmd: "sleep 300" } } }));
+  const result = await s.cli("service", "install", s.config, "--user");
+  equal(result.code, 0, result.stderr);
+  match(s.calls()[1], /^--user enable --now sup-kiosk\.config-[0-9a-f]{8}\.service$/);
 });
 
 Deno.test("service install refuses an invalid config", async () => {

@@ -13,6 +13,7 @@ import { Command } from "@commander-js/extra-typings";
 import { dirname } from "node:path";
 import { loadConfig, splitConfigList } from "../config/loader.ts";
 import type { ResolvedConfig } from "../config/resolved.ts";
+import { supName } from "../config/resolved_control.ts";
 import { renderUnit, stopTimeoutSeconds, unitName, unitPath } from "../control/service_unit.ts";
 import { configArgument } from "./config_arg.ts";
 import { UserError } from "./exit_codes.ts";
@@ -46,10 +47,9 @@ export function serviceCommand(): Command {
   return service as unknown as Command;
 }
 
-/** The unit's name for a config: `sup-<name>`, `<name>` as the control socket's. */
+/** The unit's name for a config: `sup-<name>`, `<name>` as the control socket's (`network.name`). */
 function serviceName(config: ResolvedConfig): string {
-  const file = config.source.split("/").pop() ?? "sup";
-  return unitName(file.replace(/\.(ts|js|mjs|json|toml)$/, "").replace(/\.config$/, ""));
+  return unitName(supName(config.source, config.network.name));
 }
 
 async function install(
