@@ -15,6 +15,7 @@ Deno.test("a log line shows time, job, stream and text", () => {
   const colored = logLineText({ time: at, job: "web", stream: "stdout", line: "ok" }, {
     color: true,
   });
+  // deno-lint-ignore no-control-regex
   equal(colored.replace(/\x1b\[[0-9;]*m/g, ""), "2026-03-01 12:00:00.123 web out | ok");
   equal(colored.includes("\x1b["), true);
 });
