@@ -2,8 +2,10 @@
  * The recent events of a running sup, kept in memory for `sup events` (the
  * history before the live stream starts) and the panel: a bounded ring of
  * the last events of every kind except job output (`sup logs` has its own
- * ring per job) and clock ticks (emitted only while someone listens: a
- * history listening to them would make them tick forever).
+ * ring per job), messages apps send each other (relayed, not kept: a
+ * stream of big payloads held here cost sup 35 MB of peak RSS in the
+ * WebSocket broadcast test) and clock ticks (emitted only while someone
+ * listens: a history listening to them would make them tick forever).
  *
  * @module
  */
@@ -40,7 +42,7 @@ export const HISTORY_TYPES: Readonly<Record<SupEventType, boolean>> = {
   "health.recovered": true,
   "app.log": true,
   "app.event": true,
-  "app.message": true,
+  "app.message": false, // app-to-app traffic: relayed, not kept (payloads of any size, often)
   "app.missed": true,
   "app.registered": true,
   "app.unregistered": true,
@@ -64,31 +66,46 @@ export const KEPT_TYPES: readonly SupEventType[] = (Object.keys(HISTORY_TYPES) a
 /** Events kept by default. */
 export const DEFAULT_HISTORY_EVENTS = 1000;
 
-/** The last events on a bus (of the kinds `HISTORY_TYPES` keeps). */
+/**
+ * Characters of text the kept events may hold together, by default: events
+ * carry what apps send (`app.message` data, `app.log` lines), so a count
+ * alone would let a few big ones hold megabytes.
+ */
+export const DEFAULT_HISTORY_CHARS = 1024 * 1024;
+
+/** The last events on a bus (of the kinds `HISTORY_TYPES` keeps), bounded by count and size. */
 export class EventHistory {
-  /** How many events are kept. */
+  /** How many events are kept at most. */
   readonly capacity: number;
+  /** How much text (approximate characters) the kept events may hold. */
+  readonly maxChars: number;
   #events: SupEvent[] = [];
-  #next = 0;
+  #sizes: number[] = [];
+  /** Index of the oldest kept event in the arrays (they are compacted now and then). */
+  #head = 0;
+  #chars = 0;
   #offs: Unsubscribe[];
 
   /** Keeps the last `capacity` events of `bus` from now on (subscribed by type, never `onAny`). */
-  constructor(bus: EventBus, capacity = DEFAULT_HISTORY_EVENTS) {
+  constructor(bus: EventBus, capacity = DEFAULT_HISTORY_EVENTS, maxChars = DEFAULT_HISTORY_CHARS) {
     if (!Number.isInteger(capacity) || capacity < 1) {
       throw new RangeError(`EventHistory capacity must be a whole number >= 1, got ${capacity}`);
     }
     this.capacity = capacity;
+    this.maxChars = maxChars;
     const keep = (event: SupEvent) => this.#keep(event);
     this.#offs = KEPT_TYPES.map((type) => bus.on(type, keep));
   }
 
+  /** How many events are kept now. */
+  get size(): number {
+    return this.#events.length - this.#head;
+  }
+
   /** The last `n` events (default all kept), oldest first; with `since`, only those at or after it. */
   recent(n: number = this.capacity, since = -Infinity): SupEvent[] {
-    const size = this.#events.length;
-    const ordered = size < this.capacity
-      ? this.#events
-      : [...this.#events.slice(this.#next), ...this.#events.slice(0, this.#next)];
-    const wanted = since === -Infinity ? ordered : ordered.filter((event) => event.at >= since);
+    const kept = this.#events.slice(this.#head);
+    const wanted = since === -Infinity ? kept : kept.filter((event) => event.at >= since);
     const count = Math.max(0, Math.min(Math.floor(n), wanted.length));
     return wanted.slice(wanted.length - count);
   }
@@ -100,8 +117,43 @@ export class EventHistory {
   }
 
   #keep(event: SupEvent): void {
-    if (this.#events.length < this.capacity) this.#events.push(event);
-    else this.#events[this.#next] = event;
-    this.#next = (this.#next + 1) % this.capacity;
+    const size = approxChars(event, this.maxChars);
+    this.#events.push(event);
+    this.#sizes.push(size);
+    this.#chars += size;
+    while (this.size > 1 && (this.size > this.capacity || this.#chars > this.maxChars)) {
+      this.#chars -= this.#sizes[this.#head];
+      this.#events[this.#head] = undefined as unknown as SupEvent; // let it go now
+      this.#head++;
+    }
+    if (this.#head > 1024 && this.#head * 2 > this.#events.length) {
+      this.#events = this.#events.slice(this.#head);
+      this.#sizes = this.#sizes.slice(this.#head);
+      this.#head = 0;
+    }
   }
+}
+
+/**
+ * About how many characters `value` holds: its strings' lengths plus a
+ * little per other value, walked no further than `cap` (cheap for the
+ * small events that are most of them).
+ */
+export function approxChars(value: unknown, cap: number): number {
+  let total = 0;
+  const stack: unknown[] = [value];
+  while (stack.length > 0 && total <= cap) {
+    const item = stack.pop();
+    if (typeof item === "string") total += item.length + 2;
+    else if (Array.isArray(item)) {
+      total += 2;
+      for (const element of item) stack.push(element);
+    } else if (item !== null && typeof item === "object") {
+      for (const [key, field] of Object.entries(item)) {
+        total += key.length + 4;
+        stack.push(field);
+      }
+    } else total += 8;
+  }
+  return total;
 }
