@@ -152,7 +152,7 @@ Deno.test("a job printing megabytes without a newline does not grow the ring pas
   equal(tail[1], "after");
 });
 
-Deno.test("log target: stdout lines are info and stderr lines warnings under [sup, job, name]", async () => {
+Deno.test("log target: stdout and stderr lines are info under [sup, job, name, stream]", async () => {
   const records: LogRecord[] = [];
   await configure({
     reset: true,
@@ -169,8 +169,8 @@ Deno.test("log target: stdout lines are info and stderr lines warnings under [su
     });
     const seen = records.map((r) => [r.category.join("."), r.level, r.message.join("")]);
     deepStrictEqual(seen.sort(), [
-      ["sup.job.web", "info", "hello {name}"],
-      ["sup.job.web", "warning", "bad thing"],
+      ["sup.job.web.stderr", "info", "bad thing"],
+      ["sup.job.web.stdout", "info", "hello {name}"],
     ]);
     equal(ring.size, 2);
   } finally {

@@ -55,7 +55,7 @@ Deno.test("every job.state carries job, pid, exit code or signal, uptime, reason
   }).finally(() => Deno.remove(dir, { recursive: true }));
 });
 
-Deno.test("job output: the ring keeps the last 1000 lines, LogTape gets each under [sup, job, name]", async () => {
+Deno.test("job output: the ring keeps the last 1000 lines, LogTape gets each at info under [sup, job, name, stream]", async () => {
   const records: LogRecord[] = [];
   await configure({
     reset: true,
@@ -79,10 +79,13 @@ Deno.test("job output: the ring keeps the last 1000 lines, LogTape gets each und
       // stdout and stderr are two pipes: their lines interleave in arrival order.
       deepStrictEqual(tail.filter((l) => l !== "oops").slice(-2), ["1499", "1500"]);
       equal(tail.filter((l) => l === "oops").length, 1);
-      const mine = records.filter((r) => r.category.join(".") === "sup.job.chatty");
+      const mine = records.filter((r) => r.category.join(".").startsWith("sup.job.chatty."));
       const lines = mine.map((r) => r.message.join(""));
       ok(lines.includes("1") && lines.includes("1500"), "every line reaches the log");
-      equal(mine.find((r) => r.message.join("") === "oops")?.level, "warning");
+      // A job's stderr is its output, not a warning of sup's: info, with the stream named.
+      const oops = mine.find((r) => r.message.join("") === "oops");
+      deepStrictEqual([oops?.level, oops?.category.at(-1)], ["info", "stderr"]);
+      equal(mine.find((r) => r.message.join("") === "1500")?.category.at(-1), "stdout");
     });
   } finally {
     await reset();

@@ -10,6 +10,7 @@
 
 import type { SupervisorApi } from "../core/api.ts";
 import type { Component } from "../core/component.ts";
+import { EventHistory } from "../core/event_history.ts";
 import { NotifierHub } from "../core/notifier_hub.ts";
 import type { StallCheck } from "../core/stall_detector.ts";
 import { lazyComponent } from "../core/lazy_component.ts";
@@ -92,6 +93,9 @@ export function buildAppSide(parts: ComponentParts, options: AppSideOptions = {}
   const { api, state } = parts;
   // Subscribed before the supervisor's first `apply`, so no app event is missed.
   const appLog: Component = { apply() {}, close: logAppEvents(api.bus) };
+  // Recent events for `sup events` (issue 10), recorded from before the first job starts.
+  const events = new EventHistory(api.bus);
+  const history: Component = { apply() {}, close: () => events.close() };
   const watchdog = new HeartbeatWatchdog(api, { stall: parts.stall });
   const apps = new AppRegistry({ api, store: state, stall: parts.stall });
   const handle = appCommandHandler({ api, heartbeats: watchdog, apps, senderUid: socketOwnerUid });
@@ -103,6 +107,7 @@ export function buildAppSide(parts: ComponentParts, options: AppSideOptions = {}
     listApps: () => apps.list(),
     channels: { osc: () => osc.stats(), websocket: () => websocket.stats() },
     operatorGuard: parts.operatorToken ? requireOperatorToken(parts.operatorToken) : undefined,
+    events,
     control: parts.control && { // issue 10 (H5)
       control: parts.control,
       lastHeartbeat: (job) => watchdog.info(job)?.lastSeen ?? null,
@@ -116,7 +121,7 @@ export function buildAppSide(parts: ComponentParts, options: AppSideOptions = {}
     osc,
     websocket,
     http,
-    components: [appLog, apps, watchdog, osc, websocket, http],
+    components: [appLog, history, apps, watchdog, osc, websocket, http],
   };
 }
 

@@ -21,12 +21,21 @@ export interface TargetFlags {
   tokenFile?: string;
 }
 
-/** Adds the options that pick the sup to `command`. */
+/**
+ * Adds the options that pick the sup to `command`. `shortName: false` leaves
+ * `-n` to the command (`sup logs -n 50`, as tail and journalctl have it).
+ */
 // deno-lint-ignore no-explicit-any
-export function withTarget<C extends Command<any, any, any>>(command: C): C {
+export function withTarget<C extends Command<any, any, any>>(
+  command: C,
+  { shortName = true }: { shortName?: boolean } = {},
+): C {
   command
     .option("-c, --config <path>", "the sup running this config")
-    .option("-n, --name <name>", "the sup with this network.name (or the start of a derived one)")
+    .option(
+      `${shortName ? "-n, " : ""}--name <name>`,
+      "the sup with this network.name (or the start of a derived one)",
+    )
     .option("--socket <path>", "the sup listening on this control socket")
     .option("--url <url>", "a sup's HTTP API over TCP, e.g. http://127.0.0.1:8888")
     .option("--token-file <path>", "the operator token for --url (default: $SUP_TOKEN)");

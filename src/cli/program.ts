@@ -73,10 +73,24 @@ const COMMANDS: CommandEntry[] = [
   },
   // issue 9 (H3): one test message through every configured notifier
   { name: "notify", load: async () => (await import("./notify_cmd.ts")).notifyCommand },
+  // issue 10 (H6): jobs' output and sup's events, streamed; systemd units
+  { name: "logs", load: async () => (await import("./logs_cmd.ts")).logsCommand, logs: false },
+  {
+    name: "events",
+    load: async () => (await import("./events_cmd.ts")).eventsCommand,
+    logs: false,
+  },
+  { name: "service", load: async () => (await import("./service_cmd.ts")).serviceCommand },
   // hidden
   {
     name: "load-config",
     load: async () => (await import("./load_config_cmd.ts")).loadConfigCommand,
+    hidden: true,
+  },
+  // issue 10 (H6): what `sup run --guardian` starts
+  {
+    name: "guardian",
+    load: async () => (await import("./detach_cmd.ts")).guardianCommand,
     hidden: true,
   },
 ];

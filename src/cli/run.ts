@@ -10,7 +10,7 @@
  * @module
  */
 
-import { Command } from "@commander-js/extra-typings";
+import { Command, Option } from "@commander-js/extra-typings";
 import { getLogger } from "@logtape/logtape";
 import { ConfigError, type ConfigIssue, formatIssue } from "../config/config_error.ts";
 import { loadConfig, splitConfigList } from "../config/loader.ts";
@@ -38,6 +38,7 @@ import {
 } from "./listeners.ts";
 import { supEnvironment } from "../core/sup_env.ts";
 import { ExitCode, UserError } from "./exit_codes.ts";
+import { detachedChores } from "./detached_chores.ts";
 import { type LogFlags, setupLogging } from "./logging.ts";
 
 import { type ComponentFactory, defaultComponents } from "./components.ts";
@@ -74,6 +75,10 @@ export interface RunOptions {
   stateDir?: string;
   /** False leaves logging as the embedding program set it up (tests). @default true */
   configureLogging?: boolean;
+  /** Write sup's pid here once it is up (removed when it stops). @default none */
+  pidFile?: string;
+  /** The file sup's stdout and stderr are appended to (`--detach`): rotated by sup. @default none */
+  outputLog?: string;
 }
 
 /** A config from elsewhere than a file: the resolved config and the files to watch. */
@@ -85,7 +90,7 @@ export type ConfigLoader = () => Promise<{
 }>;
 
 /** The `run` command. */
-export function runCommand(): Command<[string | undefined, string | undefined]> {
+export function runCommand() {
   return new Command("run")
     .description("run the jobs in the foreground (SIGINT/SIGTERM stop all, SIGHUP reloads)")
     .argument(
@@ -93,12 +98,26 @@ export function runCommand(): Command<[string | undefined, string | undefined]> 
       "config file, or a comma-separated list (default: ./sup.config.ts, then ./config.ts)",
     )
     .argument("[mode]", 'mode to apply, e.g. "dev" or "dev.foo"')
-    .action(async (config, mode, _options, command) => {
+    .option("--detach", "run in the background; return once sup is up (output in <state>.log)")
+    .option("--guardian", "like --detach, with a guardian that starts sup again if it dies")
+    .option("--pid-file <file>", "write sup's pid to this file once it is up")
+    .addOption(
+      new Option("--output-log <file>", "rotate this file (stdout of --detach)").hideHelp(),
+    )
+    .action(async (config, mode, options, command) => {
       const globals = command.optsWithGlobals() as LogFlags;
+      const flags = { verbose: globals.verbose, quiet: globals.quiet };
+      if (options.detach || options.guardian) {
+        const { runDetached } = await import("./detach_cmd.ts");
+        const out = (text: string) => command.configureOutput().writeOut?.(text);
+        return await runDetached({ config, mode, guardian: options.guardian === true, flags, out });
+      }
       const code = await runSup({
         config,
         mode,
-        flags: { verbose: globals.verbose, quiet: globals.quiet },
+        flags,
+        pidFile: options.pidFile,
+        outputLog: options.outputLog,
       });
       if (code !== 0) throw new UserError("", ExitCode.Failure);
     });
@@ -190,7 +209,10 @@ export async function runSup(options: RunOptions = {}): Promise<number> {
     using _trimmer = { [Symbol.dispose]: () => trimmer.close() };
     // issue 10 (H5): what the `sup` CLI may ask; reloads can run once sup has started its jobs.
     let reloadAndWait: (() => Promise<void>) | null = null;
-    const rotateFiles = () => Promise.all([sup.files.reopenAll(), logFile?.reopenOrRotate()]);
+    // The output log of --detach is rotated too, once it is known (after sup started).
+    let rotateOutput: () => Promise<unknown> = () => Promise.resolve();
+    const rotateFiles = () =>
+      Promise.all([sup.files.reopenAll(), logFile?.reopenOrRotate(), rotateOutput()]);
     const control = supControl({
       api: sup,
       stateFile: state.path,
@@ -235,6 +257,9 @@ export async function runSup(options: RunOptions = {}): Promise<number> {
       modes: config.modes,
       at: Date.now(),
     });
+    // --detach, --guardian: the pid file says sup is up; the output log is rotated here.
+    await using detached = await detachedChores(options, () => sup.config().logging);
+    rotateOutput = () => detached.rotate();
 
     const reloadOnce = async () => {
       try {
@@ -278,6 +303,9 @@ export async function runSup(options: RunOptions = {}): Promise<number> {
     let timer: ReturnType<typeof setTimeout> | undefined;
     await Promise.race([reloads.idle(), new Promise((r) => timer = setTimeout(r, 5_000))]);
     clearTimeout(timer);
+    // Log and event streams end on sup.stopping: a turn of the event loop lets their last
+    // bytes go out before the servers close (a closing server cuts streams still open).
+    await new Promise((r) => setTimeout(r, 10));
     for (const component of components.reverse()) {
       try {
         await component.close();

@@ -11,6 +11,7 @@ import type { EventBus } from "./event_bus.ts";
 import type { ActionReason, MachineAction, ReadySource } from "./events.ts";
 import type { JobStatus } from "./job_status.ts";
 import type { MachineOutcome } from "./machine.ts";
+import type { OutputLine } from "./ring_buffer.ts";
 import type { Runs } from "./run_tracker.ts";
 import type { SwitchOptions } from "./job_switches.ts";
 
@@ -70,6 +71,12 @@ export interface SupervisorApi {
   markReady(name: string, by?: ReadySource): boolean;
   /** The last `n` lines of a job's output (stdout and stderr interleaved). */
   outputTail(name: string, n?: number): string[];
+  /**
+   * The last `n` lines (default all kept) of a job's output, each with the
+   * time it was read and its stream, in the order sup read them; with
+   * `since`, only lines read at or after that time. [] for an unknown job.
+   */
+  outputLines(name: string, n?: number, since?: number): OutputLine[];
   /**
    * Switches a job off (stops it and keeps it stopped, whoever asks to start
    * it) or on again. Persisted in the runtime state file unless

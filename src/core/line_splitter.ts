@@ -20,13 +20,19 @@ export const DEFAULT_MAX_LINE_CHARS = 16 * 1024;
 /** Appended to a line that was cut at the length cap. */
 export const TRUNCATED_MARK = " [truncated]";
 
-/** Splits byte chunks into lines and hands each line to `onLine`. */
+/** Receives a complete line and the time of the chunk that completed it. */
+export type LineHandler = (line: string, time: number) => void;
+
+/** Splits byte chunks into lines and hands each line, with its chunk's time, to `onLine`. */
 export class LineSplitter {
-  #onLine: (line: string) => void;
+  #onLine: LineHandler;
   #maxChars: number;
   #decoder = new TextDecoder();
-  /** Decoded text not yet split. */
+  /** Decoded text not yet split, and the time each piece was read. */
   #queued: string[] = [];
+  #queuedTimes: number[] = [];
+  /** The time of the piece being split (a line gets the time of the chunk that ends it). */
+  #time = 0;
   #queuedChars = 0;
   /** Start of the current unfinished line (at most `maxChars` long). */
   #carry = "";
@@ -34,10 +40,10 @@ export class LineSplitter {
   #dropping = false;
 
   /**
-   * @param onLine receives each complete line, without its line ending
+   * @param onLine receives each complete line, without its line ending, and its chunk's time
    * @param maxLineChars longest line kept (default 16 K characters); longer lines are cut and marked
    */
-  constructor(onLine: (line: string) => void, maxLineChars = DEFAULT_MAX_LINE_CHARS) {
+  constructor(onLine: LineHandler, maxLineChars = DEFAULT_MAX_LINE_CHARS) {
     this.#onLine = onLine;
     this.#maxChars = Math.max(1, maxLineChars);
   }
@@ -47,11 +53,15 @@ export class LineSplitter {
     return this.#queuedChars;
   }
 
-  /** Decodes and queues a chunk; no line is emitted until `settle`. The caller may reuse the chunk's buffer. */
-  write(chunk: Uint8Array): void {
+  /**
+   * Decodes and queues a chunk read at `time`; no line is emitted until
+   * `settle`. The caller may reuse the chunk's buffer.
+   */
+  write(chunk: Uint8Array, time: number = Date.now()): void {
     const text = this.#decoder.decode(chunk, { stream: true });
     if (text.length === 0) return;
     this.#queued.push(text);
+    this.#queuedTimes.push(time);
     this.#queuedChars += text.length;
   }
 
@@ -62,12 +72,15 @@ export class LineSplitter {
   settle(keep = Infinity): void {
     if (this.#queued.length === 0) return;
     const queued = this.#queued;
+    const times = this.#queuedTimes;
     this.#queued = [];
+    this.#queuedTimes = [];
     this.#queuedChars = 0;
     let first = 0;
     let offset = 0;
     if (keep !== Infinity) [first, offset] = this.#skipTo(queued, keep);
     for (let i = first; i < queued.length; i++) {
+      this.#time = times[i];
       this.#split(queued[i], i === first ? offset : 0);
     }
   }
@@ -75,7 +88,10 @@ export class LineSplitter {
   /** Emits everything, the unfinished last line included (call at end of stream). */
   end(): void {
     const rest = this.#decoder.decode();
-    if (rest.length > 0) this.#queued.push(rest);
+    if (rest.length > 0) {
+      this.#queued.push(rest);
+      this.#queuedTimes.push(this.#queuedTimes.at(-1) ?? this.#time);
+    }
     this.settle();
     if (this.#carry.length > 0) this.#emit(this.#carry, 0, this.#carry.length);
     this.#carry = "";
@@ -133,16 +149,16 @@ export class LineSplitter {
     }
     const line = this.#carry + piece.slice(0, room);
     this.#carry = "";
-    this.#onLine(detach(line) + TRUNCATED_MARK);
+    this.#onLine(detach(line) + TRUNCATED_MARK, this.#time);
     this.#dropping = true;
   }
 
   #emit(text: string, start: number, end: number): void {
     if (end > start && text.charCodeAt(end - 1) === 13) end--;
     if (end - start <= this.#maxChars) {
-      this.#onLine(text.slice(start, end));
+      this.#onLine(text.slice(start, end), this.#time);
     } else {
-      this.#onLine(detach(text.slice(start, start + this.#maxChars)) + TRUNCATED_MARK);
+      this.#onLine(detach(text.slice(start, start + this.#maxChars)) + TRUNCATED_MARK, this.#time);
     }
   }
 }

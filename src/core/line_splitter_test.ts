@@ -86,3 +86,14 @@ Deno.test("lazy settle with fewer lines than kept emits them all, carry included
   splitter.settle(5);
   deepStrictEqual(lines, ["ab", "c"]);
 });
+
+Deno.test("each line gets the time of the chunk that ends it, also when settled lazily", () => {
+  const seen: [string, number][] = [];
+  const splitter = new LineSplitter((line, time) => seen.push([line, time]));
+  splitter.write(bytes("one\ntw"), 100);
+  splitter.write(bytes("o\nthree\n"), 200);
+  splitter.write(bytes("four"), 300);
+  splitter.settle(2);
+  splitter.end();
+  deepStrictEqual(seen, [["two", 200], ["three", 200], ["four", 300]]);
+});

@@ -1,9 +1,11 @@
 /**
  * Reads one output stream of a job (stdout or stderr) to its end and sends
  * it where the config says: raw bytes to a rotating file, lines to sup's log
- * (LogTape, category `["sup","job",<name>]`), or nowhere. In every case each
- * line also goes to the job's ring buffer, and to the bus as `job.output`
- * when someone listens.
+ * (LogTape, at info for both streams, category `["sup","job",<name>,<stream>]`:
+ * a job's stderr is its output, not a warning of sup's), or nowhere. In every
+ * case each line also goes to the job's ring buffer with the time its chunk
+ * was read and its stream, and to the bus as `job.output` when someone
+ * listens.
  *
  * The hot path per chunk is: read into one reused buffer, copy the bytes
  * into the file writer's queue (no wait), decode the chunk in one call. Lines
@@ -20,14 +22,14 @@ import type { ResolvedOutput } from "../config/resolved.ts";
 import type { EventBus } from "./event_bus.ts";
 import { LineSplitter } from "./line_splitter.ts";
 import type { OutputFiles } from "./output_files.ts";
-import type { RingBuffer } from "./ring_buffer.ts";
+import type { OutputStream, RingBuffer } from "./ring_buffer.ts";
 import type { RotatingFile } from "./rotating_file.ts";
 
 /** Where one stream of one job goes. */
 export interface CaptureOptions {
   /** The job's name. */
   job: string;
-  stream: "stdout" | "stderr";
+  stream: OutputStream;
   target: ResolvedOutput;
   /** The job's recent lines (shared by its stdout and stderr). */
   ring: RingBuffer;
@@ -41,8 +43,8 @@ export interface CaptureOptions {
    * less than `onLine` for a job writing fast.
    */
   streamRing?: RingBuffer;
-  /** Also receives every line, at once (this turns lazy splitting off). */
-  onLine?: (line: string) => void;
+  /** Also receives every line and its time, at once (this turns lazy splitting off). */
+  onLine?: (line: string, time: number) => void;
 }
 
 /**
@@ -56,23 +58,22 @@ export async function captureOutput(
 ): Promise<void> {
   const { job, stream: name, target, ring, streamRing, bus, files, onLine } = options;
   const file: RotatingFile | null = target.kind === "file" ? files.open(target) : null;
-  const logger: Logger | null = target.kind === "log" ? getLogger(["sup", "job", job]) : null;
-  const level = name === "stdout" ? "info" : "warning";
+  const logger: Logger | null = target.kind === "log" ? getLogger(["sup", "job", job, name]) : null;
   const properties = { job, stream: name };
 
   // Decided once per chunk, so a chunk costs one check, not one per line.
   let emitEvents = false;
   let logLines = false;
-  const splitter = new LineSplitter((line) => {
-    ring.push(line);
-    streamRing?.push(line);
-    if (emitEvents) bus.emit({ type: "job.output", job, stream: name, line, at: Date.now() });
+  const splitter = new LineSplitter((line, at) => {
+    ring.push(line, at, name);
+    streamRing?.push(line, at, name);
+    if (emitEvents) bus.emit({ type: "job.output", job, stream: name, line, at });
     if (logLines) {
-      logger!.emit({ level, timestamp: Date.now(), message: [line], rawMessage: line, properties });
+      logger!.emit({ level: "info", timestamp: at, message: [line], rawMessage: line, properties });
     }
     if (onLine) {
       try {
-        onLine(line);
+        onLine(line, at);
       } catch {
         // A broken consumer must not stop the pipe being drained.
       }
@@ -98,9 +99,9 @@ export async function captureOutput(
         if (file.needsDrain) await file.drained();
       }
       const queuedBefore = splitter.queuedChars;
-      splitter.write(value);
+      splitter.write(value, Date.now());
       emitEvents = bus.hasListeners("job.output");
-      logLines = logger !== null && logger.isEnabledFor(level);
+      logLines = logger !== null && logger.isEnabledFor("info");
       if (emitEvents || logLines || onLine) {
         splitter.settle();
       } else if (splitter.queuedChars > MAX_QUEUED_CHARS) {
@@ -118,7 +119,7 @@ export async function captureOutput(
   } finally {
     clearTimeout(lazyTimer);
     emitEvents = bus.hasListeners("job.output");
-    logLines = logger !== null && logger.isEnabledFor(level);
+    logLines = logger !== null && logger.isEnabledFor("info");
     try {
       if (emitEvents || logLines || onLine) splitter.settle();
       else settleForRing();

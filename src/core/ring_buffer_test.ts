@@ -56,3 +56,44 @@ Deno.test("ring buffer settles pending sources before reads and pushes, in order
 Deno.test("ring buffer rejects a capacity below 1", () => {
   throws(() => new RingBuffer(0), /capacity must be a whole number >= 1, got 0/);
 });
+
+Deno.test("ring buffer keeps each line's time and stream, and filters by time", () => {
+  const ring = new RingBuffer(3);
+  ring.push("boot", 100, "stdout");
+  ring.push("warn", 200, "stderr");
+  ring.push("up", 300, "stdout");
+  ring.push("tick", 400, "stdout"); // drops "boot"
+  deepStrictEqual(ring.lines(), [
+    { time: 200, stream: "stderr", line: "warn" },
+    { time: 300, stream: "stdout", line: "up" },
+    { time: 400, stream: "stdout", line: "tick" },
+  ]);
+  deepStrictEqual(ring.lines(2).map((l) => l.line), ["up", "tick"]);
+  deepStrictEqual(ring.lines(3, 300).map((l) => l.line), ["up", "tick"]);
+  deepStrictEqual(ring.lines(1, 300).map((l) => l.line), ["tick"]);
+  deepStrictEqual(ring.lines(3, 500), []);
+});
+
+Deno.test("lines several lazy sources hold are merged by the time they were read", () => {
+  const ring = new RingBuffer(10);
+  const out = () => {
+    ring.push("out 1", 10, "stdout");
+    ring.push("out 2", 30, "stdout");
+  };
+  const side = () => {
+    ring.push("side 1", 20, "stdout");
+    ring.push("side 2", 30, "stdout");
+  };
+  ring.push("first", 5, "stderr");
+  ring.markPending(out);
+  ring.markPending(side);
+  ring.push("last", 40, "stderr"); // read after both: settles them first
+  deepStrictEqual(ring.tail(), ["first", "out 1", "side 1", "out 2", "side 2", "last"]);
+});
+
+Deno.test("merged lazy lines beyond the capacity keep only the newest", () => {
+  const ring = new RingBuffer(3);
+  ring.markPending(() => ["a", "c", "e"].forEach((l, i) => ring.push(l, 1 + 2 * i)));
+  ring.markPending(() => ["b", "d", "f"].forEach((l, i) => ring.push(l, 2 + 2 * i)));
+  deepStrictEqual(ring.tail(), ["d", "e", "f"]);
+});

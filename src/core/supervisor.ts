@@ -30,6 +30,7 @@ import { bounded, killGroups, stopInDependencyOrder } from "./stop_order.ts";
 import { signalGroup } from "./process_spawner.ts";
 import { spawnJob } from "./job_spawn.ts";
 import { planReload, type ReloadPlan } from "./reload_plan.ts";
+import type { OutputLine } from "./ring_buffer.ts";
 import type { RuntimeStateFile } from "./runtime_state.ts";
 import { RunTracker } from "./run_tracker.ts";
 import { MachineActions, type MachineOptions, type MachineOutcome } from "./machine.ts";
@@ -227,6 +228,11 @@ export class Supervisor implements SupervisorApi {
     return this.#jobs.get(name)?.ring.tail(n) ?? [];
   }
 
+  /** The last `n` lines of a job's output, each with time and stream; [] for an unknown job. */
+  outputLines(name: string, n?: number, since?: number): OutputLine[] {
+    return this.#jobs.get(name)?.ring.lines(n, since) ?? [];
+  }
+
   /**
    * Stops every job, dependents before what they run `after`, independent
    * jobs in parallel, each bounded by its kill timeout; then closes files.
@@ -354,7 +360,7 @@ export class Supervisor implements SupervisorApi {
 
   #spawn(entry: JobEntry): void {
     const env = () => this.#jobEnv?.() ?? supEnvironment(this.config().network);
-    spawnJob(entry, env, this.#output, this.#onError);
+    spawnJob(entry, env, this.#output);
   }
 
   #stateChanged(entry: JobEntry, from: JobState): void {

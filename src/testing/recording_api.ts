@@ -14,6 +14,7 @@ import { EventBus } from "../core/event_bus.ts";
 import type { ActionReason, JobState, MachineAction, ReadySource } from "../core/events.ts";
 import type { MachineOutcome } from "../core/machine.ts";
 import type { SwitchOptions } from "../core/job_switches.ts";
+import type { OutputLine } from "../core/ring_buffer.ts";
 import { RunTracker } from "../core/run_tracker.ts";
 
 /** One recorded call. */
@@ -42,6 +43,8 @@ export class RecordingApi implements SupervisorApi {
   readonly runs = new RunTracker();
   readonly actions: RecordedAction[] = [];
   statuses = new Map<string, JobStatus>();
+  /** Each job's output lines, as `outputLines` returns them. */
+  output = new Map<string, OutputLine[]>();
   #config: ResolvedConfig;
   #now: () => number;
 
@@ -149,6 +152,11 @@ export class RecordingApi implements SupervisorApi {
   /** Nothing. */
   outputTail(): string[] {
     return [];
+  }
+  /** What the test put in `output` for the job (last `n`, at or after `since`). */
+  outputLines(job: string, n = Infinity, since = -Infinity): OutputLine[] {
+    const lines = (this.output.get(job) ?? []).filter((l) => l.time >= since);
+    return lines.slice(Math.max(0, lines.length - n));
   }
   /** Records. */
   setEnabled(job: string, enabled: boolean, options?: SwitchOptions): Promise<boolean> {

@@ -22,6 +22,7 @@ import type { MiddlewareHandler } from "hono";
 import type { HandleAppCommand } from "../apps/app_command.ts";
 import type { RegisteredApp } from "../apps/registry_api.ts";
 import type { SupervisorApi } from "../core/api.ts";
+import type { EventHistory } from "../core/event_history.ts";
 import { appRoutes } from "./app_routes.ts";
 import { hostGuard } from "./host_guard.ts";
 import { operatorRoutes, type OperatorRoutesParts } from "./operator_routes.ts";
@@ -38,6 +39,8 @@ export interface HttpAppParts {
   channels?: Record<string, () => unknown>;
   /** Middleware run before every operator route and never before an app route. @default none */
   operatorGuard?: MiddlewareHandler;
+  /** Recent events for `GET /api/events`. @default live events only */
+  events?: EventHistory;
   /** The `sup` CLI's routes (issue 10). @default none */
   control?: OperatorRoutesParts["control"];
 }
@@ -47,7 +50,7 @@ export function createHttpApp(parts: HttpAppParts): Hono {
   const { api, handle, listApps, channels, control } = parts;
   const operator = new Hono();
   if (parts.operatorGuard) operator.use(parts.operatorGuard);
-  operator.route("/", operatorRoutes({ api, listApps, channels, control }));
+  operator.route("/", operatorRoutes({ api, listApps, channels, control, events: parts.events }));
   operator.notFound(noRoute);
   operator.onError(failed);
 

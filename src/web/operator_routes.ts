@@ -10,6 +10,8 @@
 
 import { Hono } from "hono";
 import { type SupervisorApi, UnknownJobError } from "../core/api.ts";
+import type { EventHistory } from "../core/event_history.ts";
+import { streamRoutes } from "./stream_routes.ts";
 import { controlRoutes, type ControlRoutesParts } from "./control_routes.ts";
 
 const MAX_OUTPUT_LINES = 1000;
@@ -22,6 +24,8 @@ export interface OperatorRoutesParts {
   listApps(): unknown[];
   /** Counters of the app channels, served at `GET /api/channels` (e.g. `{ websocket: () => ws.stats() }`). */
   channels?: Record<string, () => unknown>;
+  /** Recent events for `GET /api/events` (issue 10, streaming). @default live events only */
+  events?: EventHistory;
   // issue 10 (H5): the control commands' routes (`/api/control/...`)
   /** What the `sup` CLI's routes need; without it they are not served. @default none */
   control?: Omit<ControlRoutesParts, "api">;
@@ -70,6 +74,8 @@ export function operatorRoutes(parts: OperatorRoutesParts): Hono {
     }
     return c.json({ job: name, lines: api.outputTail(name, lines) });
   });
+  // Issue 10, streaming: GET /api/logs and /api/events (NDJSON, history then live).
+  app.route("/", streamRoutes({ api, events: parts.events }));
 
   /** Runs an action; answers with the job's status after it, or 404. */
   async function act(name: string, action: () => void | Promise<void>): Promise<Response> {
