@@ -11,7 +11,8 @@
  */
 
 import type { ActionReason, MachineAction } from "./events.ts";
-import { fnv1a, writableDir } from "./runtime_state.ts";
+import { writableDir } from "./runtime_state.ts";
+import { pathHash } from "../config/resolved_control.ts";
 
 /** One machine action as recorded. */
 export interface MachineActionRecord {
@@ -117,7 +118,7 @@ export interface MachineRecordDirs {
 /** The record file of config `configPath`; see the module doc for the folders tried. */
 export function machineRecordPath(configPath: string, options: MachineRecordDirs = {}): string {
   const base = configPath.split("/").pop() ?? "config";
-  const name = `${base}-${fnv1a(configPath)}.machine.json`;
+  const name = `${base}-${pathHash(configPath)}.machine.json`;
   const read = options.env ?? ((key: string) => Deno.env.get(key));
   const env = (key: string) => read(key) || null;
   const stateHome = env("XDG_STATE_HOME");

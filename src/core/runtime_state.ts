@@ -13,6 +13,7 @@
  */
 
 import { readProcStat } from "./proc_stat.ts";
+import { pathHash } from "../config/resolved_control.ts";
 
 /** One job's process group as recorded. */
 export interface RuntimeJobRecord {
@@ -152,7 +153,7 @@ export interface StateDirOptions {
  */
 export function stateFilePath(configPath: string, options: StateDirOptions = {}): string {
   const base = configPath.split("/").pop() ?? "config";
-  const name = `${base}-${fnv1a(configPath)}.json`;
+  const name = `${base}-${pathHash(configPath)}.json`;
   for (const dir of stateFolders(options)) {
     if (writableDir(dir)) return `${dir}/${name}`;
   }
@@ -187,14 +188,4 @@ export function writableDir(dir: string): boolean {
   } catch {
     return false;
   }
-}
-
-/** A short stable hash of `text` (FNV-1a, 8 hex digits), to name files after a config path. */
-export function fnv1a(text: string): string {
-  let hash = 0x811c9dc5;
-  for (let i = 0; i < text.length; i++) {
-    hash ^= text.charCodeAt(i);
-    hash = Math.imul(hash, 0x01000193) >>> 0;
-  }
-  return hash.toString(16).padStart(8, "0");
 }

@@ -33,7 +33,7 @@ import type { ResolvedConfig, ResolvedJob } from "../config/resolved.ts";
 import type { SupervisorApi } from "../core/api.ts";
 import type { Component } from "../core/component.ts";
 import type { Unsubscribe } from "../core/event_bus.ts";
-import type { ActionReason } from "../core/events.ts";
+import { watchdogAction } from "./probe_action.ts";
 import type { Run } from "../core/run_tracker.ts";
 import { type Clock, realClock, type TimerHandle } from "../core/clock.ts";
 import type { StallCheck } from "../core/stall_detector.ts";
@@ -335,35 +335,6 @@ export class HealthWatchdog implements Component {
     logger.warn("Job {job}: {detail}; action {action}", { job, detail, action });
     // The action ends this run; the next run is checked again.
     this.#disarm(w);
-    try {
-      this.#act(job, run.pid, action, detail);
-    } catch (error) {
-      logger.error("Health action {action} on job {job} failed: {error}", {
-        job,
-        action,
-        error: String(error),
-      });
-    }
-  }
-
-  /** Every action goes through the supervisor's one path, with its reason (and its event). */
-  #act(job: string, pid: number, action: ResolvedHealth["action"], detail: string): void {
-    const reason: ActionReason = { source: "health", detail };
-    switch (action) {
-      case "restart":
-        return this.#api.restart(job, reason);
-      case "kill":
-        return this.#api.signal(job, "SIGKILL", reason);
-      case "reboot":
-        this.#api.reboot({ source: "health", detail: `job "${job}" (pid ${pid}): ${detail}` })
-          .catch((error) => logger.error("Reboot failed: {error}", { error: String(error) }));
-        return;
-      case "none":
-        return;
-      default: {
-        const never: never = action;
-        throw new Error(`Unknown health action ${JSON.stringify(never)}`);
-      }
-    }
+    watchdogAction(this.#api, "health", job, run.pid, action, detail);
   }
 }

@@ -27,7 +27,7 @@ import { getLogger } from "@logtape/logtape";
 import type { ResolvedConfig, ResolvedHeartbeat } from "../config/resolved.ts";
 import type { SupervisorApi } from "../core/api.ts";
 import type { Unsubscribe } from "../core/event_bus.ts";
-import type { ActionReason } from "../core/events.ts";
+import { watchdogAction } from "./probe_action.ts";
 import type { Run } from "../core/run_tracker.ts";
 import { type Clock, realClock, type TimerHandle } from "../core/clock.ts";
 import type { StallCheck } from "../core/stall_detector.ts";
@@ -296,35 +296,6 @@ export class HeartbeatWatchdog {
       detail,
       action: hb.action,
     });
-    try {
-      this.#act(w.name, run.pid, hb.action, detail);
-    } catch (error) {
-      this.#logger.error("Heartbeat action {action} on job {job} failed: {error}", {
-        job: w.name,
-        action: hb.action,
-        error: String(error),
-      });
-    }
-  }
-
-  /** Every action goes through the supervisor's one path, with its reason (and its event). */
-  #act(job: string, pid: number, action: ResolvedHeartbeat["action"], detail: string): void {
-    const reason: ActionReason = { source: "heartbeat", detail };
-    switch (action) {
-      case "restart":
-        return this.#api.restart(job, reason);
-      case "kill":
-        return this.#api.signal(job, "SIGKILL", reason);
-      case "reboot":
-        this.#api.reboot({ source: "heartbeat", detail: `job "${job}" (pid ${pid}): ${detail}` })
-          .catch((error) => this.#logger.error("Reboot failed: {error}", { error: String(error) }));
-        return;
-      case "none":
-        return;
-      default: {
-        const never: never = action;
-        throw new Error(`Unknown heartbeat action ${JSON.stringify(never)}`);
-      }
-    }
+    watchdogAction(this.#api, "heartbeat", w.name, run.pid, hb.action, detail);
   }
 }

@@ -1,7 +1,9 @@
 /**
- * How the depends, bounce and schedule probes ask the supervisor for an
- * action: through `SupervisorApi` only, with a reason, and never throwing
- * into a timer or a file watcher (a job removed meanwhile is just skipped).
+ * How probes ask the supervisor for an action (depends, bounce and
+ * schedule: `requestAction`; the heartbeat and health watchdogs:
+ * `watchdogAction`): through `SupervisorApi` only, with a reason, and never
+ * throwing into a timer or a file watcher (a job removed meanwhile is just
+ * skipped).
  *
  * @module
  */
@@ -23,6 +25,51 @@ const STOPPED_STATES: ReadonlySet<JobState> = new Set(["stopped", "stopping"]);
 export function mayRestart(api: SupervisorApi, job: string): boolean {
   const status = api.jobStatus(job);
   return status !== undefined && !status.disabled && !STOPPED_STATES.has(status.state);
+}
+
+/** What a watchdog does when a job fails it (heartbeat, health check). */
+export type WatchdogAction = "restart" | "kill" | "reboot" | "none";
+
+/**
+ * Carries out a watchdog's `action` on `job` (whose run has `pid`) through
+ * the supervisor's one path, with `source` and `detail` as the reason;
+ * failures are logged under `["sup", source]`, never thrown.
+ */
+export function watchdogAction(
+  api: SupervisorApi,
+  source: "heartbeat" | "health",
+  job: string,
+  pid: number,
+  action: WatchdogAction,
+  detail: string,
+): void {
+  const logger = getLogger(["sup", source]);
+  const reason: ActionReason = { source, detail };
+  try {
+    switch (action) {
+      case "restart":
+        return api.restart(job, reason);
+      case "kill":
+        return api.signal(job, "SIGKILL", reason);
+      case "reboot":
+        api.reboot({ source, detail: `job "${job}" (pid ${pid}): ${detail}` })
+          .catch((error) => logger.error("Reboot failed: {error}", { error: String(error) }));
+        return;
+      case "none":
+        return;
+      default: {
+        const never: never = action;
+        throw new Error(`Unknown ${source} action ${JSON.stringify(never)}`);
+      }
+    }
+  } catch (error) {
+    logger.error("{source} action {action} on job {job} failed: {error}", {
+      source,
+      job,
+      action,
+      error: String(error),
+    });
+  }
 }
 
 /** Asks for `action` on `job`; failures are logged under `["sup","probe"]`. */
