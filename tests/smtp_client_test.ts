@@ -278,24 +278,6 @@ Deno.test("STARTTLS required but not offered, AUTH wanted but not offered: perma
   );
 });
 
-/** A certificate for 127.0.0.1 made as an end entity (CA:FALSE), which rustls takes as its own anchor. */
-async function endEntityCertificate(dir: string) {
-  const cert = `${dir}/ee.pem`;
-  const key = `${dir}/ee-key.pem`;
-  const out = await new Deno.Command("openssl", {
-    args: [
-      ...["req", "-x509", "-newkey", "rsa:2048", "-nodes", "-keyout", key, "-out", cert],
-      ...["-days", "2", "-subj", "/CN=127.0.0.1", "-addext", "subjectAltName=IP:127.0.0.1"],
-      ...["-addext", "basicConstraints=critical,CA:FALSE"],
-    ],
-    stdout: "null",
-    stderr: "piped",
-    signal: AbortSignal.timeout(30_000),
-  }).output();
-  ok(out.success, new TextDecoder().decode(out.stderr));
-  return { cert, key };
-}
-
 /** smtp-server with TLS from the first byte (`secure`) or STARTTLS, AUTH PLAIN/LOGIN; resolves messages. */
 async function tlsServer(pem: { cert: string; key: string }, secure: boolean) {
   const port = freeTcpPort();
@@ -342,7 +324,7 @@ for (const secure of [true, false]) {
     const dir = await Deno.makeTempDir({ prefix: "sup-smtp-tls-" });
     try {
       const kinds = {
-        "CA:FALSE": await endEntityCertificate(dir),
+        "CA:FALSE": await selfSignedCertificate(dir, true),
         "CA:TRUE": await selfSignedCertificate(dir),
       };
       for (const [kind, pem] of Object.entries(kinds)) {
