@@ -10,6 +10,7 @@ import { Buffer } from "node:buffer";
 import { deepStrictEqual, equal, match, ok, rejects } from "node:assert/strict";
 import { SMTPServer } from "smtp-server";
 import { DeliveryError } from "../src/notify/mail_queue.ts";
+import { mailSender } from "../src/notify/mail_transport.ts";
 import { sendSmtp, type SmtpClientOptions } from "../src/notify/smtp_client.ts";
 import { freeTcpPort } from "./support/ports.ts";
 import { scriptedSmtp, type ScriptSession } from "./support/scripted_smtp.ts";
@@ -352,3 +353,40 @@ for (const secure of [true, false]) {
     }
   });
 }
+
+Deno.test("a retried message is the same message: same Message-ID and Date", async () => {
+  let attempt = 0;
+  await using server = scriptedSmtp(async (s) => {
+    await s.send("220 hi");
+    await s.line();
+    await s.send("250 hi");
+    for (const answer of ["250 ok", "250 ok", "354 go"]) {
+      await s.line();
+      await s.send(answer);
+    }
+    await s.data();
+    await s.send(++attempt === 1 ? "451 4.3.0 try again" : "250 queued");
+    await s.line();
+  });
+  const send = mailSender({
+    kind: "smtp",
+    host: "127.0.0.1",
+    port: server.port,
+    secure: false,
+    starttls: "never",
+    user: null,
+    pass: null,
+    ca: null,
+    timeoutMs: 2_000,
+  });
+  const mail = { from: "sup@example.com", to: ["ops@example.com"], subject: "x", text: "y" };
+  const [permanent] = await permanence(send(mail));
+  equal(permanent, false);
+  await new Promise((r) => setTimeout(r, 1_100)); // a later Date, were it composed again
+  equal(await send(mail), "250 queued");
+  const header = (t: string[], name: string) => t.find((l) => l.startsWith(name));
+  const [first, second] = server.transcripts;
+  ok(header(first, "Message-ID: <"));
+  equal(header(first, "Message-ID:"), header(second, "Message-ID:"));
+  equal(header(first, "Date:"), header(second, "Date:"));
+});

@@ -36,13 +36,19 @@ export function mailSender(
     : (message) => sendmail(transport.argv, message);
 }
 
-/** Composes `message`; an address that cannot be read is a permanent failure. */
-async function compose(message: MailMessage): Promise<ComposedMail> {
-  try {
-    return await composeMail(message);
-  } catch (error) {
-    throw new DeliveryError((error as Error).message, true, { cause: error });
+/** Messages composed already: a retry sends the same text (same Date and Message-ID). */
+const composed = new WeakMap<MailMessage, Promise<ComposedMail>>();
+
+/** Composes `message` once; an address that cannot be read is a permanent failure. */
+function compose(message: MailMessage): Promise<ComposedMail> {
+  let mail = composed.get(message);
+  if (!mail) {
+    mail = composeMail(message).catch((error) => {
+      throw new DeliveryError((error as Error).message, true, { cause: error });
+    });
+    composed.set(message, mail);
   }
+  return mail;
 }
 
 type Smtp = Extract<ResolvedMailTransport, { kind: "smtp" }>;
