@@ -10,9 +10,13 @@
  * 2. crashmailbatch (interval 1 s): first crash → batch mail accepted.
  * 3. RSS: sup with one sleeping job and no mail, then the same job with the
  *    `mail` section, the four mail listeners and `logging.mail` after a
- *    crash mail went out (every module loaded). Optionally (`--base=DIR`,
- *    a checkout of the commit before this work) the plain config under the
- *    base sup, to show that an unused feature costs nothing.
+ *    crash mail went out (every module loaded); and the same over STARTTLS
+ *    (a self-signed certificate marked CA:FALSE, trusted through `ca`).
+ *
+ * With `--base=DIR` (a checkout of another commit, e.g. the one before a
+ * change: `git archive <commit> | tar -x -C DIR`), every figure is measured
+ * for that sup too, in the same run (each benchmark for this sup, then
+ * for the base, before the next benchmark).
  *
  * Run: `deno run -A bench/mail_bench.ts [--trials=N] [--base=DIR]`; prints
  * a table and the JSON figures.
@@ -95,13 +99,13 @@ function stampedCrash(sleep: string) {
   };
 }
 
-async function crashMail(trials: number) {
+async function crashMail(trials: number, main?: string) {
   await using server = await startSmtpServer();
   const run = await startSup({
     jobs: { app: stampedCrash("0.4") },
     mail: smtpMail(server),
     listeners: [{ kind: "crashmail" }],
-  });
+  }, main);
   const connected: number[] = [];
   const accepted: number[] = [];
   try {
@@ -122,14 +126,14 @@ async function crashMail(trials: number) {
 }
 
 /** The same crash mail, handed to aiosmtpd (greets at once): null without python3-aiosmtpd. */
-async function crashMailAio(trials: number): Promise<number[] | null> {
+async function crashMailAio(trials: number, main?: string): Promise<number[] | null> {
   if (!(await hasAioSmtpd())) return null;
   await using server = await startAioSmtpd(freeTcpPort());
   const run = await startSup({
     jobs: { app: stampedCrash("0.4") },
     mail: { ...smtpMail({ port: server.port } as TestSmtpServer) },
     listeners: [{ kind: "crashmail" }],
-  });
+  }, main);
   const accepted: number[] = [];
   try {
     await server.waitForMessages(trials + 1, 30_000 + trials * 2_000);
@@ -145,7 +149,7 @@ async function crashMailAio(trials: number): Promise<number[] | null> {
   return accepted;
 }
 
-async function batchFirst(trials: number) {
+async function batchFirst(trials: number, main?: string) {
   const firsts: number[] = [];
   for (let i = 0; i < trials; i++) {
     await using server = await startSmtpServer();
@@ -153,7 +157,7 @@ async function batchFirst(trials: number) {
       jobs: { app: { ...stampedCrash("0.5"), restart: "never" } },
       mail: smtpMail(server),
       listeners: [{ kind: "crashmailbatch", interval: "1s" }],
-    });
+    }, main);
     try {
       const [mail] = await server.waitForMessages(1, 15_000);
       const stamp = Number(mail.text.match(/^\s+(\d{13})$/m)?.[1]);
@@ -175,88 +179,142 @@ async function settledRss(pid: number): Promise<number> {
   return median(samples) / 2 ** 20;
 }
 
-async function rss(runs: number, base: string | null) {
+/** sup with every mail listener, after their mails went out; its settled RSS (MiB). */
+async function mailRss(server: TestSmtpServer, mail: Record<string, unknown>, main?: string) {
+  const sup = await startSup({
+    jobs: { idle: { cmd: "sleep 100000" }, crash: { ...stampedCrash("0.2"), restart: "never" } },
+    mail,
+    logging: { mail: { level: "error", interval: "1s" } },
+    listeners: [
+      { kind: "crashmail" },
+      { kind: "crashmailbatch", interval: "1s" },
+      { kind: "fatalmailbatch", interval: "1s" },
+      { kind: "crashsms", to: "555@txt.example.net", interval: "1s" },
+    ],
+  }, main);
+  try {
+    await server.waitForMessages(3, 15_000);
+    return await settledRss(sup.sup.pid);
+  } finally {
+    await sup.stop();
+  }
+}
+
+async function rss(runs: number, main?: string) {
   const plain = { jobs: { idle: { cmd: "sleep 100000" } } };
-  const out = { plain: [] as number[], mail: [] as number[], base: [] as number[] };
+  const out = { plain: [] as number[], mail: [] as number[], starttls: [] as number[] };
   for (let i = 0; i < runs; i++) {
-    const a = await startSup(plain);
+    const a = await startSup(plain, main);
     out.plain.push(await settledRss(a.sup.pid));
     await a.stop();
-    if (base) {
-      const b = await startSup(plain, `${base}/main.ts`);
-      out.base.push(await settledRss(b.sup.pid));
-      await b.stop();
+    {
+      await using server = await startSmtpServer();
+      out.mail.push(await mailRss(server, smtpMail(server), main));
     }
-    await using server = await startSmtpServer();
-    const c = await startSup({
-      jobs: { idle: { cmd: "sleep 100000" }, crash: { ...stampedCrash("0.2"), restart: "never" } },
-      mail: smtpMail(server),
-      logging: { mail: { level: "error", interval: "1s" } },
-      listeners: [
-        { kind: "crashmail" },
-        { kind: "crashmailbatch", interval: "1s" },
-        { kind: "fatalmailbatch", interval: "1s" },
-        { kind: "crashsms", to: "555@txt.example.net", interval: "1s" },
-      ],
-    });
-    await server.waitForMessages(3, 15_000);
-    out.mail.push(await settledRss(c.sup.pid));
-    await c.stop();
+    // STARTTLS with a self-signed certificate marked CA:FALSE, trusted through `ca`.
+    await using tls = await startSmtpServer({ starttls: true, endEntityCert: true });
+    const mail = smtpMail(tls);
+    out.starttls.push(
+      await mailRss(
+        tls,
+        { ...mail, smtp: { ...mail.smtp, starttls: true, ca: tls.certFile } },
+        main,
+      ),
+    );
   }
   return out;
 }
 
+/** Figures of one sup. */
+interface Figures {
+  crash: { connected: number[]; accepted: number[] };
+  aio: number[] | null;
+  batch: number[];
+  memory: { plain: number[]; mail: number[]; starttls: number[] };
+}
+
+/**
+ * Every figure for each sup in `mains` (a checkout's main.ts, or undefined
+ * for this one), benchmark by benchmark, so that both see the same load.
+ */
+async function measure(trials: number, mains: (string | undefined)[]): Promise<Figures[]> {
+  const crash: Figures["crash"][] = [];
+  for (const main of mains) crash.push(await crashMail(trials, main));
+  const aio: Figures["aio"][] = [];
+  for (const main of mains) aio.push(await crashMailAio(trials, main));
+  const batch: Figures["batch"][] = [];
+  for (const main of mains) batch.push(await batchFirst(Math.min(trials, 5), main));
+  const memory: Figures["memory"][] = [];
+  for (const main of mains) memory.push(await rss(3, main));
+  return mains.map((_, i) => ({
+    crash: crash[i],
+    aio: aio[i],
+    batch: batch[i],
+    memory: memory[i],
+  }));
+}
+
 if (import.meta.main) {
   const trials = Number(arg("trials", "10"));
-  const base = arg("base", "") || null;
-  const crash = await crashMail(trials);
-  const aio = await crashMailAio(trials);
-  const batch = await batchFirst(Math.min(trials, 5));
-  const memory = await rss(3, base);
+  const baseDir = arg("base", "") || null;
+  const [head, base = null] = await measure(
+    trials,
+    baseDir ? [undefined, `${baseDir}/main.ts`] : [undefined],
+  );
+  const fmt = (n: number) => n.toFixed(1);
+  const fig = (pick: (m: Figures) => string) => base ? `${pick(head)} | ${pick(base)}` : pick(head);
   const row = (label: string, value: string, goal: string, superlance: string) =>
     `| ${label} | ${value} | ${goal} | ${superlance} |`;
-  const fmt = (n: number) => n.toFixed(1);
+  const added = (m: Figures) => fmt(median(m.memory.mail) - median(m.memory.plain));
   const lines = [
-    "| figure | sup | goal | superlance |",
-    "| --- | ---: | ---: | ---: |",
+    `| figure | sup${base ? " | base" : ""} | goal | superlance |`,
+    `| --- | ---:${base ? " | ---:" : ""} | ---: | ---: |`,
     row(
       "crash → sup connects to the SMTP server, median (ms)",
-      fmt(median(crash.connected)),
+      fig((m) => fmt(median(m.crash.connected))),
       "",
       "",
     ),
     row(
       "crash → mail accepted (incl. smtp-server's 100 ms greeting pause), median / max (ms)",
-      `${fmt(median(crash.accepted))} / ${fmt(Math.max(...crash.accepted))}`,
+      fig((m) => `${fmt(median(m.crash.accepted))} / ${fmt(Math.max(...m.crash.accepted))}`),
       "< 100",
       `${SUPERLANCE.crashMailMs} / ${SUPERLANCE.crashMailMaxMs}`,
     ),
-    ...(aio
+    ...(head.aio
       ? [row(
         "crash → mail accepted by aiosmtpd (greets at once), median / max (ms)",
-        `${fmt(median(aio))} / ${fmt(Math.max(...aio))}`,
+        fig((m) => m.aio ? `${fmt(median(m.aio))} / ${fmt(Math.max(...m.aio))}` : "-"),
         "< 100",
         `${SUPERLANCE.crashMailMs} / ${SUPERLANCE.crashMailMaxMs}`,
       )]
       : []),
     row(
       "crashmailbatch (1 s) first crash → mail, median (ms)",
-      fmt(median(batch)),
+      fig((m) => fmt(median(m.batch))),
       "",
       `${SUPERLANCE.batchFirstMs}`,
     ),
-    row("sup RSS, plain config (MiB)", fmt(median(memory.plain)), "", ""),
-    row("sup RSS, mail + 4 mail listeners + logging.mail (MiB)", fmt(median(memory.mail)), "", ""),
+    row("sup RSS, plain config (MiB)", fig((m) => fmt(median(m.memory.plain))), "", ""),
+    row(
+      "sup RSS, mail + 4 mail listeners + logging.mail (MiB)",
+      fig((m) => fmt(median(m.memory.mail))),
+      "",
+      "",
+    ),
     row(
       "added by the mail listeners (MiB)",
-      fmt(median(memory.mail) - median(memory.plain)),
+      fig(added),
       "< 5",
       `${SUPERLANCE.listenersMiB} (6 processes)`,
     ),
-    ...(base
-      ? [row("sup RSS, plain config, base commit (MiB)", fmt(median(memory.base)), "same", "")]
-      : []),
+    row(
+      "same over STARTTLS (self-signed CA:FALSE certificate as `ca`): added (MiB)",
+      fig((m) => fmt(median(m.memory.starttls) - median(m.memory.plain))),
+      "< 5",
+      "",
+    ),
   ];
   console.log(lines.join("\n"));
-  console.log(JSON.stringify({ trials, crash, aio, batch, memory }, null, 2));
+  console.log(JSON.stringify({ trials, head, base }, null, 2));
 }

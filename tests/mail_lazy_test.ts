@@ -2,7 +2,7 @@
  * What a config does not use costs nothing: the modules `sup run` loads at
  * start (the run command's static imports, followed transitively; main.ts
  * imports each command's module only when that command runs) hold no mail
- * code and no nodemailer; they are reached only through dynamic imports
+ * code (the SMTP client, the MIME composer); they are reached only through dynamic imports
  * (the mail component, the built-in listeners, `sup notify test`).
  */
 import { deepStrictEqual, ok } from "node:assert/strict";
@@ -13,7 +13,7 @@ interface InfoModule {
   npmPackage?: string;
 }
 
-Deno.test("sup's static module graph holds no mail code and no nodemailer", async () => {
+Deno.test("sup's static module graph holds no mail code (no SMTP client, no MIME composer)", async () => {
   const root = new URL("../", import.meta.url);
   const out = await new Deno.Command(Deno.execPath(), {
     args: ["info", "--json", "src/cli/run.ts"],
@@ -41,7 +41,7 @@ Deno.test("sup's static module graph holds no mail code and no nodemailer", asyn
   }
   ok(seen.size > 50, `walked ${seen.size} modules`);
   const mail = [...seen].filter((s) =>
-    /nodemailer|smtp-server|\/notify\/(mail_(notifier|transport|component|queue)|crash|log_mail\.ts|screenshots)/
+    /nodemailer|smtp-server|\/notify\/(mail_(notifier|transport|component|queue|address)|mime_|smtp_|crash|log_mail\.ts|screenshots)/
       .test(s)
   );
   deepStrictEqual(mail, []);

@@ -1,32 +1,24 @@
 /**
- * Hands one message to the mail system: over SMTP with nodemailer, or by
- * piping it (composed by nodemailer) to the configured sendmail command.
- * Errors become `DeliveryError`s that say whether retrying can help.
+ * Hands one message to the mail system: over SMTP with sup's own client
+ * (`smtp_client.ts`), or by piping the composed message to the configured
+ * sendmail command. Errors become `DeliveryError`s that say whether
+ * retrying can help.
  *
- * Why the sendmail command is run here and not by nodemailer's sendmail
- * transport: that transport always adds `-i` and the recipients to the
- * arguments, so a command written as `sendmail -t -i` would get recipients
- * twice (and `-t` means something else per MTA). Running exactly the
- * command the config names, with the message on its standard input, is
- * what the user wrote.
+ * The sendmail command runs exactly as the config names it, with the
+ * message on its standard input: the recipients are in the `To:` header
+ * (`sendmail -t`), none are added to the arguments (`-t` means something
+ * else per MTA, and recipients given twice get the mail twice). The message
+ * has LF line ends there, the local convention sendmail programs expect.
  *
  * @module
  */
 
-import { Buffer } from "node:buffer";
-import nodemailer from "nodemailer";
 import type { ResolvedMailTransport } from "../config/mail_resolved.ts";
-import type { Attachment } from "../core/notifier_hub.ts";
 import { DeliveryError } from "./mail_queue.ts";
+import { type ComposedMail, composeMail, type MailMessage } from "./mime_message.ts";
+import { sendSmtp } from "./smtp_client.ts";
 
-/** One mail, addresses and text final (templates filled). */
-export interface MailMessage {
-  from: string;
-  to: string[];
-  subject: string;
-  text: string;
-  attachments?: Attachment[];
-}
+export type { MailMessage } from "./mime_message.ts";
 
 /** Sends one message; resolves with the server's reply, throws `DeliveryError`. */
 export type SendMail = (message: MailMessage) => Promise<string>;
@@ -40,28 +32,28 @@ export function mailSender(
   env: EnvReader = (name) => Deno.env.get(name),
 ): SendMail {
   return transport.kind === "smtp"
-    ? (message) => sendSmtp(transport, message, env)
+    ? (message) => viaSmtp(transport, message, env)
     : (message) => sendmail(transport.argv, message);
+}
+
+/** Messages composed already: a retry sends the same text (same Date and Message-ID). */
+const composed = new WeakMap<MailMessage, Promise<ComposedMail>>();
+
+/** Composes `message` once; an address that cannot be read is a permanent failure. */
+function compose(message: MailMessage): Promise<ComposedMail> {
+  let mail = composed.get(message);
+  if (!mail) {
+    mail = composeMail(message).catch((error) => {
+      throw new DeliveryError((error as Error).message, true, { cause: error });
+    });
+    composed.set(message, mail);
+  }
+  return mail;
 }
 
 type Smtp = Extract<ResolvedMailTransport, { kind: "smtp" }>;
 
-function nodemailerMessage(message: MailMessage) {
-  return {
-    from: message.from,
-    to: message.to,
-    subject: message.subject,
-    text: message.text,
-    attachments: message.attachments?.map((a) => ({
-      filename: a.filename,
-      path: a.path,
-      content: a.content instanceof Uint8Array ? Buffer.from(a.content) : a.content,
-      contentType: a.contentType,
-    })),
-  };
-}
-
-async function sendSmtp(smtp: Smtp, message: MailMessage, env: EnvReader): Promise<string> {
+async function viaSmtp(smtp: Smtp, message: MailMessage, env: EnvReader): Promise<string> {
   let pass: string | undefined;
   if (smtp.pass && "env" in smtp.pass) {
     pass = env(smtp.pass.env);
@@ -83,41 +75,25 @@ async function sendSmtp(smtp: Smtp, message: MailMessage, env: EnvReader): Promi
       );
     }
   }
-  const transport = nodemailer.createTransport({
-    host: smtp.host,
-    port: smtp.port,
-    secure: smtp.secure,
-    requireTLS: smtp.starttls === "required",
-    ignoreTLS: smtp.starttls === "never",
-    auth: smtp.user === null ? undefined : { user: smtp.user, pass },
-    tls: ca === undefined ? undefined : { ca },
-    connectionTimeout: smtp.timeoutMs,
-    greetingTimeout: smtp.timeoutMs,
-    socketTimeout: smtp.timeoutMs,
-  });
-  try {
-    const info = await transport.sendMail(nodemailerMessage(message));
-    return info.response;
-  } catch (error) {
-    throw smtpError(error);
-  } finally {
-    transport.close();
-  }
-}
-
-/** A nodemailer error as a `DeliveryError`: 5xx replies are permanent. */
-function smtpError(error: unknown): DeliveryError {
-  const e = error as { message?: string; responseCode?: number; code?: string };
-  const code = typeof e.responseCode === "number" ? e.responseCode : null;
-  const message = e.message ?? String(error);
-  return new DeliveryError(message, code !== null && code >= 500 && code < 600, { cause: error });
+  const mail = await compose(message);
+  return await sendSmtp(
+    {
+      host: smtp.host,
+      port: smtp.port,
+      secure: smtp.secure,
+      starttls: smtp.starttls,
+      auth: smtp.user === null ? null : { user: smtp.user, pass: pass ?? "" },
+      caCerts: ca === undefined ? [] : [ca],
+      timeoutMs: smtp.timeoutMs,
+    },
+    mail,
+    mail.text,
+  );
 }
 
 /** Composes the message (headers carry the recipients) and pipes it to `argv`. */
 async function sendmail(argv: string[], message: MailMessage): Promise<string> {
-  const composer = nodemailer.createTransport({ streamTransport: true, buffer: true });
-  const built = await composer.sendMail(nodemailerMessage(message));
-  const raw = built.message as Uint8Array;
+  const raw = new TextEncoder().encode((await compose(message)).text.replaceAll("\r\n", "\n"));
   let child: Deno.ChildProcess;
   try {
     child = new Deno.Command(argv[0], {

@@ -39,6 +39,12 @@ export interface SmtpServerOptions {
   auth?: { user: string; pass: string };
   /** Offer STARTTLS with a self-signed certificate for 127.0.0.1. @default false */
   starttls?: boolean;
+  /**
+   * Make that certificate an end entity (`CA:FALSE`), which Deno's own TLS
+   * accepts, instead of `openssl req -x509`'s default CA certificate, which
+   * only Node's TLS accepts. @default false
+   */
+  endEntityCert?: boolean;
 }
 
 /** A running test SMTP server. */
@@ -68,10 +74,18 @@ export interface TestSmtpServer extends AsyncDisposable {
   close(): Promise<void>;
 }
 
-/** Writes a self-signed certificate and key for 127.0.0.1 into `dir` with `openssl`. */
-export async function selfSignedCertificate(dir: string): Promise<{ cert: string; key: string }> {
-  const cert = `${dir}/cert.pem`;
-  const key = `${dir}/key.pem`;
+/**
+ * Writes a self-signed certificate and key for 127.0.0.1 into `dir` with
+ * `openssl`: a CA certificate (`CA:TRUE`, openssl's default), or with
+ * `endEntity` one marked `CA:FALSE`.
+ */
+export async function selfSignedCertificate(
+  dir: string,
+  endEntity = false,
+): Promise<{ cert: string; key: string }> {
+  const name = endEntity ? "ee-" : "";
+  const cert = `${dir}/${name}cert.pem`;
+  const key = `${dir}/${name}key.pem`;
   const out = await new Deno.Command("openssl", {
     args: [
       "req",
@@ -89,6 +103,7 @@ export async function selfSignedCertificate(dir: string): Promise<{ cert: string
       "/CN=127.0.0.1",
       "-addext",
       "subjectAltName=IP:127.0.0.1",
+      ...(endEntity ? ["-addext", "basicConstraints=critical,CA:FALSE"] : []),
     ],
     stdout: "null",
     stderr: "piped",
@@ -102,7 +117,7 @@ export async function selfSignedCertificate(dir: string): Promise<{ cert: string
 export async function startSmtpServer(options: SmtpServerOptions = {}): Promise<TestSmtpServer> {
   const port = freeTcpPort();
   const dir = await Deno.makeTempDir({ prefix: "sup-smtp-" });
-  const tls = options.starttls ? await selfSignedCertificate(dir) : null;
+  const tls = options.starttls ? await selfSignedCertificate(dir, options.endEntityCert) : null;
   let refusing = false;
   const messages: ReceivedMail[] = [];
   const errors: string[] = [];
