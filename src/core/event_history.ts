@@ -67,6 +67,18 @@ export const KEPT_TYPES: readonly SupEventType[] = (Object.keys(HISTORY_TYPES) a
 export const DEFAULT_HISTORY_EVENTS = 1000;
 
 /**
+ * Of what apps send (`app.log`, `app.event`), at most this many events per
+ * job and type each second are kept; the rest are counted (`dropped`). An
+ * app flooding `/log` must not turn the history into a conveyor belt: kept
+ * events outlive V8's young generation, and at 16,000 a second that grew
+ * sup's RSS by 20-30 MB under the OSC flood bench (bench/README.md).
+ */
+export const APP_EVENTS_PER_SECOND = 20;
+
+/** Types whose rate the history bounds per job. */
+const RATE_BOUNDED: ReadonlySet<SupEventType> = new Set(["app.log", "app.event"]);
+
+/**
  * Characters of text the kept events may hold together, by default: events
  * carry what apps send (`app.message` data, `app.log` lines), so a count
  * alone would let a few big ones hold megabytes.
@@ -85,6 +97,10 @@ export class EventHistory {
   #head = 0;
   #chars = 0;
   #offs: Unsubscribe[];
+  /** Per `type job` key: the second counted and how many were kept in it. */
+  #rates = new Map<string, { second: number; kept: number }>();
+  /** App events not kept because their app sent too many in one second. */
+  dropped = 0;
 
   /** Keeps the last `capacity` events of `bus` from now on (subscribed by type, never `onAny`). */
   constructor(bus: EventBus, capacity = DEFAULT_HISTORY_EVENTS, maxChars = DEFAULT_HISTORY_CHARS) {
@@ -116,7 +132,23 @@ export class EventHistory {
     this.#offs = [];
   }
 
+  #overRate(event: SupEvent): boolean {
+    const key = `${event.type} ${"job" in event ? event.job : ""}`;
+    const second = Math.floor(event.at / 1000);
+    const rate = this.#rates.get(key);
+    if (!rate || rate.second !== second) {
+      if (this.#rates.size > 10_000) this.#rates.clear(); // many apps: start counting afresh
+      this.#rates.set(key, { second, kept: 1 });
+      return false;
+    }
+    return ++rate.kept > APP_EVENTS_PER_SECOND;
+  }
+
   #keep(event: SupEvent): void {
+    if (RATE_BOUNDED.has(event.type) && this.#overRate(event)) {
+      this.dropped++;
+      return;
+    }
     const size = approxChars(event, this.maxChars);
     this.#events.push(event);
     this.#sizes.push(size);

@@ -53,3 +53,20 @@ Deno.test("event history is bounded by size too: a few big app log lines do not 
   equal(history.recent().at(-1)?.at, 10);
   equal(approxChars({ a: "xyz", b: [1, "de"] }, 1_000), 1 + 4 + 5 + 1 + 4 + 2 + 8 + 4);
 });
+
+Deno.test("an app flooding logs or events keeps at most its share a second in the history", () => {
+  const bus = new EventBus();
+  const history = new EventHistory(bus, 1000);
+  const log = (job: string, at: number) =>
+    bus.emit({ type: "app.log", job, level: "info", message: "x", at });
+  for (let i = 0; i < 500; i++) log("noisy", 5_000 + i); // 500 in one second
+  log("quiet", 5_500);
+  bus.emit({ type: "sup.stalled", stalledMs: 1, at: 5_600 });
+  for (let i = 0; i < 5; i++) log("noisy", 6_000 + i); // the next second
+  const kept = history.recent();
+  equal(kept.filter((e) => e.type === "app.log" && e.job === "noisy").length, 25);
+  equal(kept.filter((e) => e.type === "app.log" && e.job === "quiet").length, 1);
+  equal(kept.filter((e) => e.type === "sup.stalled").length, 1);
+  equal(history.dropped, 480);
+  history.close();
+});
