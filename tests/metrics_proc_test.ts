@@ -4,7 +4,7 @@
  */
 
 import { equal, ok } from "node:assert/strict";
-import { pageSize, parseStatmPages, readGroupUsage } from "../src/web/metrics_proc.ts";
+import { pageSize, ProcSampler } from "../src/web/metrics_proc.ts";
 import { until } from "../src/testing/wait.ts";
 
 /** The pids of process group `pgid`, from `/proc/<pid>/stat` field 5. */
@@ -30,15 +30,16 @@ Deno.test("a process group's memory and CPU time are summed over its processes",
   const pgid = child.pid;
   try {
     await until(() => members(pgid).length === 2, "the loop to end and two sleeps to run", 30_000);
-    const usage = (await readGroupUsage(new Set([pgid]))).get(pgid)!;
+    const sampler = new ProcSampler({ maxAgeMs: 0 });
+    const usage = (await sampler.usage(new Set([pgid]))).get(pgid)!;
     // The shell exec'd into one sleep: its CPU time stays with that process.
     ok(usage.cpuSeconds >= 0.1, `cpu ${usage.cpuSeconds}`);
     const each = members(pgid).map((pid) =>
-      parseStatmPages(Deno.readTextFileSync(`/proc/${pid}/statm`))! * pageSize()
+      Number(Deno.readTextFileSync(`/proc/${pid}/statm`).split(" ")[1]) * pageSize()
     );
     equal(each.length, 2);
     equal(usage.rssBytes, each[0] + each[1]);
-    equal((await readGroupUsage(new Set([999_999_999]))).size, 0, "no such group: absent");
+    equal((await sampler.usage(new Set([999_999_999]))).size, 0, "no such group: absent");
   } finally {
     Deno.kill(-pgid, "SIGKILL");
     await child.status;
