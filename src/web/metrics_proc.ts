@@ -1,20 +1,21 @@
 /**
  * Resident memory and CPU time of jobs' process groups, read from Linux
- * `/proc` in one pass (the OS adapter of `/metrics`): each process's `stat`
- * gives its process group (field 5) and its CPU times (fields 14-17: user
- * and system time, and those of the children it waited for, in clock
- * ticks), its `statm` its resident pages (as memmon reads them: `stat`'s
- * field 24 is the kernel's cheaper approximation, tens of pages off).
+ * `/proc` in one pass (for `/metrics`): each process's `stat` gives its
+ * process group (field 5) and its CPU times (fields 14-17: user and system
+ * time, and those of the children it waited for, in clock ticks), its
+ * `statm` its resident pages (as memmon reads them: `stat`'s field 24 is the
+ * kernel's cheaper approximation, tens of pages off).
  *
  * A pass at 500 jobs reads ~1,100 small files. Each is read with one
- * synchronous `read` into one buffer the sampler keeps, and its numbers are
- * parsed from the bytes: no string, array or promise per file, so a pass
- * leaves next to nothing for the garbage collector (the text-and-`split`
- * reads it replaced made ~1.5 MiB of garbage per pass; see
- * `metrics_text.ts` for why that grew sup's RSS). Between batches of
- * processes the pass yields one event-loop turn (`setImmediate`: timers,
- * I/O and child exits are served; `setTimeout(0)` is clamped to ~2-4 ms
- * once nested and made a scrape at 500 jobs take 50-60 ms).
+ * synchronous `read` into one buffer the sampler keeps (through libc where
+ * sup may use FFI: `metrics_proc_files.ts`), and its numbers are parsed
+ * from the bytes: no string, array or promise per file, so a pass leaves
+ * next to nothing for the garbage collector (the text-and-`split` reads it
+ * replaced made ~5 MiB of garbage per pass; see `metrics_text.ts` for why
+ * that grew sup's RSS). Between batches of processes the pass yields one
+ * event-loop turn (`setImmediate`: timers, I/O and child exits are served;
+ * `setTimeout(0)` is clamped to ~2-4 ms once nested and made a scrape at
+ * 500 jobs take 50-60 ms).
  *
  * A pass's figures are reused for `maxAgeMs` (500 ms): however many clients
  * scrape, `/proc` is read at most twice a second, and concurrent scrapes
@@ -31,6 +32,7 @@
  */
 
 import { setImmediate } from "node:timers";
+import { openProcFiles, type ProcFile, type ProcFiles } from "./metrics_proc_files.ts";
 
 /** Clock ticks per second of `/proc/<pid>/stat` times (USER_HZ: 100 on every Linux sup runs on). */
 export const CLOCK_TICKS = 100;
@@ -47,7 +49,7 @@ export interface GroupUsage {
 export interface ProcSamplerOptions {
   /** How long a pass's figures are reused. @default 500 */
   maxAgeMs?: number;
-  /** The `/proc` directory (tests). @default "/proc" */
+  /** The `/proc` directory (tests; read with Deno's calls when not `/proc`). @default "/proc" */
   proc?: string;
 }
 
@@ -63,9 +65,10 @@ interface GroupRecord extends GroupUsage {
 /** Reads what process groups use; one instance per exporter. */
 export class ProcSampler {
   #maxAgeMs: number;
-  #proc: string;
+  #files: ProcFiles;
   /** One buffer for every read (a `stat` line is ~300 bytes). */
   #buf = new Uint8Array(4096);
+  #pids: number[] = [];
   #groups = new Map<number, GroupRecord>();
   #pass = 0;
   #wanted: ReadonlySet<number> = new Set();
@@ -77,7 +80,12 @@ export class ProcSampler {
   /** A sampler that reads nothing until asked. */
   constructor(options: ProcSamplerOptions = {}) {
     this.#maxAgeMs = options.maxAgeMs ?? 500;
-    this.#proc = options.proc ?? "/proc";
+    this.#files = openProcFiles(options.proc);
+  }
+
+  /** Releases the reader (libc). */
+  close(): void {
+    this.#files.close();
   }
 
   /**
@@ -103,15 +111,8 @@ export class ProcSampler {
       groups.clear();
       return groups;
     }
-    const pids: number[] = [];
-    try {
-      for (const entry of Deno.readDirSync(this.#proc)) {
-        const pid = Number(entry.name);
-        if (Number.isInteger(pid) && pid > 0) pids.push(pid);
-      }
-    } catch {
-      // Not Linux: nothing to read.
-    }
+    const pids = this.#pids;
+    this.#files.listPids(pids);
     const page = pageSize();
     for (let i = 0; i < pids.length; i++) {
       if (i > 0 && i % BATCH === 0) await nextTurn();
@@ -128,13 +129,15 @@ export class ProcSampler {
       group.rssBytes += pages * page;
       group.cpuSeconds += this.#ticks / CLOCK_TICKS;
     }
-    for (const [pgid, group] of groups) if (group.pass !== pass) groups.delete(pgid);
+    groups.forEach((group, pgid) => {
+      if (group.pass !== pass) groups.delete(pgid);
+    });
     return groups;
   }
 
   /** The process group of `pid` (and its ticks in `#ticks`), or null when gone or malformed. */
   #readStat(pid: number): number | null {
-    const n = this.#read(`${this.#proc}/${pid}/stat`);
+    const n = this.#read(pid, "stat");
     const buf = this.#buf;
     let i = n - 1;
     while (i >= 0 && buf[i] !== CLOSE_PAREN) i--; // the command may hold spaces and ")"
@@ -163,7 +166,7 @@ export class ProcSampler {
 
   /** Resident pages (field 2) of `/proc/<pid>/statm`; 0 when gone or malformed. */
   #readStatmPages(pid: number): number {
-    const n = this.#read(`${this.#proc}/${pid}/statm`);
+    const n = this.#read(pid, "statm");
     const buf = this.#buf;
     let i = 0;
     while (i < n && buf[i] !== SPACE) i++;
@@ -174,17 +177,9 @@ export class ProcSampler {
     return pages;
   }
 
-  /** Reads `path` into the buffer; the bytes read, 0 when it cannot be read (the process ended). */
-  #read(path: string): number {
-    let file: Deno.FsFile | undefined;
-    try {
-      file = Deno.openSync(path);
-      return file.readSync(this.#buf) ?? 0;
-    } catch {
-      return 0;
-    } finally {
-      file?.close();
-    }
+  /** Reads `/proc/<pid>/<file>` into the buffer; the bytes read, 0 when the process ended. */
+  #read(pid: number, file: ProcFile): number {
+    return this.#files.read(pid, file, this.#buf);
   }
 }
 
@@ -195,8 +190,9 @@ function nextTurn(): Promise<void> {
 
 function isSubset(small: ReadonlySet<number>, big: ReadonlySet<number>): boolean {
   if (small.size > big.size) return false;
-  for (const x of small) if (!big.has(x)) return false;
-  return true;
+  let all = true;
+  small.forEach((x) => all &&= big.has(x));
+  return all;
 }
 
 /** The fields `/metrics` needs of sup's own `/proc/self/stat`: its CPU time in clock ticks. */

@@ -29,6 +29,13 @@ export const CONTENT_TYPE = "text/plain; version=0.0.4; charset=utf-8";
 /** Metric types sup exports. */
 export type MetricType = "gauge" | "counter";
 
+/** A metric family: its name, type and help text. */
+export interface Family {
+  name: string;
+  type: MetricType;
+  help: string;
+}
+
 const encoder = new TextEncoder();
 const NEWLINE = 0x0a, SPACE = 0x20, QUOTE = 0x22, BACKSLASH = 0x5c;
 const EQUALS_QUOTE = '="';
@@ -38,7 +45,7 @@ const MAX_DIGITS_INT = 2 ** 53;
 /**
  * Writes one exposition, sample by sample, into a byte buffer. A sample is
  * `sample(name)`, then `label(name, value)` for each label, then
- * `value(n)`; families are `family(name, type, help)` before their samples.
+ * `value(n)`; a family's `family({ name, type, help })` comes before its samples.
  * The caller keeps a family's samples together and writes each family once.
  */
 export class MetricsWriter {
@@ -62,7 +69,7 @@ export class MetricsWriter {
   }
 
   /** `# HELP` and `# TYPE` lines of a family. */
-  family(name: string, type: MetricType, help: string): this {
+  family({ name, type, help }: Family): this {
     this.#ascii("# HELP ");
     this.#ascii(name);
     this.#byte(SPACE);
@@ -108,12 +115,14 @@ export class MetricsWriter {
       this.#byte(0x2d); // "-"
       n = -n;
     }
+    // Exact divisions: no fractional intermediate (a heap number each in unoptimized code).
     let digits = 1;
-    for (let rest = n; rest >= 10; rest = Math.floor(rest / 10)) digits++;
+    for (let rest = n; rest >= 10; rest = (rest - (rest % 10)) / 10) digits++;
     this.#room(digits);
     for (let i = this.#at + digits - 1; i >= this.#at; i--) {
-      this.#buf[i] = 0x30 + (n % 10);
-      n = Math.floor(n / 10);
+      const digit = n % 10;
+      this.#buf[i] = 0x30 + digit;
+      n = (n - digit) / 10;
     }
     this.#at += digits;
   }

@@ -3,13 +3,13 @@ import { escapeLabel, formatValue, MetricsWriter } from "./metrics_text.ts";
 
 Deno.test("families are written as HELP, TYPE and one line per sample", () => {
   const w = new MetricsWriter();
-  w.family("sup_job_up", "gauge", "1 while it runs");
+  w.family({ name: "sup_job_up", type: "gauge", help: "1 while it runs" });
   w.sample("sup_job_up").label("name", "web").value(1);
   w.sample("sup_job_up").label("name", "db").value(0);
-  w.family("sup_job_restarts_total", "counter", "Restarts");
-  w.family("sup_job_state", "gauge", "State");
+  w.family({ name: "sup_job_restarts_total", type: "counter", help: "Restarts" });
+  w.family({ name: "sup_job_state", type: "gauge", help: "State" });
   w.sample("sup_job_state").label("name", "web").label("state", "running").value(1);
-  w.family("sup_uptime_seconds", "gauge", "Uptime");
+  w.family({ name: "sup_uptime_seconds", type: "gauge", help: "Uptime" });
   w.sample("sup_uptime_seconds").value(1.5);
   equal(
     w.text(),
@@ -36,7 +36,11 @@ Deno.test("label values escape backslash, quote and newline; help escapes backsl
   equal(escapeLabel('a\\b"c\nd'), 'a\\\\b\\"c\\nd');
   equal(escapeLabel("plain-name_1.x"), "plain-name_1.x");
   const w = new MetricsWriter();
-  w.family("sup_notifications_sent_total", "counter", 'Sent\nby "notifier" \\');
+  w.family({
+    name: "sup_notifications_sent_total",
+    type: "counter",
+    help: 'Sent\nby "notifier" \\',
+  });
   w.sample("sup_notifications_sent_total").label("notifier", 'mail "ops"\\\n').value(2);
   const lines = w.text().split("\n");
   equal(lines[0], '# HELP sup_notifications_sent_total Sent\\nby "notifier" \\\\');
@@ -45,7 +49,7 @@ Deno.test("label values escape backslash, quote and newline; help escapes backsl
 
 Deno.test("non-ASCII label values and help are written as UTF-8, escaped", () => {
   const w = new MetricsWriter(256);
-  w.family("x_total", "counter", "Zähler \\ für\nJobs");
+  w.family({ name: "x_total", type: "counter", help: "Zähler \\ für\nJobs" });
   w.sample("x_total").label("name", 'café "☕"\n').label("b", "ok").value(1);
   equal(
     w.text(),
@@ -71,7 +75,7 @@ Deno.test("values are Go-style floats; whole numbers are written digit by digit"
 Deno.test("the buffer grows past its first size and keeps what was written", () => {
   const w = new MetricsWriter(256);
   const names = Array.from({ length: 2000 }, (_, i) => `job-${i}`);
-  w.family("sup_job_up", "gauge", "Up");
+  w.family({ name: "sup_job_up", type: "gauge", help: "Up" });
   for (const name of names) w.sample("sup_job_up").label("name", name).value(1);
   const text = w.text();
   equal(text.split("\n").length, names.length + 3);
