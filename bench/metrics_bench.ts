@@ -6,8 +6,8 @@
  * timed here) and the other never, and both RSS are read every second. The
  * first scrape, which loads the exporter, is timed apart (and its memory is
  * in the figures). Comparing two sups at the same age, rather than one sup
- * before and after, matters: a sup nobody scrapes moves by 5-10 MiB over a
- * minute as V8's old generation grows and is collected.
+ * before and after, matters: a sup nobody scrapes drops by 5-10 MiB in its
+ * first minute, when V8's memory reducer shrinks the heap grown at start-up.
  *
  * RSS is reported whole and split: anonymous memory (what sup holds: V8's
  * heap, malloc) and file pages (the executable's code the scrape's path
