@@ -116,6 +116,12 @@ async function main(): Promise<void> {
         log: ctx.log,
       });
     });
+    // issue 10: /metrics memory and scrape time (bench/metrics_bench.ts)
+    await step("metrics", async () => {
+      ctx.log("metrics bench (bench/metrics_bench.ts)");
+      const { runMetricsBench } = await import("./metrics_bench.ts");
+      (results as Record<string, unknown>).metrics = await runMetricsBench(ctx);
+    });
     await step("flood", async () => {
       ctx.log("flood bench (bench/flood.ts)");
       (results as Record<string, unknown>).flood = await runFlood({

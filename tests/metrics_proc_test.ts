@@ -1,10 +1,12 @@
 /**
  * `/metrics`' reading of `/proc` on real process groups: a group's
- * resident memory and CPU time, summed over its processes.
+ * resident memory and CPU time, summed over its processes; libc's reads
+ * and Deno's agree.
  */
 
-import { equal, ok } from "node:assert/strict";
-import { pageSize, parseStatmPages, readGroupUsage } from "../src/web/metrics_proc.ts";
+import { deepStrictEqual, equal, ok } from "node:assert/strict";
+import { pageSize, ProcSampler } from "../src/web/metrics_proc.ts";
+import { DenoProcFiles, openProcFiles } from "../src/web/metrics_proc_files.ts";
 import { until } from "../src/testing/wait.ts";
 
 /** The pids of process group `pgid`, from `/proc/<pid>/stat` field 5. */
@@ -30,17 +32,50 @@ Deno.test("a process group's memory and CPU time are summed over its processes",
   const pgid = child.pid;
   try {
     await until(() => members(pgid).length === 2, "the loop to end and two sleeps to run", 30_000);
-    const usage = (await readGroupUsage(new Set([pgid]))).get(pgid)!;
+    const sampler = new ProcSampler({ maxAgeMs: 0 });
+    const usage = (await sampler.usage(new Set([pgid]))).get(pgid)!;
     // The shell exec'd into one sleep: its CPU time stays with that process.
     ok(usage.cpuSeconds >= 0.1, `cpu ${usage.cpuSeconds}`);
     const each = members(pgid).map((pid) =>
-      parseStatmPages(Deno.readTextFileSync(`/proc/${pid}/statm`))! * pageSize()
+      Number(Deno.readTextFileSync(`/proc/${pid}/statm`).split(" ")[1]) * pageSize()
     );
     equal(each.length, 2);
     equal(usage.rssBytes, each[0] + each[1]);
-    equal((await readGroupUsage(new Set([999_999_999]))).size, 0, "no such group: absent");
+    equal((await sampler.usage(new Set([999_999_999]))).size, 0, "no such group: absent");
   } finally {
     Deno.kill(-pgid, "SIGKILL");
+    await child.status;
+  }
+});
+
+Deno.test("libc and Deno's calls read /proc alike: the same pids, the same bytes", async () => {
+  const child = new Deno.Command("sleep", { args: ["30"], stdin: "null" }).spawn();
+  const libc = openProcFiles();
+  const deno = new DenoProcFiles();
+  try {
+    ok(!(libc instanceof DenoProcFiles), "tests run with -A: libc is used");
+    await until(
+      () => Deno.readTextFileSync(`/proc/${child.pid}/comm`) === "sleep\n",
+      "the child to have exec'd sleep",
+    );
+    const [a, b]: number[][] = [[], []];
+    libc.listPids(a);
+    deno.listPids(b);
+    for (const pid of [Deno.pid, child.pid]) ok(a.includes(pid) && b.includes(pid), `${pid}`);
+    ok(a.every((pid) => Number.isInteger(pid) && pid > 0));
+    ok(Math.abs(a.length - b.length) < 20, `${a.length} and ${b.length} processes`);
+    const [x, y] = [new Uint8Array(4096), new Uint8Array(4096)];
+    for (const file of ["stat", "statm"] as const) {
+      const n = libc.read(child.pid, file, x);
+      ok(n > 0, file);
+      deepStrictEqual(x.subarray(0, n), y.subarray(0, deno.read(child.pid, file, y)), file);
+    }
+    equal(libc.read(999_999_999, "stat", x), 0, "no such process");
+    equal(deno.read(999_999_999, "stat", y), 0, "no such process");
+  } finally {
+    libc.close();
+    deno.close();
+    child.kill("SIGKILL");
     await child.status;
   }
 });

@@ -42,9 +42,20 @@ export interface BenchOptions {
   keep: boolean;
   /** Where results.json goes. */
   out: string;
+  /** The metrics bench also measures sup at this git revision (`--metrics-base=REV`). */
+  metricsBase?: string;
 }
 
-const ALL_BENCHES = ["restart", "scale", "log", "heartbeat", "flood", "health", "status"];
+const ALL_BENCHES = [
+  "restart",
+  "scale",
+  "log",
+  "heartbeat",
+  "flood",
+  "health",
+  "status",
+  "metrics",
+];
 const ALL_TARGETS = ["sup", "supervisord", "pm2"];
 
 function listArg(value: string, allowed: string[], flag: string): string[] {
@@ -68,7 +79,8 @@ function numberArg(value: string, flag: string): number {
 /**
  * Parses `--quick`, `--only=restart,scale,log,heartbeat,flood,status`, `--targets=sup,supervisord,pm2`,
  * `--trials=N`, `--idle-seconds=N`, `--scale-runs=N`, `--log-runs=N`, `--log-mb=N`,
- * `--source`, `--sup-bin=PATH`, `--sup-v8-flags=FLAGS`, `--keep`, `--out=FILE`.
+ * `--source`, `--sup-bin=PATH`, `--sup-v8-flags=FLAGS`, `--keep`, `--out=FILE`,
+ * `--metrics-base=REV`.
  */
 export function parseOptions(args: string[]): BenchOptions {
   const quick = args.includes("--quick");
@@ -125,6 +137,9 @@ export function parseOptions(args: string[]): BenchOptions {
         break;
       case "--out":
         opts.out = value;
+        break;
+      case "--metrics-base":
+        opts.metricsBase = value;
         break;
       default:
         throw new Error(`Unknown option "${arg}" (see bench/README.md)`);

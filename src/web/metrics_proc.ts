@@ -1,16 +1,26 @@
 /**
  * Resident memory and CPU time of jobs' process groups, read from Linux
- * `/proc` in one pass per scrape (the OS adapter of `/metrics`): each
- * process's `stat` gives its process group (field 5) and its CPU times
- * (fields 14-17: user and system time, and those of the children it waited
- * for, in clock ticks), its `statm` its resident pages (as memmon reads
- * them: `stat`'s field 24 differs from it by tens of pages here).
+ * `/proc` in one pass (for `/metrics`): each process's `stat` gives its
+ * process group (field 5) and its CPU times (fields 14-17: user and system
+ * time, and those of the children it waited for, in clock ticks), its
+ * `statm` its resident pages (as memmon reads them: `stat`'s field 24 is the
+ * kernel's cheaper approximation, tens of pages off).
  *
- * The files are read synchronously, a batch at a time, yielding to the
- * event loop between batches, so a scrape at 500 jobs never holds sup's
- * event loop for the whole pass (20-45 ms in one go on a busy 2-core
- * machine, and a restart waits for whatever holds the loop), without the
- * thread pool `Deno.readTextFile` would use for a thousand small reads.
+ * A pass at 500 jobs reads ~1,100 small files. Each is read with one
+ * synchronous `read` into one buffer the sampler keeps (through libc where
+ * sup may use FFI: `metrics_proc_files.ts`), and its numbers are parsed
+ * from the bytes: no string, array or promise per file, so a pass leaves
+ * next to nothing for the garbage collector (the text-and-`split` reads it
+ * replaced made ~5 MiB of garbage per pass; see `metrics_text.ts` for why
+ * that grew sup's RSS). Between batches of processes the pass yields one
+ * event-loop turn (`setImmediate`: timers, I/O and child exits are served;
+ * `setTimeout(0)` is clamped to ~2-4 ms once nested and made a scrape at
+ * 500 jobs take 50-60 ms).
+ *
+ * A pass's figures are reused for `maxAgeMs` (500 ms): however many clients
+ * scrape, `/proc` is read at most twice a second, and concurrent scrapes
+ * share one pass; a scrape at a usual interval (1 s or more) always gets a
+ * fresh pass.
  *
  * Memory is summed over the group as memmon sums it (pages shared by a
  * parent and its forked children count once per process). CPU time is the
@@ -20,6 +30,9 @@
  *
  * @module
  */
+
+import { setImmediate } from "node:timers";
+import { openProcFiles, type ProcFile, type ProcFiles } from "./metrics_proc_files.ts";
 
 /** Clock ticks per second of `/proc/<pid>/stat` times (USER_HZ: 100 on every Linux sup runs on). */
 export const CLOCK_TICKS = 100;
@@ -32,74 +45,161 @@ export interface GroupUsage {
   cpuSeconds: number;
 }
 
-/** What `/metrics` reads of one process. */
-export interface StatUsage {
-  /** Process group. */
-  pgrp: number;
-  /** CPU time the process used (user + system), in clock ticks. */
-  ownTicks: number;
-  /** CPU time of the children it waited for (user + system), in clock ticks. */
-  childTicks: number;
+/** Options of `ProcSampler`. */
+export interface ProcSamplerOptions {
+  /** How long a pass's figures are reused. @default 500 */
+  maxAgeMs?: number;
+  /** The `/proc` directory (tests; read with Deno's calls when not `/proc`). @default "/proc" */
+  proc?: string;
 }
 
-/** The fields `/metrics` needs of one `/proc/<pid>/stat` line, or null when malformed. */
-export function parseStatUsage(stat: string): StatUsage | null {
-  const end = stat.lastIndexOf(")");
-  if (end < 0) return null;
-  // After ")": state(3) ppid(4) pgrp(5) ... utime(14) stime(15) cutime(16) cstime(17).
-  const fields = stat.slice(end + 1).trim().split(/\s+/);
-  const field = (n: number) => Number(fields[n - 3]);
-  const pgrp = field(5);
-  const ownTicks = field(14) + field(15);
-  const childTicks = field(16) + field(17);
-  if (!Number.isInteger(pgrp) || pgrp <= 0 || !Number.isFinite(ownTicks + childTicks)) return null;
-  return { pgrp, ownTicks, childTicks };
-}
-
-/** Resident pages (field 2) of a `/proc/<pid>/statm` line, or null when malformed. */
-export function parseStatmPages(statm: string): number | null {
-  const pages = Number(statm.trim().split(/\s+/)[1]);
-  return Number.isInteger(pages) && pages >= 0 ? pages : null;
-}
-
-/** Processes read between two yields to the event loop (about a millisecond of work). */
+/** Processes read between two event-loop turns (well under a millisecond of work). */
 const BATCH = 50;
+const SPACE = 0x20, CLOSE_PAREN = 0x29, ZERO = 0x30;
 
-/**
- * What each of `pgids` uses now, in one pass over `/proc`; groups with no
- * live process are absent. Processes ending during the pass are skipped.
- * An empty map where `/proc` cannot be read (not Linux).
- */
-export async function readGroupUsage(
-  pgids: ReadonlySet<number>,
-): Promise<Map<number, GroupUsage>> {
-  const usage = new Map<number, GroupUsage>();
-  if (pgids.size === 0) return usage;
-  const pids: number[] = [];
-  try {
-    for (const entry of Deno.readDirSync("/proc")) {
-      const pid = Number(entry.name);
-      if (Number.isInteger(pid) && pid > 0) pids.push(pid);
-    }
-  } catch {
-    if (pids.length === 0) return usage; // not Linux
+/** A group's figures and the pass that last found it. */
+interface GroupRecord extends GroupUsage {
+  pass: number;
+}
+
+/** Reads what process groups use; one instance per exporter. */
+export class ProcSampler {
+  #maxAgeMs: number;
+  #files: ProcFiles;
+  /** One buffer for every read (a `stat` line is ~300 bytes). */
+  #buf = new Uint8Array(4096);
+  #pids: number[] = [];
+  #groups = new Map<number, GroupRecord>();
+  #pass = 0;
+  #wanted: ReadonlySet<number> = new Set();
+  #readAt = -Infinity;
+  #running: Promise<ReadonlyMap<number, GroupUsage>> | null = null;
+  /** CPU ticks (fields 14-17) of the last `#readStat`. */
+  #ticks = 0;
+
+  /** A sampler that reads nothing until asked. */
+  constructor(options: ProcSamplerOptions = {}) {
+    this.#maxAgeMs = options.maxAgeMs ?? 500;
+    this.#files = openProcFiles(options.proc);
   }
-  const page = pageSize();
-  for (let i = 0; i < pids.length; i++) {
-    if (i > 0 && i % BATCH === 0) await new Promise((resolve) => setTimeout(resolve, 0));
-    try {
-      const stat = parseStatUsage(Deno.readTextFileSync(`/proc/${pids[i]}/stat`));
-      if (stat === null || !pgids.has(stat.pgrp)) continue;
-      const pages = parseStatmPages(Deno.readTextFileSync(`/proc/${pids[i]}/statm`)) ?? 0;
-      const group = usage.get(stat.pgrp) ?? { rssBytes: 0, cpuSeconds: 0 };
+
+  /** Releases the reader (libc). */
+  close(): void {
+    this.#files.close();
+  }
+
+  /**
+   * What each of `pgids` uses, from a pass at most `maxAgeMs` old that
+   * looked for all of them; groups with no live process are absent. The map
+   * is the sampler's own, valid until the next call: read it, do not keep
+   * it. Empty where `/proc` cannot be read (not Linux).
+   */
+  usage(pgids: ReadonlySet<number>): Promise<ReadonlyMap<number, GroupUsage>> {
+    if (this.#running) return this.#running;
+    const fresh = performance.now() - this.#readAt < this.#maxAgeMs;
+    if (fresh && isSubset(pgids, this.#wanted)) return Promise.resolve(this.#groups);
+    this.#running = this.#readPass(pgids).finally(() => this.#running = null);
+    return this.#running;
+  }
+
+  async #readPass(pgids: ReadonlySet<number>): Promise<ReadonlyMap<number, GroupUsage>> {
+    const pass = ++this.#pass;
+    this.#wanted = pgids;
+    this.#readAt = performance.now();
+    const groups = this.#groups;
+    if (pgids.size === 0) {
+      groups.clear();
+      return groups;
+    }
+    const pids = this.#pids;
+    this.#files.listPids(pids);
+    const page = pageSize();
+    for (let i = 0; i < pids.length; i++) {
+      if (i > 0 && i % BATCH === 0) await nextTurn();
+      const pgrp = this.#readStat(pids[i]);
+      if (pgrp === null || !pgids.has(pgrp)) continue;
+      const pages = this.#readStatmPages(pids[i]);
+      let group = groups.get(pgrp);
+      if (group === undefined) groups.set(pgrp, group = { rssBytes: 0, cpuSeconds: 0, pass });
+      if (group.pass !== pass) {
+        group.rssBytes = 0;
+        group.cpuSeconds = 0;
+        group.pass = pass;
+      }
       group.rssBytes += pages * page;
-      group.cpuSeconds += (stat.ownTicks + stat.childTicks) / CLOCK_TICKS;
-      usage.set(stat.pgrp, group);
-    } catch {
-      // The process ended between listing and reading.
+      group.cpuSeconds += this.#ticks / CLOCK_TICKS;
     }
+    groups.forEach((group, pgid) => {
+      if (group.pass !== pass) groups.delete(pgid);
+    });
+    return groups;
   }
-  return usage;
+
+  /** The process group of `pid` (and its ticks in `#ticks`), or null when gone or malformed. */
+  #readStat(pid: number): number | null {
+    const n = this.#read(pid, "stat");
+    const buf = this.#buf;
+    let i = n - 1;
+    while (i >= 0 && buf[i] !== CLOSE_PAREN) i--; // the command may hold spaces and ")"
+    if (i < 0) return null;
+    // After ")": state(3) ppid(4) pgrp(5) ... utime(14) stime(15) cutime(16) cstime(17).
+    let field = 2, value = 0, digits = 0, pgrp = 0, ticks = 0;
+    for (i++; i < n && field <= 17; i++) {
+      const c = buf[i];
+      if (c === SPACE || c === 0x0a) {
+        if (field === 5) pgrp = digits > 0 ? value : -1;
+        else if (field >= 14) ticks += value;
+        field++;
+        value = 0;
+        digits = 0;
+      } else if (c >= ZERO && c <= ZERO + 9) {
+        value = value * 10 + c - ZERO;
+        digits++;
+      } else if (field !== 3 && c !== 0x2d) {
+        return null; // not a number where one belongs (tpgid, field 8, may be "-1")
+      }
+    }
+    if (field <= 17 || pgrp <= 0) return null;
+    this.#ticks = ticks;
+    return pgrp;
+  }
+
+  /** Resident pages (field 2) of `/proc/<pid>/statm`; 0 when gone or malformed. */
+  #readStatmPages(pid: number): number {
+    const n = this.#read(pid, "statm");
+    const buf = this.#buf;
+    let i = 0;
+    while (i < n && buf[i] !== SPACE) i++;
+    let pages = 0;
+    for (i++; i < n && buf[i] >= ZERO && buf[i] <= ZERO + 9; i++) {
+      pages = pages * 10 + buf[i] - ZERO;
+    }
+    return pages;
+  }
+
+  /** Reads `/proc/<pid>/<file>` into the buffer; the bytes read, 0 when the process ended. */
+  #read(pid: number, file: ProcFile): number {
+    return this.#files.read(pid, file, this.#buf);
+  }
+}
+
+/** One event-loop turn: timers, I/O and child exits run before the promise resolves. */
+function nextTurn(): Promise<void> {
+  return new Promise((resolve) => setImmediate(resolve));
+}
+
+function isSubset(small: ReadonlySet<number>, big: ReadonlySet<number>): boolean {
+  if (small.size > big.size) return false;
+  let all = true;
+  small.forEach((x) => all &&= big.has(x));
+  return all;
+}
+
+/** The fields `/metrics` needs of sup's own `/proc/self/stat`: its CPU time in clock ticks. */
+export function parseOwnTicks(stat: string): number | null {
+  const fields = stat.slice(stat.lastIndexOf(")") + 1).trim().split(/\s+/);
+  const ticks = Number(fields[11]) + Number(fields[12]); // utime(14) + stime(15)
+  return Number.isFinite(ticks) ? ticks : null;
 }
 
 let measuredPage: number | undefined;
@@ -113,7 +213,7 @@ export function pageSize(): number {
   if (measuredPage !== undefined) return measuredPage;
   measuredPage = 4096;
   try {
-    const pages = parseStatmPages(Deno.readTextFileSync("/proc/self/statm"));
+    const pages = Number(Deno.readTextFileSync("/proc/self/statm").split(" ")[1]);
     const kb = /^VmRSS:\s+(\d+)\s+kB$/m.exec(Deno.readTextFileSync("/proc/self/status"));
     if (pages && kb) {
       const size = 2 ** Math.round(Math.log2((Number(kb[1]) * 1024) / pages));

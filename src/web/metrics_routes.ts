@@ -89,7 +89,8 @@ export class MetricsEndpoint implements Component {
         new m.MetricsExporter(this.#parts)
       );
       const exporter = await this.#exporter;
-      return c.body(await exporter.render(), 200, { "Content-Type": exporter.contentType });
+      const body = await exporter.render();
+      return c.body(body, 200, { "Content-Type": exporter.contentType });
     } catch (error) {
       const message = error instanceof Error ? error.message : String(error);
       log.error(`GET /metrics failed: ${message}`);
