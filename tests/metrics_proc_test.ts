@@ -5,8 +5,8 @@
  */
 
 import { deepStrictEqual, equal, ok } from "node:assert/strict";
-import { pageSize, ProcSampler } from "../src/web/metrics_proc.ts";
-import { DenoProcFiles, openProcFiles } from "../src/web/metrics_proc_files.ts";
+import { pageSize, ProcSampler } from "../src/core/proc_sampler.ts";
+import { DenoProcFiles, openProcFiles } from "../src/core/proc_files.ts";
 import { until } from "../src/testing/wait.ts";
 
 /** The pids of process group `pgid`, from `/proc/<pid>/stat` field 5. */

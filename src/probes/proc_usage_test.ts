@@ -1,33 +1,37 @@
 import { deepStrictEqual, equal, ok } from "node:assert/strict";
-import { type GroupUsage, readGroupUsage, UsageSampler } from "./proc_usage.ts";
+import { type GroupTotals, UsageSampler } from "./proc_usage.ts";
 
-Deno.test("CPU % is over the last two samples, else since the group's leader started; samples are reused for 1 s", () => {
+Deno.test("CPU % is over the last two samples, else since the group's leader started; samples are reused for 1 s", async () => {
   let now = 100_000;
   let reads = 0;
-  let ticks = 50; // 0.5 s of CPU
+  let seconds = 0.5;
   const sampler = new UsageSampler({
     now: () => now,
     read: (pgids) => {
       reads++;
-      return new Map(
-        [...pgids].map((p): [number, GroupUsage] => [p, { rssBytes: 4096, cpuTicks: ticks }]),
+      return Promise.resolve(
+        new Map(
+          [...pgids].map((
+            p,
+          ): [number, GroupTotals] => [p, { rssBytes: 4096, cpuSeconds: seconds }]),
+        ),
       );
     },
   });
   const groups = new Map([[7, 90_000]]); // started 10 s ago
-  deepStrictEqual(sampler.usage(groups).get(7), { rssBytes: 4096, cpuPercent: 5 });
+  deepStrictEqual((await sampler.usage(groups)).get(7), { rssBytes: 4096, cpuPercent: 5 });
   now += 500;
-  sampler.usage(groups);
+  await sampler.usage(groups);
   equal(reads, 1, "reused within a second");
   now += 1_500;
-  ticks += 100; // one more second of CPU in 2 s
-  deepStrictEqual(sampler.usage(groups).get(7), { rssBytes: 4096, cpuPercent: 50 });
+  seconds += 1; // one more second of CPU in 2 s
+  deepStrictEqual((await sampler.usage(groups)).get(7), { rssBytes: 4096, cpuPercent: 50 });
   equal(reads, 2);
-  deepStrictEqual(sampler.usage(new Map([[8, now]])).size, 1, "a new group is read at once");
+  equal((await sampler.usage(new Map([[8, now]]))).size, 1, "a new group is read at once");
   equal(reads, 3);
 });
 
-Deno.test("readGroupUsage sums a real process group's memory", async () => {
+Deno.test("the sampler reads a real process group's memory from /proc", async () => {
   const child = new Deno.Command("setsid", {
     args: ["sleep", "30"],
     stdout: "null",
@@ -35,13 +39,14 @@ Deno.test("readGroupUsage sums a real process group's memory", async () => {
   })
     .spawn();
   try {
-    let usage: GroupUsage | undefined;
-    for (let i = 0; i < 100 && !usage; i++) {
-      usage = readGroupUsage(new Set([child.pid])).get(child.pid);
-      if (!usage) await new Promise((r) => setTimeout(r, 10));
+    const sampler = new UsageSampler({ maxAgeMs: 0 });
+    let rss: number | undefined;
+    for (let i = 0; i < 100 && !rss; i++) {
+      rss = (await sampler.usage(new Map([[child.pid, Date.now()]]))).get(child.pid)?.rssBytes;
+      if (!rss) await new Promise((r) => setTimeout(r, 10));
     }
-    ok(usage && usage.rssBytes > 100_000, `RSS of sleep: ${usage?.rssBytes}`);
-    equal(readGroupUsage(new Set()).size, 0);
+    ok(rss && rss > 100_000, `RSS of sleep: ${rss}`);
+    equal((await sampler.usage(new Map())).size, 0);
   } finally {
     child.kill("SIGKILL");
     await child.status;

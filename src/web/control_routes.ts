@@ -42,7 +42,7 @@ export interface SupControl {
 /** Usage of process groups (pgid → leader start ms) → figures; `probes/proc_usage.ts`. */
 export type UsageReader = (
   groups: ReadonlyMap<number, number>,
-) => Map<number, { rssBytes: number; cpuPercent: number | null }>;
+) => Promise<Map<number, { rssBytes: number; cpuPercent: number | null }>>;
 
 /** What the control routes are built on. */
 export interface ControlRoutesParts {
@@ -84,7 +84,7 @@ export function controlRoutes(parts: ControlRoutesParts): Hono {
 
   app.get("/api/control/info", (c) => c.json(info()));
 
-  app.get("/api/control/status", (c) => {
+  app.get("/api/control/status", async (c) => {
     const raw = c.req.query("jobs");
     const picked = raw ? select(api, raw.split(",")) : { names: null, problems: [] };
     if (picked.problems.length > 0) return problems(c, picked.problems);
@@ -92,7 +92,7 @@ export function controlRoutes(parts: ControlRoutesParts): Hono {
     const statuses = api.status().filter((s) => wanted === null || wanted.has(s.name));
     const report: StatusReport = {
       sup: info(),
-      jobs: rows(statuses, parts, health),
+      jobs: await rows(statuses, parts, health),
       at: Date.now(),
     };
     return c.json(report);
@@ -174,14 +174,14 @@ function capitalize(text: string): string {
 }
 
 /** Status rows: statuses with memory, CPU, the last heartbeat and health. */
-function rows(
+async function rows(
   statuses: JobStatus[],
   parts: ControlRoutesParts,
   health: Map<string, StatusRow["health"]>,
-): StatusRow[] {
+): Promise<StatusRow[]> {
   const groups = new Map<number, number>();
   for (const s of statuses) if (s.pid !== null) groups.set(s.pid, s.startedAt ?? Date.now());
-  const usage = parts.usage?.(groups) ?? new Map();
+  const usage = await parts.usage?.(groups) ?? new Map();
   return statuses.map((s) => {
     const figures = s.pid === null ? undefined : usage.get(s.pid);
     return {

@@ -31,7 +31,9 @@ function setup(names: string[], groups: Record<string, string[]> = {}) {
     control,
     lastHeartbeat: (job) => (job === "web" ? 1234 : null),
     usage: (groups) =>
-      new Map([...groups.keys()].map((pgid) => [pgid, { rssBytes: pgid, cpuPercent: 1 }])),
+      Promise.resolve(
+        new Map([...groups.keys()].map((pgid) => [pgid, { rssBytes: pgid, cpuPercent: 1 }])),
+      ),
   });
   const post = (path: string, body: unknown) =>
     app.request(path, {

@@ -37,7 +37,7 @@
 import type { JobStatus, SupervisorApi } from "../core/api.ts";
 import type { JobState } from "../core/events.ts";
 import type { ChannelCounts, LabelledCounts, MetricsCounters } from "./metrics_counters.ts";
-import { CLOCK_TICKS, type GroupUsage, parseOwnTicks, ProcSampler } from "./metrics_proc.ts";
+import { CLOCK_TICKS, type GroupUsage, parseOwnTicks, ProcSampler } from "../core/proc_sampler.ts";
 import { CONTENT_TYPE, type Family, MetricsWriter } from "./metrics_text.ts";
 
 /** What the exporter reads at each scrape. */

@@ -1,6 +1,6 @@
 /**
  * Resident memory and CPU time of jobs' process groups, read from Linux
- * `/proc` in one pass (for `/metrics`): each process's `stat` gives its
+ * `/proc` in one pass (for `/metrics` and `sup status`): each process's `stat` gives its
  * process group (field 5) and its CPU times (fields 14-17: user and system
  * time, and those of the children it waited for, in clock ticks), its
  * `statm` its resident pages (as memmon reads them: `stat`'s field 24 is the
@@ -8,7 +8,7 @@
  *
  * A pass at 500 jobs reads ~1,100 small files. Each is read with one
  * synchronous `read` into one buffer the sampler keeps (through libc where
- * sup may use FFI: `metrics_proc_files.ts`), and its numbers are parsed
+ * sup may use FFI: `proc_files.ts`), and its numbers are parsed
  * from the bytes: no string, array or promise per file, so a pass leaves
  * next to nothing for the garbage collector (the text-and-`split` reads it
  * replaced made ~5 MiB of garbage per pass; see `metrics_text.ts` for why
@@ -32,7 +32,7 @@
  */
 
 import { setImmediate } from "node:timers";
-import { openProcFiles, type ProcFile, type ProcFiles } from "./metrics_proc_files.ts";
+import { openProcFiles, type ProcFile, type ProcFiles } from "./proc_files.ts";
 
 /** Clock ticks per second of `/proc/<pid>/stat` times (USER_HZ: 100 on every Linux sup runs on). */
 export const CLOCK_TICKS = 100;

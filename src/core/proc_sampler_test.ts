@@ -1,5 +1,5 @@
 import { deepStrictEqual, equal } from "node:assert/strict";
-import { pageSize, parseOwnTicks, ProcSampler } from "./metrics_proc.ts";
+import { pageSize, parseOwnTicks, ProcSampler } from "./proc_sampler.ts";
 
 /** A stat line: `fields[n]` holds field n from 4 on (state is "S"). */
 function statLine(
