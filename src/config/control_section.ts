@@ -10,14 +10,16 @@ import type { Accounts } from "./accounts.ts";
 import type { IssueList } from "./config_error.ts";
 import { type AllKeys, describe, Fields } from "./fields.ts";
 import { readIds } from "./job_fields.ts";
-import type { ResolvedControlNetwork, ResolvedSocket } from "./resolved_control.ts";
+import {
+  MAX_SOCKET_PATH_BYTES,
+  type ResolvedControlNetwork,
+  type ResolvedSocket,
+} from "./resolved_control.ts";
+export { MAX_SOCKET_PATH_BYTES } from "./resolved_control.ts";
 import type { SocketConfig } from "./types_control.ts";
 
 const SOCKET_KEYS = ["path", "mode", "group"] as const;
 const _socket: AllKeys<SocketConfig, typeof SOCKET_KEYS[number]> = true;
-
-/** Socket files allow at most 107 bytes of path (`sun_path` holds 108 with the final NUL). */
-export const MAX_SOCKET_PATH_BYTES = 107;
 
 /** What a name of sup may hold: it becomes a file name. */
 const NAME = /^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$/;

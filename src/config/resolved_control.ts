@@ -53,3 +53,6 @@ export function pathHash(text: string): string {
   }
   return hash.toString(16).padStart(8, "0");
 }
+
+/** Socket files allow at most 107 bytes of path (`sun_path` holds 108 with the final NUL). */
+export const MAX_SOCKET_PATH_BYTES = 107;

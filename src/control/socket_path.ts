@@ -3,14 +3,18 @@
  * sets it, else `<name>.sock` beside the runtime state file (in
  * `$SUP_STATE_DIR`, `$XDG_RUNTIME_DIR/sup` or `/run/sup`, whichever sup can
  * write first), else `.<name>.sock` next to the config. `<name>` is
- * `network.name` or derived from the config path (`supName`).
+ * `network.name` or derived from the config path (`supName`). Where that
+ * path would pass the kernel's 107 bytes (a deep state folder), the name is
+ * shortened to the config path's hash: sup must not refuse to run its jobs
+ * for the length of its control socket's name (`sup status --config` finds
+ * it all the same; only `--name` does not).
  *
  * @module
  */
 
 import { dirname } from "node:path";
 import type { ResolvedConfig } from "../config/resolved.ts";
-import { supName } from "../config/resolved_control.ts";
+import { MAX_SOCKET_PATH_BYTES, pathHash, supName } from "../config/resolved_control.ts";
 
 /** The file name ending of control sockets. */
 export const SOCKET_SUFFIX = ".sock";
@@ -27,7 +31,9 @@ export function socketPath(config: ResolvedConfig, stateFile: string): string | 
   const folder = dirname(stateFile);
   // Next to the config (no runtime folder was writable): hidden, as the state file is.
   const hidden = stateFile.endsWith(".sup-state.json");
-  return `${folder}/${hidden ? "." : ""}${name}${SOCKET_SUFFIX}`;
+  const path = `${folder}/${hidden ? "." : ""}${name}${SOCKET_SUFFIX}`;
+  if (new TextEncoder().encode(path).length <= MAX_SOCKET_PATH_BYTES) return path;
+  return `${folder}/${hidden ? "." : ""}${pathHash(config.source)}${SOCKET_SUFFIX}`;
 }
 
 /** The socket a config's folder holds when no runtime folder was writable. */
