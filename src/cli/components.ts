@@ -33,7 +33,7 @@ import { ScheduleProbe } from "../probes/schedule.ts";
 import { appListeners, type Listener } from "./listeners.ts";
 import { buildMonitoring } from "./monitoring.ts";
 import type { SupControl } from "../web/control_routes.ts";
-import { UsageSampler } from "../probes/proc_usage.ts";
+import type { UsageSampler } from "../probes/proc_usage.ts";
 import { socketPath } from "../control/socket_path.ts";
 
 /** What components are built from. */
@@ -199,10 +199,16 @@ export function defaultComponents(parts: ComponentParts): Component[] {
 
 // issue 10 (H5) ---------------------------------------------------------------
 
-/** Memory and CPU of jobs' process groups for `sup status` (a /proc pass reused for 1 s). */
+/**
+ * Memory and CPU of jobs' process groups for `sup status` (a /proc pass
+ * reused for 1 s); the sampler loads with the first status asked for.
+ */
 function usageReader() {
-  const sampler = new UsageSampler();
-  return (groups: ReadonlyMap<number, number>) => sampler.usage(groups);
+  let sampler: Promise<UsageSampler> | null = null;
+  return async (groups: ReadonlyMap<number, number>) => {
+    sampler ??= import("../probes/proc_usage.ts").then((m) => new m.UsageSampler());
+    return (await sampler).usage(groups);
+  };
 }
 
 /**

@@ -8,8 +8,6 @@
 
 import type { ResolvedLogging } from "../config/resolved.ts";
 import { getLogger } from "@logtape/logtape";
-import { removePidFile, writePidFile } from "../control/detach.ts";
-import { OutputLogRotation } from "../control/output_log.ts";
 
 /** The chores of a running sup; dispose when it stops. */
 export interface DetachedChores extends AsyncDisposable {
@@ -17,11 +15,16 @@ export interface DetachedChores extends AsyncDisposable {
   rotate(): Promise<unknown>;
 }
 
-/** Starts the chores `options` ask for (none for a plain `sup run`). */
-export function detachedChores(
+/** Starts the chores `options` ask for (none for a plain `sup run`, which loads none of their code). */
+export async function detachedChores(
   options: { pidFile?: string; outputLog?: string },
   logging: () => ResolvedLogging,
 ): Promise<DetachedChores> {
+  if (!options.pidFile && !options.outputLog) {
+    return { rotate: () => Promise.resolve(), [Symbol.asyncDispose]: () => Promise.resolve() };
+  }
+  const { removePidFile, writePidFile } = await import("../control/detach.ts");
+  const { OutputLogRotation } = await import("../control/output_log.ts");
   const log = getLogger(["sup"]);
   const rotation = options.outputLog
     ? new OutputLogRotation(options.outputLog, logging, (message) => log.error(message))
@@ -33,11 +36,11 @@ export function detachedChores(
       log.error(`Cannot write the pid file "${options.pidFile}": ${error}`);
     }
   }
-  return Promise.resolve({
+  return {
     rotate: () => rotation?.check() ?? Promise.resolve(),
     async [Symbol.asyncDispose]() {
       if (options.pidFile) removePidFile(options.pidFile);
       await rotation?.close();
     },
-  });
+  };
 }

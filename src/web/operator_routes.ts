@@ -11,7 +11,6 @@
 import { Hono } from "hono";
 import { type SupervisorApi, UnknownJobError } from "../core/api.ts";
 import type { EventHistory } from "../core/event_history.ts";
-import { streamRoutes } from "./stream_routes.ts";
 import { controlRoutes, type ControlRoutesParts } from "./control_routes.ts";
 
 const MAX_OUTPUT_LINES = 1000;
@@ -74,8 +73,17 @@ export function operatorRoutes(parts: OperatorRoutesParts): Hono {
     }
     return c.json({ job: name, lines: api.outputTail(name, lines) });
   });
-  // Issue 10, streaming: GET /api/logs and /api/events (NDJSON, history then live).
-  app.route("/", streamRoutes({ api, events: parts.events }));
+  // Issue 10, streaming: GET /api/logs and /api/events (NDJSON, history then live); the
+  // module loads with the first stream asked for (a plain sup never pays for it).
+  let streams: Promise<Hono> | null = null;
+  const stream = async (c: { req: { raw: Request } }) => {
+    streams ??= import("./stream_routes.ts").then((m) =>
+      m.streamRoutes({ api, events: parts.events })
+    );
+    return (await streams).fetch(c.req.raw);
+  };
+  app.get("/api/logs", stream);
+  app.get("/api/events", stream);
 
   /** Runs an action; answers with the job's status after it, or 404. */
   async function act(name: string, action: () => void | Promise<void>): Promise<Response> {
