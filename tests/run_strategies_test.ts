@@ -4,13 +4,12 @@
  * /proc and ends every one it knows of by pid.
  */
 
+import { runSup } from "./support/cli.ts";
 import { equal, match, ok } from "node:assert/strict";
 import { readProcStat } from "../src/core/proc_stat.ts";
 import { detachFiles, readPidFile } from "../src/control/detach.ts";
 import { until } from "../src/testing/wait.ts";
 import { freeTcpPort, freeUdpPort } from "./support/ports.ts";
-
-const MAIN = new URL("../main.ts", import.meta.url).pathname;
 
 /** A config folder with its own state folder, and what the test started in it. */
 interface Setup extends AsyncDisposable {
@@ -52,16 +51,8 @@ async function setup(
     env,
     stateFile,
     pids,
-    async cli(...args) {
-      const out = await new Deno.Command(Deno.execPath(), {
-        args: ["run", "-A", "--quiet", MAIN, ...args],
-        cwd: dir,
-        env,
-        stdin: "null",
-        signal: AbortSignal.timeout(90_000),
-      }).output();
-      const text = new TextDecoder();
-      return { code: out.code, stdout: text.decode(out.stdout), stderr: text.decode(out.stderr) };
+    cli(...args) {
+      return runSup(args, dir, { env, timeoutMs: 90_000 });
     },
     async [Symbol.asyncDispose]() {
       // Whatever a failed test left: the pids it knew, and those in the pid files.

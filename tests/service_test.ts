@@ -5,9 +5,8 @@
  * container has no systemd to enable units in).
  */
 
+import { runSup } from "./support/cli.ts";
 import { deepStrictEqual, equal, match, ok } from "node:assert/strict";
-
-const MAIN = new URL("../main.ts", import.meta.url).pathname;
 
 interface Setup extends AsyncDisposable {
   dir: string;
@@ -46,16 +45,8 @@ async function setup(systemctlExit = 0): Promise<Setup> {
   return {
     dir,
     config,
-    async cli(...args) {
-      const out = await new Deno.Command(Deno.execPath(), {
-        args: ["run", "-A", "--quiet", MAIN, ...args],
-        cwd: dir,
-        env,
-        stdin: "null",
-        signal: AbortSignal.timeout(60_000),
-      }).output();
-      const text = new TextDecoder();
-      return { code: out.code, stdout: text.decode(out.stdout), stderr: text.decode(out.stderr) };
+    cli(...args) {
+      return runSup(args, dir, { env, timeoutMs: 60_000 });
     },
     calls() {
       try {

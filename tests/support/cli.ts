@@ -9,14 +9,26 @@ export interface CliRun {
 
 const MAIN = new URL("../../main.ts", import.meta.url).pathname;
 
-/** Runs `deno run -A main.ts ...args` in `cwd` (bounded by a 60 s timeout). */
-export async function runSup(args: string[], cwd: string): Promise<CliRun> {
+/** Options of `runSup`. */
+export interface RunSupOptions {
+  /** Variables added to the environment (over `NO_COLOR=1`). @default none */
+  env?: Record<string, string>;
+  /** Longest run before it is killed. @default 60_000 */
+  timeoutMs?: number;
+}
+
+/** Runs `deno run -A main.ts ...args` in `cwd` (bounded by a timeout). */
+export async function runSup(
+  args: string[],
+  cwd?: string,
+  options: RunSupOptions = {},
+): Promise<CliRun> {
   const output = await new Deno.Command(Deno.execPath(), {
     args: ["run", "-A", "--quiet", MAIN, ...args],
     cwd,
     stdin: "null",
-    env: { NO_COLOR: "1" },
-    signal: AbortSignal.timeout(60_000),
+    env: { NO_COLOR: "1", ...options.env },
+    signal: AbortSignal.timeout(options.timeoutMs ?? 60_000),
   }).output();
   const text = new TextDecoder();
   return {

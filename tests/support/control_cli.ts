@@ -7,8 +7,7 @@
  */
 
 import type { SupRun } from "./sup_run.ts";
-
-const MAIN = new URL("../../main.ts", import.meta.url).pathname;
+import { runSup } from "./cli.ts";
 
 /** What a finished CLI run printed and its exit code. */
 export interface CliResult {
@@ -26,20 +25,8 @@ export async function cli(
   cwd?: string,
 ): Promise<CliResult> {
   const started = performance.now();
-  const output = await new Deno.Command(Deno.execPath(), {
-    args: ["run", "-A", "--quiet", MAIN, ...args],
-    cwd,
-    stdin: "null",
-    env: { NO_COLOR: "1", ...env },
-    signal: AbortSignal.timeout(60_000),
-  }).output();
-  const text = new TextDecoder();
-  return {
-    code: output.code,
-    stdout: text.decode(output.stdout),
-    stderr: text.decode(output.stderr),
-    ms: performance.now() - started,
-  };
+  const run = await runSup(args, cwd, { env });
+  return { ...run, ms: performance.now() - started };
 }
 
 /** The environment that makes the CLI look in `sup`'s runtime folder and nowhere else. */
