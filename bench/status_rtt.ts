@@ -28,8 +28,11 @@ export interface StatusRttRow {
   jobs: number;
   /** Command → wall time (ms) of its runs. */
   commands: Record<string, Summary>;
-  /** sup only: status request → answer on the socket (ms), cold and warm. */
-  server?: { cold: Summary; warm: Summary; bytes: number };
+  /**
+   * sup only: status request → answer on the socket (ms): the first to a new
+   * sup, cold (after 30 s without a request), 1.1 s apart, back to back.
+   */
+  server?: { first: number; cold: Summary; warm: Summary; backToBack: Summary; bytes: number };
   errors: string[];
 }
 
@@ -100,36 +103,73 @@ async function commandsOf(
   return {};
 }
 
-/** Status requests on sup's socket from this process: cold (after 1.1 s idle) and warm. */
-async function serverShare(session: Session, runs: number) {
+/** How long sup's status sampler keeps sampling after the last request (`probes/proc_usage.ts`). */
+const KEEP_WARM_MS = 30_000;
+
+/** A client on sup's control socket that times status requests from this process. */
+function statusClient(session: Session) {
   const folder = `${session.dir}/runtime/sup`;
   const socket = [...Deno.readDirSync(folder)].find((e) => e.name.endsWith(".sock"))!.name;
   const client = Deno.createHttpClient({
     proxy: { transport: "unix", path: `${folder}/${socket}` },
   });
-  const ask = async () => {
+  const ask = async (path = "/api/control/status") => {
     const t0 = monoMs();
-    const response = await fetch("http://localhost/api/control/status", { client });
+    const response = await fetch(`http://localhost${path}`, { client });
     const body = await response.arrayBuffer();
     return { ms: monoMs() - t0, bytes: body.byteLength };
   };
+  return { ask, close: () => client.close() };
+}
+
+/**
+ * The first status request to a new sup: its sampler meets every process on
+ * the machine (after one request that opens the connection).
+ */
+async function firstShare(session: Session): Promise<number> {
+  const { ask, close } = statusClient(session);
+  try {
+    await ask("/api/control/info");
+    return (await ask()).ms;
+  } finally {
+    close();
+  }
+}
+
+/**
+ * Status requests later on: 1.1 s apart (commands typed one after another,
+ * `status -w`), back to back, and cold: after the sampler stopped (30 s
+ * without a request), `coldRuns` times.
+ */
+async function serverShare(session: Session, runs: number, coldRuns: number) {
+  const { ask, close } = statusClient(session);
   try {
     await ask(); // connection and first-request costs
-    const cold: number[] = [];
     const warm: number[] = [];
+    const backToBack: number[] = [];
+    const cold: number[] = [];
     let bytes = 0;
     for (let i = 0; i < runs; i++) {
       await sleep(1_100);
-      cold.push((await ask()).ms);
+      warm.push((await ask()).ms);
       for (let j = 0; j < 3; j++) {
         const r = await ask();
-        warm.push(r.ms);
+        backToBack.push(r.ms);
         bytes = r.bytes;
       }
     }
-    return { cold: summarize(cold), warm: summarize(warm), bytes };
+    for (let i = 0; i < coldRuns; i++) {
+      await sleep(KEEP_WARM_MS + 1_500);
+      cold.push((await ask()).ms);
+    }
+    return {
+      cold: summarize(cold),
+      warm: summarize(warm),
+      backToBack: summarize(backToBack),
+      bytes,
+    };
   } finally {
-    client.close();
+    close();
   }
 }
 
@@ -155,6 +195,7 @@ async function measure(
     );
     await waitForStamps(session.stampFile, count, 120_000, 5);
     await sleep(1_000);
+    const first = target.name === "sup" ? await firstShare(session) : null;
     for (const [label, { argv, env }] of Object.entries(await commandsOf(target, session, ctx))) {
       const samples: number[] = [];
       for (let i = 0; i < runs + 1; i++) {
@@ -171,10 +212,16 @@ async function measure(
       );
     }
     if (target.name === "sup") {
-      row.server = await serverShare(session, Math.max(3, Math.round(runs / 2)));
+      const share = await serverShare(
+        session,
+        Math.max(3, Math.round(runs / 2)),
+        ctx.options.quick ? 1 : 3,
+      );
+      row.server = { first: first!, ...share };
       ctx.log(
-        `status: sup ${count} jobs: server share cold ${row.server.cold.median.toFixed(2)} ms, ` +
-          `warm ${row.server.warm.median.toFixed(2)} ms (${row.server.bytes} bytes)`,
+        `status: sup ${count} jobs: server share first ${first!.toFixed(2)} ms, cold ` +
+          `${share.cold.median.toFixed(2)} ms, 1.1 s apart ${share.warm.median.toFixed(2)} ms, ` +
+          `back to back ${share.backToBack.median.toFixed(2)} ms (${share.bytes} bytes)`,
       );
     }
   } catch (e) {
@@ -232,9 +279,15 @@ export function statusRttText(result: StatusRttResult): string {
       labels.set(key, { ...labels.get(key), [row.jobs]: s.median });
     }
     if (row.server) {
-      for (const kind of ["cold", "warm"] as const) {
+      const share: Record<string, number> = {
+        "first request": row.server.first,
+        "cold (30 s quiet)": row.server.cold.median,
+        "1.1 s apart": row.server.warm.median,
+        "back to back": row.server.backToBack.median,
+      };
+      for (const [kind, ms] of Object.entries(share)) {
         const key = `sup: server share, ${kind}`;
-        labels.set(key, { ...labels.get(key), [row.jobs]: row.server[kind].median });
+        labels.set(key, { ...labels.get(key), [row.jobs]: ms });
       }
     }
   }

@@ -1,30 +1,42 @@
 /**
- * How `/metrics` reads `/proc` (the OS adapter of `metrics_proc.ts`): list
- * the pids, read one small file of a process into a buffer the caller keeps.
+ * How sup reads `/proc` for `/metrics` and `sup status` (the OS adapter of
+ * `proc_sampler.ts`): list the processes, open a process's `stat` and read
+ * it again from the start as often as needed.
  *
  * Through libc (`Deno.dlopen`, as the UDP receiver does) when sup may use
- * FFI: `getdents64` lists `/proc` into a reused buffer and `open`/`read`/
- * `close` read a file into the caller's, so a pass over ~1,100 files at 500
- * jobs allocates nothing in JavaScript. Deno's own calls are the fallback
- * (no FFI permission, not 64-bit Linux, a `proc` directory other than
- * `/proc` in tests); they made ~0.8 MiB of garbage per pass at 500 jobs
- * (a `DirEntry` per process, an `FsFile` and a path string per file), and
- * that much garbage every second kept V8 from ever shrinking sup's heap (its
- * memory reducer waits for a low allocation rate).
+ * FFI: `getdents64` lists `/proc` into a reused buffer and `open`/`pread`/
+ * `close` read into the caller's buffer, so a pass at 500 jobs allocates
+ * nothing in JavaScript. Deno's own calls are the fallback (no FFI
+ * permission, not 64-bit Linux, a `proc` directory other than `/proc` in
+ * tests); they made ~0.8 MiB of garbage per pass at 500 jobs (a `DirEntry`
+ * per process, an `FsFile` and a path string per file), and that much
+ * garbage every second kept V8 from ever shrinking sup's heap (its memory
+ * reducer waits for a low allocation rate).
+ *
+ * A handle stays valid for the process it was opened for, not for its pid:
+ * once that process has ended, reading gives 0 even when the pid has been
+ * given to a new process. Listing gives with each pid the inode of its
+ * `/proc` entry, which is new for each process, so a reused pid is told from
+ * the process that had it before.
  *
  * @module
  */
 
-/** A file of `/proc/<pid>/` that `/metrics` reads. */
-export type ProcFile = "stat" | "statm";
-
 /** Reads `/proc`; `close()` when done. */
 export interface ProcFiles {
-  /** Puts the pid of every process into `out` (emptied first); none when `/proc` cannot be read. */
-  listPids(out: number[]): void;
-  /** Reads `/proc/<pid>/<file>` into `buf`: the bytes read, 0 when it cannot (the process ended). */
-  read(pid: number, file: ProcFile, buf: Uint8Array<ArrayBuffer>): number;
-  /** Releases what it holds. */
+  /**
+   * Puts the pid of every process into `pids` (emptied first) and, at the
+   * same index of `ids`, the inode of its `/proc` entry (0 when unknown);
+   * none when `/proc` cannot be read.
+   */
+  listPids(pids: number[], ids?: number[]): void;
+  /** Opens `/proc/<pid>/stat`: a handle (≥ 0), or -1 when the process has ended. */
+  openStat(pid: number): number;
+  /** Reads the handle's file from its start into `buf`: the bytes read, 0 once the process ended. */
+  readFrom(handle: number, buf: Uint8Array<ArrayBuffer>): number;
+  /** Closes a handle from `openStat`. */
+  release(handle: number): void;
+  /** Releases what it holds (handles not released are closed too). */
   close(): void;
 }
 
@@ -36,55 +48,85 @@ export function openProcFiles(root = "/proc"): ProcFiles {
 /** Deno's file calls: every platform and permission set, at the cost of garbage per file. */
 export class DenoProcFiles implements ProcFiles {
   #root: string;
+  #handles = new Map<number, Deno.FsFile>();
+  #next = 0;
 
   /** Reads under `root`. */
   constructor(root = "/proc") {
     this.#root = root;
   }
 
-  listPids(out: number[]): void {
-    out.length = 0;
+  listPids(pids: number[], ids?: number[]): void {
+    pids.length = 0;
+    if (ids) ids.length = 0;
     try {
       for (const entry of Deno.readDirSync(this.#root)) {
         const pid = Number(entry.name);
-        if (Number.isInteger(pid) && pid > 0) out.push(pid);
+        if (!Number.isInteger(pid) || pid <= 0) continue;
+        pids.push(pid);
+        if (ids) ids.push(inodeOf(`${this.#root}/${entry.name}`));
       }
     } catch {
       // Not Linux: no processes to read.
     }
   }
 
-  read(pid: number, file: ProcFile, buf: Uint8Array<ArrayBuffer>): number {
-    let handle: Deno.FsFile | undefined;
+  openStat(pid: number): number {
     try {
-      handle = Deno.openSync(`${this.#root}/${pid}/${file}`);
-      return handle.readSync(buf) ?? 0;
+      const file = Deno.openSync(`${this.#root}/${pid}/stat`);
+      this.#handles.set(this.#next, file);
+      return this.#next++;
     } catch {
-      return 0;
-    } finally {
-      handle?.close();
+      return -1;
     }
   }
 
-  close(): void {}
+  readFrom(handle: number, buf: Uint8Array<ArrayBuffer>): number {
+    const file = this.#handles.get(handle);
+    if (!file) return 0;
+    try {
+      file.seekSync(0, Deno.SeekMode.Start);
+      return file.readSync(buf) ?? 0;
+    } catch {
+      return 0;
+    }
+  }
+
+  release(handle: number): void {
+    this.#handles.get(handle)?.close();
+    this.#handles.delete(handle);
+  }
+
+  close(): void {
+    this.#handles.forEach((file) => file.close());
+    this.#handles.clear();
+  }
+}
+
+function inodeOf(path: string): number {
+  try {
+    return Deno.statSync(path).ino ?? 0;
+  } catch {
+    return 0;
+  }
 }
 
 const SYMBOLS = {
   open: { parameters: ["buffer", "i32"], result: "i32" },
-  read: { parameters: ["i32", "buffer", "usize"], result: "isize" },
+  pread: { parameters: ["i32", "buffer", "usize", "i64"], result: "isize" },
   close: { parameters: ["i32"], result: "i32" },
   getdents64: { parameters: ["i32", "buffer", "usize"], result: "isize" },
 } as const;
 
 /** `O_RDONLY | O_CLOEXEC` (the same on x86-64 and arm64). */
 const OPEN_FLAGS = 0o2000000;
-const ZERO = 0x30, NINE = 0x39, SLASH = 0x2f;
+const ZERO = 0x30, NINE = 0x39;
 const PROC = new TextEncoder().encode("/proc/");
-const NAMES: Record<ProcFile, Uint8Array> = {
-  stat: new TextEncoder().encode("stat\0"),
-  statm: new TextEncoder().encode("statm\0"),
-};
-/** `struct linux_dirent64`: `d_reclen` (u16) at 16, `d_name` (NUL-terminated) at 19. */
+const STAT = new TextEncoder().encode("/stat\0");
+/**
+ * `struct linux_dirent64`: `d_ino` (u64, little-endian on both arches) at 0,
+ * `d_reclen` (u16) at 16, `d_name` (NUL-terminated) at 19.
+ */
 const RECLEN_AT = 16, NAME_AT = 19;
 
 /** libc's calls: no garbage per file. */
@@ -93,9 +135,11 @@ class LibcProcFiles implements ProcFiles {
   /** The NUL-terminated path being opened. */
   #path = new Uint8Array(64);
   #dirents = new Uint8Array(32 * 1024);
+  #direntWords = new Uint32Array(this.#dirents.buffer);
   #direntsSize = BigInt(32 * 1024);
   /** The size of the last buffer read into, as the `size_t` libc takes (a bigint made once). */
   #size = { bytes: 0, arg: 0n };
+  #open = new Set<number>();
   #closed = false;
 
   private constructor(lib: Deno.DynamicLibrary<typeof SYMBOLS>) {
@@ -118,22 +162,26 @@ class LibcProcFiles implements ProcFiles {
     }
   }
 
-  listPids(out: number[]): void {
-    out.length = 0;
+  listPids(pids: number[], ids?: number[]): void {
+    pids.length = 0;
+    if (ids) ids.length = 0;
     const { open, getdents64, close } = this.#lib.symbols;
     this.#path.set(PROC);
     this.#path[PROC.length - 1] = 0; // "/proc"
     const fd = open(this.#path, OPEN_FLAGS);
     if (fd < 0) return;
     try {
-      const buf = this.#dirents;
+      const buf = this.#dirents, words = this.#direntWords;
       for (;;) {
         const n = Number(getdents64(fd, buf, this.#direntsSize));
         if (n <= 0) return;
         for (let at = 0; at < n; at += buf[at + RECLEN_AT] | (buf[at + RECLEN_AT + 1] << 8)) {
           let pid = 0, i = at + NAME_AT;
           for (; buf[i] >= ZERO && buf[i] <= NINE; i++) pid = pid * 10 + buf[i] - ZERO;
-          if (buf[i] === 0 && i > at + NAME_AT && pid > 0) out.push(pid);
+          if (buf[i] !== 0 || i === at + NAME_AT || pid <= 0) continue;
+          pids.push(pid);
+          // Records are 8-byte aligned: d_ino is two 32-bit words.
+          if (ids) ids.push(words[at >> 2] + words[(at >> 2) + 1] * 2 ** 32);
         }
       }
     } finally {
@@ -141,7 +189,7 @@ class LibcProcFiles implements ProcFiles {
     }
   }
 
-  read(pid: number, file: ProcFile, buf: Uint8Array<ArrayBuffer>): number {
+  openStat(pid: number): number {
     const path = this.#path;
     path.set(PROC);
     let at = PROC.length;
@@ -152,25 +200,30 @@ class LibcProcFiles implements ProcFiles {
       rest = (rest - (rest % 10)) / 10;
     }
     at += digits;
-    path[at++] = SLASH;
-    path.set(NAMES[file], at);
-    const { open, read, close } = this.#lib.symbols;
-    const fd = open(path, OPEN_FLAGS);
-    if (fd < 0) return 0;
-    try {
-      if (this.#size.bytes !== buf.length) {
-        this.#size = { bytes: buf.length, arg: BigInt(buf.length) };
-      }
-      const n = Number(read(fd, buf, this.#size.arg));
-      return n > 0 ? n : 0;
-    } finally {
-      close(fd);
+    path.set(STAT, at);
+    const fd = this.#lib.symbols.open(path, OPEN_FLAGS);
+    if (fd < 0) return -1;
+    this.#open.add(fd);
+    return fd;
+  }
+
+  readFrom(handle: number, buf: Uint8Array<ArrayBuffer>): number {
+    if (this.#size.bytes !== buf.length) {
+      this.#size = { bytes: buf.length, arg: BigInt(buf.length) };
     }
+    const n = Number(this.#lib.symbols.pread(handle, buf, this.#size.arg, 0n));
+    return n > 0 ? n : 0;
+  }
+
+  release(handle: number): void {
+    if (this.#open.delete(handle)) this.#lib.symbols.close(handle);
   }
 
   close(): void {
     if (this.#closed) return;
     this.#closed = true;
+    this.#open.forEach((fd) => this.#lib.symbols.close(fd));
+    this.#open.clear();
     this.#lib.close();
   }
 }
