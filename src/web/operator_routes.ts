@@ -9,6 +9,7 @@
  */
 
 import { Hono } from "hono";
+import { lazyImport } from "../config/lazy_import.ts";
 import { type SupervisorApi, UnknownJobError } from "../core/api.ts";
 import type { EventHistory } from "../core/event_history.ts";
 import { controlRoutes, type ControlRoutesParts } from "./control_routes.ts";
@@ -77,9 +78,9 @@ export function operatorRoutes(parts: OperatorRoutesParts): Hono {
   // module loads with the first stream asked for (a plain sup never pays for it).
   let streams: Promise<Hono> | null = null;
   const stream = async (c: { req: { raw: Request } }) => {
-    streams ??= import("./stream_routes.ts").then((m) =>
-      m.streamRoutes({ api, events: parts.events })
-    );
+    streams ??= lazyImport<typeof import("./stream_routes.ts")>(
+      new URL("./stream_routes.ts", import.meta.url),
+    ).then((m) => m.streamRoutes({ api, events: parts.events }));
     return (await streams).fetch(c.req.raw);
   };
   app.get("/api/logs", stream);
