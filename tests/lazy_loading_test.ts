@@ -28,8 +28,8 @@ const SRC = new URL("src/", ROOT);
  * sampler, the other commands of the CLI and `--detach`.
  */
 const FEATURES: RegExp[] = [
-  /\/config\/(health_section|listeners_section|listener_\w+|mail_section|mail_print|machine_section|analytics_section|control_section|network_monitoring|event_types)\.ts$/,
-  /\/web\/(stream_routes|live_stream|metrics_exporter|metrics_text)\.ts$/,
+  /\/config\/(health_section|listeners_section|listener_\w+|mail_section|mail_print|machine_section|analytics_section|control_section|network_monitoring|selector|event_types)\.ts$/,
+  /\/web\/(control_routes|job_actions|stream_routes|live_stream|metrics_exporter|metrics_text)\.ts$/,
   /\/control\/(pmtr|pmtr_report|pmtr_control|pmtr_format|client|discovery|detach|guardian|output_log|service_unit)\.ts$/,
   /\/notify\/(?!event_file_early|log_mail_tap)\w+\.ts$/,
   /\/probes\/(health\w*|httpok|memmon_listener|gcore|machine_schedule|proc_usage)\.ts$/,
