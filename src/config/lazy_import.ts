@@ -7,7 +7,7 @@
  * starts, and keeps their sources for the life of the process, whether the
  * import ever runs or not (denoland/deno#23149). With the commands of the
  * CLI and the features of `sup run` behind such imports, a plain `sup run`
- * read 249 files (1,089 KiB) to load 161, and held ~0.6 MiB of RSS for the
+ * read 249 files (1,089 KiB) to load 161, and held 0.9 MiB of RSS for the
  * ones it never ran (bench/README.md, "What issues 9 and 10 cost a plain
  * config"). A specifier that is a value, not a literal, is read when the
  * import runs. Deno's own way out (`--unstable-lazy-dynamic-imports`) also
