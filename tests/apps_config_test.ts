@@ -9,8 +9,11 @@ import { validateConfig } from "../src/config/validate.ts";
 const accounts = parseAccounts("root:x:0:0:root:/root:/bin/bash\n", "root:x:0:\n");
 const jobs = { web: { cmd: "node web.js" } };
 
-function resolve(input: Record<string, unknown>, mode?: string): ResolvedConfig | string[] {
-  const result = validateConfig({ jobs, ...input }, {
+async function resolve(
+  input: Record<string, unknown>,
+  mode?: string,
+): Promise<ResolvedConfig | string[]> {
+  const result = await validateConfig({ jobs, ...input }, {
     source: "/srv/sup.json",
     mode,
     hostname: "laptop",
@@ -19,8 +22,8 @@ function resolve(input: Record<string, unknown>, mode?: string): ResolvedConfig 
   return result.ok ? result.config : result.issues.map(formatIssue);
 }
 
-Deno.test("apps and machine default to kill-only registrations and systemctl reboot", () => {
-  const config = resolve({}) as ResolvedConfig;
+Deno.test("apps and machine default to kill-only registrations and systemctl reboot", async () => {
+  const config = await resolve({}) as ResolvedConfig;
   deepStrictEqual(config.apps, {
     enabled: true,
     allow: ["kill"],
@@ -31,24 +34,24 @@ Deno.test("apps and machine default to kill-only registrations and systemctl reb
   deepStrictEqual(config.machine.rebootCommand, ["systemctl", "reboot"]);
 });
 
-Deno.test("apps.allow, apps.enabled and machine.rebootCommand resolve; a mode may override them", () => {
-  const config = resolve({
+Deno.test("apps.allow, apps.enabled and machine.rebootCommand resolve; a mode may override them", async () => {
+  const config = await resolve({
     apps: { enabled: false, allow: ["restart", "kill", "restart"] },
     machine: { rebootCommand: 'sudo "/sbin/reboot" now' },
     modes: { kiosk: { apps: { enabled: true, allow: ["reboot"] } } },
   }) as ResolvedConfig;
   deepStrictEqual(config.apps, { ...DEFAULT_APPS, enabled: false, allow: ["restart", "kill"] });
   deepStrictEqual(config.machine.rebootCommand, ["sudo", "/sbin/reboot", "now"]);
-  const kiosk = resolve({
+  const kiosk = await resolve({
     apps: { enabled: false },
     modes: { kiosk: { apps: { enabled: true, allow: ["reboot"] } } },
   }, "kiosk") as ResolvedConfig;
   deepStrictEqual(kiosk.apps, { ...DEFAULT_APPS, enabled: true, allow: ["reboot"] });
 });
 
-Deno.test("bad apps and machine sections are reported with paths and did-you-mean", () => {
+Deno.test("bad apps and machine sections are reported with paths and did-you-mean", async () => {
   deepStrictEqual(
-    resolve({
+    await resolve({
       apps: { enable: true, allow: ["kil", "none", 3] },
       machine: { rebootCommand: [], reboot: "x" },
     }),
@@ -61,9 +64,12 @@ Deno.test("bad apps and machine sections are reported with paths and did-you-mea
       'machine.rebootCommand: must not be an empty array (expected e.g. ["node", "server.js"])',
     ],
   );
-  deepStrictEqual(resolve({ apps: { allow: "restart", enabled: "yes" }, machine: "reboot" }), [
-    'apps.allow: must be an array of actions (e.g. ["kill", "restart"]), got "restart"',
-    'apps.enabled: must be true or false, got "yes"',
-    'machine: must be an object, got "reboot"',
-  ]);
+  deepStrictEqual(
+    await resolve({ apps: { allow: "restart", enabled: "yes" }, machine: "reboot" }),
+    [
+      'apps.allow: must be an array of actions (e.g. ["kill", "restart"]), got "restart"',
+      'apps.enabled: must be true or false, got "yes"',
+      'machine: must be an object, got "reboot"',
+    ],
+  );
 });

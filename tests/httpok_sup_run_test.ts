@@ -75,7 +75,7 @@ Deno.test("runSup: httpok's notification says what failed, what it restarted, an
   const notes: Notification[] = [];
   let api: Supervisor | null = null;
   const stop = Promise.withResolvers<void>();
-  const config = resolveConfig({
+  const config = await resolveConfig({
     jobs: { web: { cmd: ["python3", "-u", APP, String(port), `${dir}/mode`] } },
     network: {
       http: { port: freeTcpPort() },

@@ -35,6 +35,7 @@ import { buildMonitoring } from "./monitoring.ts";
 import type { SupControl } from "../web/control_routes.ts";
 import type { UsageSampler } from "../probes/proc_usage.ts";
 import { socketPath } from "../control/socket_path.ts";
+import { lazyImport } from "../config/lazy_import.ts";
 
 /** What components are built from. */
 export interface ComponentParts {
@@ -142,13 +143,17 @@ export function defaultComponents(parts: ComponentParts): Component[] {
     lazyComponent(
       (config) => config.jobs.some((job) => job.health !== null),
       async () =>
-        new (await import("../probes/health.ts")).HealthWatchdog(api, { stall: parts.stall }),
+        new (await lazyImport<typeof import("../probes/health.ts")>(
+          new URL("../probes/health.ts", import.meta.url),
+        )).HealthWatchdog(api, { stall: parts.stall }),
     ),
     // [issue 9: listeners]
     lazyComponent(
       (config) => config.listeners.length > 0,
       async () =>
-        new (await import("../notify/listener_runtime.ts")).ListenerRuntime({
+        new (await lazyImport<typeof import("../notify/listener_runtime.ts")>(
+          new URL("../notify/listener_runtime.ts", import.meta.url),
+        )).ListenerRuntime({
           api,
           notifiers: parts.notifiers,
           // Both channels: an app may hold a WebSocket and talk OSC too.
@@ -159,13 +164,18 @@ export function defaultComponents(parts: ComponentParts): Component[] {
     // [issue 9: mail]
     lazyComponent(
       (config) => config.mail !== null,
-      async () => (await import("../notify/mail_component.ts")).mailComponent(parts),
+      async () =>
+        (await lazyImport<typeof import("../notify/mail_component.ts")>(
+          new URL("../notify/mail_component.ts", import.meta.url),
+        )).mailComponent(parts),
     ),
     // [issue 9: webhook, analytics, event log, machine]
     lazyComponent(
       (config) => config.listeners.some((l) => l.type === "builtin" && l.kind === "webhook"),
       async () =>
-        new (await import("../notify/webhook_notifiers.ts")).WebhookNotifiers(
+        new (await lazyImport<typeof import("../notify/webhook_notifiers.ts")>(
+          new URL("../notify/webhook_notifiers.ts", import.meta.url),
+        )).WebhookNotifiers(
           parts.notifiers ?? new NotifierHub(),
           api.bus,
         ),
@@ -174,19 +184,28 @@ export function defaultComponents(parts: ComponentParts): Component[] {
       api.bus,
       EVENT_FILE_TYPES,
       (config) => config.logging.events !== null,
-      async () => new (await import("../notify/event_file.ts")).EventFile(api.bus),
+      async () =>
+        new (await lazyImport<typeof import("../notify/event_file.ts")>(
+          new URL("../notify/event_file.ts", import.meta.url),
+        )).EventFile(api.bus),
     ),
     lazyWithEarlyEvents(
       api.bus,
       ["app.event"],
       (config) => config.analytics !== null,
-      async () => new (await import("../notify/analytics.ts")).Analytics(api.bus),
+      async () =>
+        new (await lazyImport<typeof import("../notify/analytics.ts")>(
+          new URL("../notify/analytics.ts", import.meta.url),
+        )).Analytics(api.bus),
     ),
     lazyComponent(
       ({ machine: m }) =>
         m.restartSchedule !== null || m.shutdownSchedule !== null ||
         m.restartAfter !== null,
-      async () => new (await import("../probes/machine_schedule.ts")).MachineScheduleProbe(api),
+      async () =>
+        new (await lazyImport<typeof import("../probes/machine_schedule.ts")>(
+          new URL("../probes/machine_schedule.ts", import.meta.url),
+        )).MachineScheduleProbe(api),
     ),
     // [issue 10: control socket]
     ...controlSocket(parts, side),
@@ -206,7 +225,9 @@ export function defaultComponents(parts: ComponentParts): Component[] {
 function usageReader() {
   let sampler: Promise<UsageSampler> | null = null;
   return async (groups: ReadonlyMap<number, number>) => {
-    sampler ??= import("../probes/proc_usage.ts").then((m) => new m.UsageSampler());
+    sampler ??= lazyImport<typeof import("../probes/proc_usage.ts")>(
+      new URL("../probes/proc_usage.ts", import.meta.url),
+    ).then((m) => new m.UsageSampler());
     return (await sampler).usage(groups);
   };
 }
@@ -221,7 +242,9 @@ function controlSocket(parts: ComponentParts, side: AppSide): Component[] {
   const socket = lazyComponent(
     (config) => config.network.socket !== null,
     async () =>
-      new (await import("../control/socket_server.ts")).ControlSocket({
+      new (await lazyImport<typeof import("../control/socket_server.ts")>(
+        new URL("../control/socket_server.ts", import.meta.url),
+      )).ControlSocket({
         fetch: (request) => side.http.app.fetch(request),
         where: (config) => socketPath(config, control.stateFile),
         token: parts.operatorToken?.token ?? null,

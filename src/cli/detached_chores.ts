@@ -8,6 +8,7 @@
 
 import type { ResolvedLogging } from "../config/resolved.ts";
 import { getLogger } from "@logtape/logtape";
+import { lazyImport } from "../config/lazy_import.ts";
 
 /** The chores of a running sup; dispose when it stops. */
 export interface DetachedChores extends AsyncDisposable {
@@ -23,8 +24,12 @@ export async function detachedChores(
   if (!options.pidFile && !options.outputLog) {
     return { rotate: () => Promise.resolve(), [Symbol.asyncDispose]: () => Promise.resolve() };
   }
-  const { removePidFile, writePidFile } = await import("../control/detach.ts");
-  const { OutputLogRotation } = await import("../control/output_log.ts");
+  const { removePidFile, writePidFile } = await lazyImport<typeof import("../control/detach.ts")>(
+    new URL("../control/detach.ts", import.meta.url),
+  );
+  const { OutputLogRotation } = await lazyImport<typeof import("../control/output_log.ts")>(
+    new URL("../control/output_log.ts", import.meta.url),
+  );
   const log = getLogger(["sup"]);
   const rotation = options.outputLog
     ? new OutputLogRotation(options.outputLog, logging, (message) => log.error(message))

@@ -16,6 +16,7 @@ import { type ChannelCounts, MetricsCounters } from "../web/metrics_counters.ts"
 import { MetricsEndpoint } from "../web/metrics_routes.ts";
 import { requireOperatorToken } from "../web/operator_token.ts";
 import type { AppSide, ComponentParts } from "./components.ts";
+import { lazyImport } from "../config/lazy_import.ts";
 
 /** The monitoring components, each under its anchor in `defaultComponents`. */
 export interface Monitoring {
@@ -52,7 +53,10 @@ export function buildMonitoring(parts: ComponentParts, side: AppSide): Monitorin
   side.http.app.route("/", metrics.routes);
   const pmtr = lazyComponent(
     needsPmtr,
-    () => import("../control/pmtr.ts").then((m) => new m.PmtrComponent(api, control)),
+    () =>
+      lazyImport<typeof import("../control/pmtr.ts")>(
+        new URL("../control/pmtr.ts", import.meta.url),
+      ).then((m) => new m.PmtrComponent(api, control)),
   );
   return { metrics, pmtr };
 }

@@ -14,6 +14,7 @@ import { Command, CommanderError } from "@commander-js/extra-typings";
 import { ConfigError, formatIssue } from "../config/config_error.ts";
 import { ExitCode, UserError } from "./exit_codes.ts";
 import { VERSION } from "./version.ts";
+import { lazyImport } from "../config/lazy_import.ts";
 
 /** Options every command accepts (read them with `globalFlags(command)`). */
 export interface GlobalFlags {
@@ -41,56 +42,119 @@ interface CommandEntry {
 
 /** The subcommands, in help order. */
 const COMMANDS: CommandEntry[] = [
-  { name: "run", load: async () => (await import("./run.ts")).runCommand },
-  { name: "check", load: async () => (await import("./check.ts")).checkCommand },
-  { name: "init", load: async () => (await import("./init.ts")).initCommand },
-  { name: "types", load: async () => (await import("./types_cmd.ts")).typesCommand },
+  {
+    name: "run",
+    load: async () =>
+      (await lazyImport<typeof import("./run.ts")>(new URL("./run.ts", import.meta.url)))
+        .runCommand,
+  },
+  {
+    name: "check",
+    load: async () =>
+      (await lazyImport<typeof import("./check.ts")>(new URL("./check.ts", import.meta.url)))
+        .checkCommand,
+  },
+  {
+    name: "init",
+    load: async () =>
+      (await lazyImport<typeof import("./init.ts")>(new URL("./init.ts", import.meta.url)))
+        .initCommand,
+  },
+  {
+    name: "types",
+    load: async () =>
+      (await lazyImport<typeof import("./types_cmd.ts")>(
+        new URL("./types_cmd.ts", import.meta.url),
+      )).typesCommand,
+  },
   // issue 10 (H5): the control commands talk to a running sup; they log nothing themselves
   {
     name: "status",
-    load: async () => (await import("./status_cmd.ts")).statusCommand,
+    load: async () =>
+      (await lazyImport<typeof import("./status_cmd.ts")>(
+        new URL("./status_cmd.ts", import.meta.url),
+      )).statusCommand,
     logs: false,
   },
   ...["start", "stop", "restart", "signal", "enable", "disable"].map((name) => ({
     name,
-    load: async () => (await import("./actions_cmd.ts")).actionCommand(name),
+    load: async () =>
+      (await lazyImport<typeof import("./actions_cmd.ts")>(
+        new URL("./actions_cmd.ts", import.meta.url),
+      )).actionCommand(name),
     logs: false,
   })),
   {
     name: "reload",
-    load: async () => (await import("./reload_cmd.ts")).reloadCommand,
+    load: async () =>
+      (await lazyImport<typeof import("./reload_cmd.ts")>(
+        new URL("./reload_cmd.ts", import.meta.url),
+      )).reloadCommand,
     logs: false,
   },
   {
     name: "rotate",
-    load: async () => (await import("./rotate_cmd.ts")).rotateCommand,
+    load: async () =>
+      (await lazyImport<typeof import("./rotate_cmd.ts")>(
+        new URL("./rotate_cmd.ts", import.meta.url),
+      )).rotateCommand,
     logs: false,
   },
   {
     name: "shutdown",
-    load: async () => (await import("./shutdown_cmd.ts")).shutdownCommand,
+    load: async () =>
+      (await lazyImport<typeof import("./shutdown_cmd.ts")>(
+        new URL("./shutdown_cmd.ts", import.meta.url),
+      )).shutdownCommand,
     logs: false,
   },
   // issue 9 (H3): one test message through every configured notifier
-  { name: "notify", load: async () => (await import("./notify_cmd.ts")).notifyCommand },
-  // issue 10 (H6): jobs' output and sup's events, streamed; systemd units
-  { name: "logs", load: async () => (await import("./logs_cmd.ts")).logsCommand, logs: false },
   {
-    name: "events",
-    load: async () => (await import("./events_cmd.ts")).eventsCommand,
+    name: "notify",
+    load: async () =>
+      (await lazyImport<typeof import("./notify_cmd.ts")>(
+        new URL("./notify_cmd.ts", import.meta.url),
+      )).notifyCommand,
+  },
+  // issue 10 (H6): jobs' output and sup's events, streamed; systemd units
+  {
+    name: "logs",
+    load: async () =>
+      (await lazyImport<typeof import("./logs_cmd.ts")>(new URL("./logs_cmd.ts", import.meta.url)))
+        .logsCommand,
     logs: false,
   },
-  { name: "service", load: async () => (await import("./service_cmd.ts")).serviceCommand },
+  {
+    name: "events",
+    load: async () =>
+      (await lazyImport<typeof import("./events_cmd.ts")>(
+        new URL("./events_cmd.ts", import.meta.url),
+      )).eventsCommand,
+    logs: false,
+  },
+  {
+    name: "service",
+    load: async () =>
+      (await lazyImport<typeof import("./service_cmd.ts")>(
+        new URL("./service_cmd.ts", import.meta.url),
+      )).serviceCommand,
+  },
   // hidden
   {
     name: "load-config",
-    load: async () => (await import("./load_config_cmd.ts")).loadConfigCommand,
+    load: async () =>
+      (await lazyImport<typeof import("./load_config_cmd.ts")>(
+        new URL("./load_config_cmd.ts", import.meta.url),
+      )).loadConfigCommand,
     hidden: true,
   },
   // issue 10 (H6): what `sup run --guardian` starts
   {
     name: "guardian",
-    load: async () => (await import("./detach_cmd.ts")).guardianCommand,
+    load: async () =>
+      (await lazyImport<typeof import("./detach_cmd.ts")>(
+        new URL("./detach_cmd.ts", import.meta.url),
+      )).guardianCommand,
     hidden: true,
   },
 ];
@@ -133,7 +197,9 @@ Exit codes: 0 ok, 1 invalid config or another fixable mistake, 2 wrong usage,
     .hook("preAction", async (_program, action) => {
       if (COMMANDS.find((c) => c.name === action.name())?.logs === false) return;
       loggingUsed = true;
-      const { setupLogging } = await import("./logging.ts");
+      const { setupLogging } = await lazyImport<typeof import("./logging.ts")>(
+        new URL("./logging.ts", import.meta.url),
+      );
       await setupLogging(undefined, globalFlags(action));
     });
   program.options.find((o) => o.long === "--quiet")?.conflicts("verbose");

@@ -54,6 +54,7 @@ export {
   type ComponentParts,
   defaultComponents,
 } from "./components.ts";
+import { lazyImport } from "../config/lazy_import.ts";
 
 /** Options of `runSup`. */
 export interface RunOptions {
@@ -108,7 +109,9 @@ export function runCommand() {
       const globals = command.optsWithGlobals() as LogFlags;
       const flags = { verbose: globals.verbose, quiet: globals.quiet };
       if (options.detach || options.guardian) {
-        const { runDetached } = await import("./detach_cmd.ts");
+        const { runDetached } = await lazyImport<typeof import("./detach_cmd.ts")>(
+          new URL("./detach_cmd.ts", import.meta.url),
+        );
         const out = (text: string) => command.configureOutput().writeOut?.(text);
         return await runDetached({ config, mode, guardian: options.guardian === true, flags, out });
       }

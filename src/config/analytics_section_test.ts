@@ -6,8 +6,11 @@ import { validateConfig } from "./validate.ts";
 
 const accounts = parseAccounts("root:x:0:0:root:/root:/bin/bash\n", "root:x:0:\n");
 
-function resolve(input: Record<string, unknown>, mode?: string): ResolvedConfig | string[] {
-  const result = validateConfig({ jobs: { web: { cmd: "node web.js" } }, ...input }, {
+async function resolve(
+  input: Record<string, unknown>,
+  mode?: string,
+): Promise<ResolvedConfig | string[]> {
+  const result = await validateConfig({ jobs: { web: { cmd: "node web.js" } }, ...input }, {
     source: "/srv/kiosk/sup.json",
     mode,
     hostname: "kiosk-3",
@@ -16,29 +19,29 @@ function resolve(input: Record<string, unknown>, mode?: string): ResolvedConfig 
   return result.ok ? result.config : result.issues.map(formatIssue);
 }
 
-Deno.test("logging.events and analytics are off unless set", () => {
-  const config = resolve({}) as ResolvedConfig;
+Deno.test("logging.events and analytics are off unless set", async () => {
+  const config = await resolve({}) as ResolvedConfig;
   equal(config.logging.events, null);
   equal(config.analytics, null);
 });
 
-Deno.test("logging.events resolves against the config's folder; a mode may turn it off", () => {
+Deno.test("logging.events resolves against the config's folder; a mode may turn it off", async () => {
   const input = {
     logging: { events: { file: "logs/event-{date}.tsv" } },
     modes: { quiet: { logging: { events: false } } },
   };
-  const config = resolve(input) as ResolvedConfig;
+  const config = await resolve(input) as ResolvedConfig;
   deepStrictEqual(config.logging.events, { file: "/srv/kiosk/logs/event-{date}.tsv", jobs: true });
-  equal((resolve(input, "quiet") as ResolvedConfig).logging.events, null);
-  const appOnly = resolve({ logging: { events: { file: "/var/log/ev.tsv", jobs: false } } });
+  equal((await resolve(input, "quiet") as ResolvedConfig).logging.events, null);
+  const appOnly = await resolve({ logging: { events: { file: "/var/log/ev.tsv", jobs: false } } });
   deepStrictEqual((appOnly as ResolvedConfig).logging.events, {
     file: "/var/log/ev.tsv",
     jobs: false,
   });
 });
 
-Deno.test("analytics resolves with GA4's endpoint, a 10 s batch and the secret as written", () => {
-  const config = resolve({
+Deno.test("analytics resolves with GA4's endpoint, a 10 s batch and the secret as written", async () => {
+  const config = await resolve({
     analytics: { measurementId: "G-ABC123XYZ9", apiSecret: { env: "GA_API_SECRET" } },
   }) as ResolvedConfig;
   deepStrictEqual(config.analytics, {
@@ -48,7 +51,7 @@ Deno.test("analytics resolves with GA4's endpoint, a 10 s batch and the secret a
     clientId: null,
     intervalMs: 10_000,
   });
-  const custom = resolve({
+  const custom = await resolve({
     analytics: {
       measurementId: "G-ABC123XYZ9",
       apiSecret: "s3cret",
@@ -66,9 +69,9 @@ Deno.test("analytics resolves with GA4's endpoint, a 10 s batch and the secret a
   });
 });
 
-Deno.test("bad logging.events and analytics are reported with their paths", () => {
+Deno.test("bad logging.events and analytics are reported with their paths", async () => {
   deepStrictEqual(
-    resolve({
+    await resolve({
       logging: { events: { path: "x.tsv" } },
       analytics: {
         measurementId: "UA-1234-5",
@@ -86,9 +89,12 @@ Deno.test("bad logging.events and analytics are reported with their paths", () =
       'analytics.endpoint: "ftp://example.com" is not an http:// or https:// URL',
     ],
   );
-  deepStrictEqual(resolve({ logging: { events: "events.tsv" }, analytics: { apiSecret: 3 } }), [
-    'logging.events: must be an object like { file: "logs/event-{date}.tsv" } or false, got "events.tsv"',
-    'analytics.measurementId: is required (the GA4 stream\'s, e.g. "G-ABC123XYZ9")',
-    'analytics.apiSecret: must be a string or { env: "NAME" }, got 3',
-  ]);
+  deepStrictEqual(
+    await resolve({ logging: { events: "events.tsv" }, analytics: { apiSecret: 3 } }),
+    [
+      'logging.events: must be an object like { file: "logs/event-{date}.tsv" } or false, got "events.tsv"',
+      'analytics.measurementId: is required (the GA4 stream\'s, e.g. "G-ABC123XYZ9")',
+      'analytics.apiSecret: must be a string or { env: "NAME" }, got 3',
+    ],
+  );
 });

@@ -11,16 +11,12 @@ import type { Accounts } from "./accounts.ts";
 import { type IssueList, joinPath } from "./config_error.ts";
 import { type AllKeys, Fields } from "./fields.ts";
 import { readJob } from "./job.ts";
-import { readListeners } from "./listeners_section.ts";
 import { isPlainObject } from "./modes.ts";
 import { checkReferences } from "./references.ts";
 import type { ResolvedConfig, ResolvedJob, ResolvedOutput } from "./resolved.ts";
 import { readApps, readLogging, readNetwork } from "./sections.ts";
-import { readMachine } from "./machine_section.ts";
-import { readAnalytics } from "./analytics_section.ts";
-import { readControlNetwork } from "./control_section.ts";
+import type { SectionReaders } from "./section_readers.ts";
 import type { ConfigBody, UserConfig } from "./types.ts";
-import { checkMailUse, readMail } from "./mail_section.ts"; // issue 9: mail (H3)
 
 /** Keys of a config body (what a mode section may hold). */
 export const BODY_KEYS = [
@@ -45,6 +41,8 @@ export interface BodyContext {
   partial: boolean;
   /** Path prefix for issues ("" for the config itself, `modes.dev` for a section). */
   prefix: string;
+  /** The readers of the optional sections (`sectionReaders`). */
+  readers: SectionReaders;
 }
 
 /** Validates `body`, recording issues; returns the resolved config (meaningful only without issues). */
@@ -76,6 +74,7 @@ export function readBody(
         dir,
         accounts: ctx.accounts,
         partial: ctx.partial,
+        readers: ctx.readers,
       });
       if (job) jobs.push(job);
     }
@@ -84,22 +83,23 @@ export function readBody(
   const app = body.app === undefined
     ? {}
     : Fields.of(body.app, at("app"), issues, "an object of settings")?.obj ?? {};
-  const logging = readLogging(body.logging, issues, dir, at("logging"));
+  const read = ctx.readers;
+  const logging = readLogging(body.logging, issues, dir, at("logging"), read);
   // issue 9: mail (H3)
-  const mail = readMail(body.mail, issues, dir, at("mail"), ctx.partial);
-  if (!ctx.partial) checkMailUse(mail, logging.mail, body.listeners, issues, ctx.prefix);
+  const mail = read.readMail(body.mail, issues, dir, at("mail"), ctx.partial);
+  if (!ctx.partial) read.checkMailUse(mail, logging.mail, body.listeners, issues, ctx.prefix);
   return {
     jobs: jobs.map((job) => withFileMode(job, logging.fileMode)),
     network: {
-      ...readNetwork(body.network, issues, at("network")),
-      ...readControlNetwork(body.network, issues, at("network"), dir, ctx.accounts), // issue 10
+      ...readNetwork(body.network, issues, at("network"), read),
+      ...read.readControlNetwork(body.network, issues, at("network"), dir, ctx.accounts), // issue 10
     },
     logging,
     app,
     apps: readApps(body.apps, issues, at("apps")),
-    machine: readMachine(body.machine, issues, at("machine")),
-    analytics: readAnalytics(body.analytics, issues, at("analytics")), // issue 9 (H4)
-    listeners: readListeners(body.listeners, issues, {
+    machine: read.readMachine(body.machine, issues, at("machine")),
+    analytics: read.readAnalytics(body.analytics, issues, at("analytics")), // issue 9 (H4)
+    listeners: read.readListeners(body.listeners, issues, {
       path: at("listeners"),
       jobs: ctx.partial ? [] : jobs,
       dir,

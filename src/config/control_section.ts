@@ -11,6 +11,7 @@ import type { IssueList } from "./config_error.ts";
 import { type AllKeys, describe, Fields } from "./fields.ts";
 import { readIds } from "./job_fields.ts";
 import {
+  defaultControlNetwork,
   MAX_SOCKET_PATH_BYTES,
   type ResolvedControlNetwork,
   type ResolvedSocket,
@@ -32,12 +33,10 @@ export function readControlNetwork(
   dir: string,
   accounts: Accounts,
 ): ResolvedControlNetwork {
-  const defaults: ResolvedControlNetwork = {
-    name: null,
-    socket: { path: null, mode: 0o600, gid: null },
-  };
   // readNetwork reports a `network` that is not an object.
-  if (value === null || typeof value !== "object" || Array.isArray(value)) return defaults;
+  if (value === null || typeof value !== "object" || Array.isArray(value)) {
+    return defaultControlNetwork();
+  }
   const f = new Fields(value as Record<string, unknown>, path, issues);
   const name = f.string("name", null);
   if (name !== null && !NAME.test(name)) {
@@ -55,7 +54,7 @@ export function readControlNetwork(
 
 function readSocket(network: Fields, dir: string, accounts: Accounts): ResolvedSocket | null {
   if (network.obj.socket === false) return null;
-  const defaults: ResolvedSocket = { path: null, mode: 0o600, gid: null };
+  const defaults = defaultControlNetwork().socket!;
   const f = network.object("socket", "an object ({ path, mode, group }) or false");
   if (!f) return defaults;
   f.keys(SOCKET_KEYS);

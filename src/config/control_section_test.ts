@@ -12,35 +12,40 @@ const accounts = parseAccounts(
 const source = "/opt/kiosk/config.ts";
 const jobs = { web: { cmd: "node web.js" } };
 
-function problems(network: unknown): string[] {
-  const result = validateConfig({ jobs, network }, { source, hostname: "h", accounts });
+async function problems(network: unknown): Promise<string[]> {
+  const result = await validateConfig({ jobs, network }, { source, hostname: "h", accounts });
   return result.ok ? [] : result.issues.map(formatIssue);
 }
 
-function network(value: unknown) {
-  return resolveConfig({ jobs, network: value }, { source, hostname: "h", accounts }).network;
+async function network(value: unknown) {
+  return (await resolveConfig({ jobs, network: value }, { source, hostname: "h", accounts }))
+    .network;
 }
 
-Deno.test("network.socket resolves its path against the config, its group by name", () => {
-  const resolved = network({
+Deno.test("network.socket resolves its path against the config, its group by name", async () => {
+  const resolved = await network({
     name: "kiosk",
     socket: { path: "run/sup.sock", mode: 0o660, group: "kiosk-admins" },
   });
   equal(resolved.name, "kiosk");
   deepStrictEqual(resolved.socket, { path: "/opt/kiosk/run/sup.sock", mode: 0o660, gid: 1200 });
-  deepStrictEqual(network({ socket: { group: 44 } }).socket, { path: null, mode: 0o600, gid: 44 });
-  equal(network({ socket: false }).socket, null);
-  deepStrictEqual(network(undefined), {
-    ...network(undefined),
+  deepStrictEqual((await network({ socket: { group: 44 } })).socket, {
+    path: null,
+    mode: 0o600,
+    gid: 44,
+  });
+  equal((await network({ socket: false })).socket, null);
+  deepStrictEqual(await network(undefined), {
+    ...(await network(undefined)),
     name: null,
     socket: { path: null, mode: 0o600, gid: null },
   });
 });
 
-Deno.test("network.name and network.socket report every mistake with its path", () => {
+Deno.test("network.name and network.socket report every mistake with its path", async () => {
   const long = `/tmp/${"x".repeat(110)}.sock`;
   deepStrictEqual(
-    problems({
+    await problems({
       name: "my kiosk",
       socket: { path: long, mode: 0o066, group: "nobody-here", size: 1 },
     }),
@@ -52,10 +57,10 @@ Deno.test("network.name and network.socket report every mistake with its path", 
       'network.socket.group: unknown group "nobody-here" (not in /etc/group; to put the job in a job group, write groups: ["nobody-here"])',
     ],
   );
-  deepStrictEqual(problems({ socket: "yes" }), [
+  deepStrictEqual(await problems({ socket: "yes" }), [
     'network.socket: must be an object ({ path, mode, group }) or false, got "yes"',
   ]);
-  deepStrictEqual(problems({ sockett: {} }), [
+  deepStrictEqual(await problems({ sockett: {} }), [
     'network.sockett: unknown key (did you mean "socket"?)',
   ]);
 });

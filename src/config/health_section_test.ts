@@ -7,8 +7,8 @@ import { validateConfig } from "./validate.ts";
 const accounts = parseAccounts("root:x:0:0:root:/root:/bin/bash\n", "root:x:0:\n");
 const source = "/srv/app/sup.config.ts";
 
-function check(health: unknown) {
-  const result = validateConfig(
+async function check(health: unknown) {
+  const result = await validateConfig(
     { jobs: { web: { cmd: "node web.js", health }, db: { cmd: "postgres" } } },
     { source, hostname: "laptop", accounts },
   );
@@ -17,8 +17,8 @@ function check(health: unknown) {
     : { problems: result.issues.map(formatIssue), health: null };
 }
 
-Deno.test("a health check gets its defaults: every 10s, 5s timeout, 3 failures, 30s start period, restart", () => {
-  const { problems, health } = check({ http: { url: "http://127.0.0.1:8080/healthz" } });
+Deno.test("a health check gets its defaults: every 10s, 5s timeout, 3 failures, 30s start period, restart", async () => {
+  const { problems, health } = await check({ http: { url: "http://127.0.0.1:8080/healthz" } });
   deepStrictEqual(problems, []);
   deepStrictEqual(health, {
     check: {
@@ -34,26 +34,29 @@ Deno.test("a health check gets its defaults: every 10s, 5s timeout, 3 failures, 
     startPeriodMs: 30_000,
     action: "restart",
   });
-  equal(check(undefined).health, null);
+  equal((await check(undefined)).health, null);
 });
 
-Deno.test("each kind of check resolves", () => {
-  deepStrictEqual(check({ tcp: { port: 5432 }, interval: "2s", action: "kill" }).health?.check, {
-    kind: "tcp",
-    host: "127.0.0.1",
-    port: 5432,
-  });
-  deepStrictEqual(check({ exec: { cmd: "pg_isready -h 127.0.0.1" } }).health?.check, {
+Deno.test("each kind of check resolves", async () => {
+  deepStrictEqual(
+    (await check({ tcp: { port: 5432 }, interval: "2s", action: "kill" })).health?.check,
+    {
+      kind: "tcp",
+      host: "127.0.0.1",
+      port: 5432,
+    },
+  );
+  deepStrictEqual((await check({ exec: { cmd: "pg_isready -h 127.0.0.1" } })).health?.check, {
     kind: "exec",
     argv: ["pg_isready", "-h", "127.0.0.1"],
   });
   deepStrictEqual(
-    check({
+    (await check({
       http: { url: "https://x.test/a", status: [200, 204], body: "ok", headers: { A: "b" } },
-    }).health?.check,
+    })).health?.check,
     { kind: "http", url: "https://x.test/a", status: [200, 204], body: "ok", headers: { A: "b" } },
   );
-  deepStrictEqual(check({ http: { url: "http://x.test/", status: 204 } }).health?.check, {
+  deepStrictEqual((await check({ http: { url: "http://x.test/", status: 204 } })).health?.check, {
     kind: "http",
     url: "http://x.test/",
     status: [204],
@@ -62,7 +65,7 @@ Deno.test("each kind of check resolves", () => {
   });
 });
 
-Deno.test("bad health options are named with their path", () => {
+Deno.test("bad health options are named with their path", async () => {
   const cases: [unknown, string[]][] = [
     [{}, [
       'jobs.web.health: needs one check: "http", "tcp" or "exec" (e.g. { http: { url: "http://127.0.0.1:8080/healthz" } })',
@@ -98,21 +101,23 @@ Deno.test("bad health options are named with their path", () => {
     ]],
   ];
   for (const [health, expected] of cases) {
-    deepStrictEqual(check(health).problems, expected, JSON.stringify(health));
+    deepStrictEqual((await check(health)).problems, expected, JSON.stringify(health));
   }
 });
 
-Deno.test("describeHealth says the check in the config's words", () => {
+Deno.test("describeHealth says the check in the config's words", async () => {
   equal(
-    describeHealth(check({ tcp: { port: 5432 }, interval: "2s", failures: 5 }).health!),
+    describeHealth((await check({ tcp: { port: 5432 }, interval: "2s", failures: 5 })).health!),
     "tcp 127.0.0.1:5432, interval 2s, timeout 5s, failures 5, startPeriod 30s, action restart",
   );
   equal(
-    describeHealth(check({ exec: { cmd: ["sh", "-c", "test -e x"] }, action: "none" }).health!),
+    describeHealth(
+      (await check({ exec: { cmd: ["sh", "-c", "test -e x"] }, action: "none" })).health!,
+    ),
     'exec sh -c "test -e x", interval 10s, timeout 5s, failures 3, startPeriod 30s, action none',
   );
   equal(
-    describeHealth(check({ http: { url: "http://a/h", status: [200, 204] } }).health!),
+    describeHealth((await check({ http: { url: "http://a/h", status: [200, 204] } })).health!),
     "http GET http://a/h (status 200 or 204), interval 10s, timeout 5s, failures 3, startPeriod 30s, action restart",
   );
 });

@@ -17,8 +17,8 @@ import {
   readSchedule,
   readUlimit,
 } from "./job_fields.ts";
-import { readHealth } from "./health_section.ts";
 import type { ResolvedJob } from "./resolved.ts";
+import type { SectionReaders } from "./section_readers.ts";
 import type { JobConfig, RestartPolicy, StopSignal } from "./types.ts";
 
 /** Every option a job may have (keys of `JobConfig`). */
@@ -83,6 +83,8 @@ export interface JobContext {
   dir: string;
   accounts: Accounts;
   partial: boolean;
+  /** The readers of the optional sections (`health`). */
+  readers: Pick<SectionReaders, "readHealth">;
 }
 
 /** Validates `value` as the job `name` at `path`; returns it resolved (meaningful only without issues). */
@@ -142,7 +144,7 @@ export function readJob(
     depends: f.strings("depends").map((p) => resolve(ctx.dir, p)),
     maxMemoryBytes: f.size("maxMemory", null),
     heartbeat: readHeartbeat(f),
-    health: readHealth(f),
+    health: ctx.readers.readHealth(f),
     schedule: readSchedule(f),
     sideCommand: readCommand(f, "sideCommand", false),
     postLaunchCommand: readCommand(f, "postLaunchCommand", false),

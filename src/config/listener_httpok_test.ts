@@ -7,8 +7,8 @@ import { validateConfig } from "./validate.ts";
 
 const accounts = parseAccounts("root:x:0:0:root:/root:/bin/bash\n", "root:x:0:\n");
 
-function read(listeners: unknown[]) {
-  const result = validateConfig({
+async function read(listeners: unknown[]) {
+  const result = await validateConfig({
     jobs: {
       web: { cmd: "node web.js", groups: ["front"] },
       api: { cmd: "node api.js", groups: ["front"] },
@@ -20,8 +20,10 @@ function read(listeners: unknown[]) {
   return { problems: [], resolved: result.config.listeners as ResolvedBuiltinListener[] };
 }
 
-Deno.test("httpok({...}) resolves with superlance's defaults", () => {
-  const { problems, resolved } = read([httpok({ url: "http://127.0.0.1:8080/", jobs: "web" })]);
+Deno.test("httpok({...}) resolves with superlance's defaults", async () => {
+  const { problems, resolved } = await read([
+    httpok({ url: "http://127.0.0.1:8080/", jobs: "web" }),
+  ]);
   deepStrictEqual(problems, []);
   deepStrictEqual([resolved[0].kind, resolved[0].name], ["httpok", "httpok"]);
   deepStrictEqual(resolved[0].options, {
@@ -39,8 +41,8 @@ Deno.test("httpok({...}) resolves with superlance's defaults", () => {
   });
 });
 
-Deno.test("httpok options, written as plain data (TOML/JSON), resolve", () => {
-  const { problems, resolved } = read([{
+Deno.test("httpok options, written as plain data (TOML/JSON), resolve", async () => {
+  const { problems, resolved } = await read([{
     kind: "httpok",
     name: "shop",
     url: "https://shop.test/health",
@@ -71,22 +73,22 @@ Deno.test("httpok options, written as plain data (TOML/JSON), resolve", () => {
   });
 });
 
-Deno.test("bad httpok options are named with their path", () => {
+Deno.test("bad httpok options are named with their path", async () => {
   deepStrictEqual(
-    read([{ kind: "httpok", url: "127.0.0.1:80", jobs: ["wbe"], tiemout: 5 }]).problems,
+    (await read([{ kind: "httpok", url: "127.0.0.1:80", jobs: ["wbe"], tiemout: 5 }])).problems,
     [
       'listeners[0].tiemout: unknown option (did you mean "timeout"?)',
       'listeners[0].jobs[0]: unknown job "wbe" (did you mean "web"?) (a selector is a job\'s name, "group:<name>" or "*")',
       'listeners[0].url: must be an http:// or https:// URL, got "127.0.0.1:80" (e.g. "http://127.0.0.1:8080/healthz")',
     ],
   );
-  deepStrictEqual(read([{ kind: "httpok", url: "http://a/" }]).problems, [
+  deepStrictEqual((await read([{ kind: "httpok", url: "http://a/" }])).problems, [
     'listeners[0]: names no jobs to restart: give jobs: ["web"] (or "group:x", "*") or any: true',
   ]);
 });
 
-Deno.test("memmon({...}) resolves limits by selector and its defaults", () => {
-  const { problems, resolved } = read([
+Deno.test("memmon({...}) resolves limits by selector and its defaults", async () => {
+  const { problems, resolved } = await read([
     memmon({ limits: { web: "200MB", "group:front": "300MB", "*": "1GB" } }),
     { kind: "memmon", name: "leaks", limits: { db: 1024 }, cumulative: true, uptimeLimit: "1h" },
   ]);
@@ -113,13 +115,16 @@ Deno.test("memmon({...}) resolves limits by selector and its defaults", () => {
   ]);
 });
 
-Deno.test("bad memmon options are named with their path", () => {
-  deepStrictEqual(read([{ kind: "memmon", limits: { "group:frnt": "1XB", web: 0 } }]).problems, [
-    'listeners[0].limits."group:frnt": "1XB" is not a size (expected e.g. "512MB")',
-    'listeners[0].limits."group:frnt": unknown group "frnt" (did you mean "group:front"?)',
-    "listeners[0].limits.web: must be more than 0, got 0",
-  ]);
-  deepStrictEqual(read([{ kind: "memmon" }]).problems, [
+Deno.test("bad memmon options are named with their path", async () => {
+  deepStrictEqual(
+    (await read([{ kind: "memmon", limits: { "group:frnt": "1XB", web: 0 } }])).problems,
+    [
+      'listeners[0].limits."group:frnt": "1XB" is not a size (expected e.g. "512MB")',
+      'listeners[0].limits."group:frnt": unknown group "frnt" (did you mean "group:front"?)',
+      "listeners[0].limits.web: must be more than 0, got 0",
+    ],
+  );
+  deepStrictEqual((await read([{ kind: "memmon" }])).problems, [
     'listeners[0].limits: missing (expected sizes by job selector, e.g. { web: "200MB", "group:workers": "500MB", "*": "1GB" })',
   ]);
 });

@@ -7,16 +7,19 @@ import { validateConfig } from "./validate.ts";
 
 const accounts = parseAccounts("root:x:0:0:root:/root:/bin/bash\n", "root:x:0:\n");
 
-function resolve(listeners: unknown[]): ResolvedConfig | string[] {
-  const result = validateConfig({
+async function resolve(listeners: unknown[]): Promise<ResolvedConfig | string[]> {
+  const result = await validateConfig({
     jobs: { web: { cmd: "node web.js", groups: ["front"] }, db: { cmd: "postgres" } },
     listeners,
   }, { source: "/srv/sup.json", hostname: "kiosk-3", accounts });
   return result.ok ? result.config : result.issues.map(formatIssue);
 }
 
-Deno.test("a webhook descriptor resolves with its defaults (TOML/JSON configs write it as data)", () => {
-  const config = resolve([{ kind: "webhook", url: "https://hooks.slack.com/services/T/B/x" }]);
+Deno.test("a webhook descriptor resolves with its defaults (TOML/JSON configs write it as data)", async () => {
+  const config = await resolve([{
+    kind: "webhook",
+    url: "https://hooks.slack.com/services/T/B/x",
+  }]);
   deepStrictEqual((config as ResolvedConfig).listeners, [{
     type: "builtin",
     kind: "webhook",
@@ -32,7 +35,7 @@ Deno.test("a webhook descriptor resolves with its defaults (TOML/JSON configs wr
     timeoutMs: 10_000,
     queueSize: 1000,
   }]);
-  const full = resolve([{
+  const full = await resolve([{
     kind: "webhook",
     name: "discord",
     url: { env: "DISCORD_HOOK" },
@@ -52,9 +55,9 @@ Deno.test("a webhook descriptor resolves with its defaults (TOML/JSON configs wr
   });
 });
 
-Deno.test("bad webhook options are reported with their paths and a did-you-mean", () => {
+Deno.test("bad webhook options are reported with their paths and a did-you-mean", async () => {
   deepStrictEqual(
-    resolve([{
+    await resolve([{
       kind: "webhook",
       url: "hooks.slack.com/services/x",
       on: ["job.exit", 3],
@@ -76,10 +79,10 @@ Deno.test("bad webhook options are reported with their paths and a did-you-mean"
       'listeners[0].headers.Authorization: "1TOKEN" is not an environment variable name',
     ],
   );
-  deepStrictEqual(resolve([{ kind: "webhook" }]), [
+  deepStrictEqual(await resolve([{ kind: "webhook" }]), [
     'listeners[0].url: is required (a string, or { env: "NAME" } to read it from the environment)',
   ]);
-  deepStrictEqual(resolve([{ kind: "webhok", url: "https://x" }]), [
+  deepStrictEqual(await resolve([{ kind: "webhok", url: "https://x" }]), [
     'listeners[0].kind: "webhok" is not a built-in listener (known: "webhook", "httpok", "memmon", "crashmail", "crashmailbatch", "fatalmailbatch" or "crashsms") (did you mean "webhook"?)',
   ]);
 });

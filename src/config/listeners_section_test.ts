@@ -125,7 +125,7 @@ Deno.test("a mode section's listeners are checked, but not their job selectors",
   ]);
 });
 
-Deno.test("validateConfig resolves listeners and lets a mode replace them", () => {
+Deno.test("validateConfig resolves listeners and lets a mode replace them", async () => {
   const first = () => {};
   const second = () => {};
   const input = {
@@ -133,19 +133,19 @@ Deno.test("validateConfig resolves listeners and lets a mode replace them", () =
     listeners: [first],
     modes: { dev: { listeners: [{ name: "devOnly", on: "job.*", handle: second }] } },
   };
-  const plain = validateConfig(input, { source: "/tmp/c.ts", hostname: "h" });
+  const plain = await validateConfig(input, { source: "/tmp/c.ts", hostname: "h" });
   ok(plain.ok);
   deepStrictEqual(names(plain.config.listeners), ["function:first"]);
-  const dev = validateConfig(input, { source: "/tmp/c.ts", hostname: "h", mode: "dev" });
+  const dev = await validateConfig(input, { source: "/tmp/c.ts", hostname: "h", mode: "dev" });
   ok(dev.ok);
   deepStrictEqual(names(dev.config.listeners), ["function:devOnly"]);
-  const none = validateConfig({ jobs: { web: { cmd: "x" } } }, { source: "/tmp/c.ts" });
+  const none = await validateConfig({ jobs: { web: { cmd: "x" } } }, { source: "/tmp/c.ts" });
   ok(none.ok);
   deepStrictEqual(none.config.listeners, []);
 });
 
-Deno.test("a descriptor of a kind this sup does not know is an error in a TOML-like config", () => {
-  const result = validateConfig(
+Deno.test("a descriptor of a kind this sup does not know is an error in a TOML-like config", async () => {
+  const result = await validateConfig(
     { jobs: { web: { cmd: "x" } }, listeners: [{ kind: "nosuch", to: "a@b" }] },
     { source: "/tmp/c.toml" },
   );

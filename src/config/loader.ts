@@ -137,9 +137,9 @@ export async function loadConfig(
   }
   const source = configs[0];
   const { raw, files, fingerprint } = await readConfigFile(source);
-  let result: ReturnType<typeof validateConfig>;
+  let result: Awaited<ReturnType<typeof validateConfig>>;
   try {
-    result = validateConfig(raw, {
+    result = await validateConfig(raw, {
       source,
       mode,
       hostname: options.hostname,

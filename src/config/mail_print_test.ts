@@ -5,8 +5,8 @@ import { validateConfig } from "./validate.ts";
 
 const accounts = parseAccounts("root:x:0:0:root:/root:/bin/bash\n", "root:x:0:\n");
 
-Deno.test("sup check shows the mail section, and where the password comes from, never the password", () => {
-  const result = validateConfig({
+Deno.test("sup check shows the mail section, and where the password comes from, never the password", async () => {
+  const result = await validateConfig({
     jobs: { a: { cmd: "true" } },
     mail: {
       smtp: { host: "smtp.example.com", user: "me", pass: "hunter2" },

@@ -7,17 +7,19 @@ const accounts = parseAccounts("root:x:0:0:root:/root:/bin/bash\n", "root:x:0:\n
 const source = "/srv/app/sup.config.ts";
 const jobs = { web: { cmd: "node web.js" } };
 
-function check(extra: Record<string, unknown>, mode?: string) {
-  return validateConfig({ jobs, ...extra }, { source, accounts, hostname: "kiosk", mode });
+async function check(extra: Record<string, unknown>, mode?: string) {
+  return await validateConfig({ jobs, ...extra }, { source, accounts, hostname: "kiosk", mode });
 }
 
-function problems(extra: Record<string, unknown>, mode?: string): string[] {
-  const result = check(extra, mode);
+async function problems(extra: Record<string, unknown>, mode?: string): Promise<string[]> {
+  const result = await check(extra, mode);
   return result.ok ? [] : result.issues.map(formatIssue);
 }
 
-Deno.test("mail with smtp resolves every default", () => {
-  const result = check({ mail: { smtp: { host: "smtp.example.com" }, to: "ops@example.com" } });
+Deno.test("mail with smtp resolves every default", async () => {
+  const result = await check({
+    mail: { smtp: { host: "smtp.example.com" }, to: "ops@example.com" },
+  });
   ok(result.ok, JSON.stringify(result));
   deepStrictEqual(result.config.mail, {
     transport: {
@@ -42,14 +44,14 @@ Deno.test("mail with smtp resolves every default", () => {
   equal(result.config.logging.mail, null);
 });
 
-Deno.test("a config without mail resolves mail to null", () => {
-  const result = check({});
+Deno.test("a config without mail resolves mail to null", async () => {
+  const result = await check({});
   ok(result.ok);
   equal(result.config.mail, null);
 });
 
-Deno.test("smtp options: secure port, required STARTTLS, AUTH with a password from the environment, CA path", () => {
-  const result = check({
+Deno.test("smtp options: secure port, required STARTTLS, AUTH with a password from the environment, CA path", async () => {
+  const result = await check({
     mail: {
       smtp: {
         host: "127.0.0.1",
@@ -83,13 +85,13 @@ Deno.test("smtp options: secure port, required STARTTLS, AUTH with a password fr
   equal(mail.subjectPrefix, "");
   equal(mail.maxQueue, 5);
   equal(mail.backoffMaxMs, 10_000);
-  const secure = check({ mail: { smtp: { host: "h", secure: true }, to: "a@b.c" } });
+  const secure = await check({ mail: { smtp: { host: "h", secure: true }, to: "a@b.c" } });
   ok(secure.ok);
   equal(secure.config.mail!.transport.kind === "smtp" && secure.config.mail!.transport.port, 465);
 });
 
-Deno.test("sendmail mode takes a command", () => {
-  const result = check({ mail: { sendmail: "/usr/sbin/sendmail -t -i", to: "a@b.c" } });
+Deno.test("sendmail mode takes a command", async () => {
+  const result = await check({ mail: { sendmail: "/usr/sbin/sendmail -t -i", to: "a@b.c" } });
   ok(result.ok);
   deepStrictEqual(result.config.mail!.transport, {
     kind: "sendmail",
@@ -139,13 +141,13 @@ const bad: [string, Record<string, unknown>, string[]][] = [
 ];
 
 for (const [name, input, expected] of bad) {
-  Deno.test(`mail config: ${name}`, () => {
-    deepStrictEqual(problems(input).sort(), [...expected].sort());
+  Deno.test(`mail config: ${name}`, async () => {
+    deepStrictEqual((await problems(input)).sort(), [...expected].sort());
   });
 }
 
-Deno.test("logging.mail and logging.screenshots resolve", () => {
-  const result = check({
+Deno.test("logging.mail and logging.screenshots resolve", async () => {
+  const result = await check({
     mail: { sendmail: "sendmail -t", to: "a@b.c" },
     logging: {
       mail: { to: "dev@example.com", interval: "10s" },
@@ -167,12 +169,12 @@ Deno.test("logging.mail and logging.screenshots resolve", () => {
   });
 });
 
-Deno.test("a mode may set mail partially over the base", () => {
+Deno.test("a mode may set mail partially over the base", async () => {
   const input = {
     mail: { smtp: { host: "smtp.example.com" }, to: "ops@example.com" },
     modes: { dev: { mail: { to: "me@example.com", smtp: { host: "127.0.0.1", port: 2525 } } } },
   };
-  const result = check(input, "dev");
+  const result = await check(input, "dev");
   ok(result.ok, JSON.stringify(result));
   deepStrictEqual(result.config.mail!.to, ["me@example.com"]);
   equal(result.config.mail!.transport.kind === "smtp" && result.config.mail!.transport.port, 2525);
@@ -183,8 +185,8 @@ Deno.test("a mode may set mail partially over the base", () => {
 const mail = { sendmail: "sendmail -t", to: "ops@example.com" };
 const front = { web: { cmd: "node web.js", groups: ["front"] } };
 
-Deno.test("mail listeners resolve with their defaults", () => {
-  const result = validateConfig({
+Deno.test("mail listeners resolve with their defaults", async () => {
+  const result = await validateConfig({
     jobs: front,
     mail,
     listeners: [
@@ -239,8 +241,12 @@ const badListeners: [string, Record<string, unknown>, string[]][] = [
 ];
 
 for (const [name, input, expected] of badListeners) {
-  Deno.test(`mail listener config: ${name}`, () => {
-    const result = validateConfig({ jobs: front, ...input }, { source, accounts, hostname: "h" });
+  Deno.test(`mail listener config: ${name}`, async () => {
+    const result = await validateConfig({ jobs: front, ...input }, {
+      source,
+      accounts,
+      hostname: "h",
+    });
     deepStrictEqual(result.ok ? [] : result.issues.map(formatIssue).sort(), [...expected].sort());
   });
 }

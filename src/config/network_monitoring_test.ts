@@ -9,13 +9,13 @@ const accounts = parseAccounts("root:x:0:0:root:/root:/bin/bash\n", "root:x:0:\n
 const source = "/srv/app/sup.config.ts";
 const jobs = { web: { cmd: "node web.js" } };
 
-function problems(network: unknown): string[] {
-  const result = validateConfig({ jobs, network }, { source, hostname: "h", accounts });
+async function problems(network: unknown): Promise<string[]> {
+  const result = await validateConfig({ jobs, network }, { source, hostname: "h", accounts });
   return result.ok ? [] : result.issues.map(formatIssue);
 }
 
-Deno.test("report, control and http.metrics resolve, with pmtr's udp://host:port[@iface]", () => {
-  const config = resolveConfig({
+Deno.test("report, control and http.metrics resolve, with pmtr's udp://host:port[@iface]", async () => {
+  const config = await resolveConfig({
     jobs,
     network: {
       http: { metrics: "token" },
@@ -37,14 +37,14 @@ Deno.test("report, control and http.metrics resolve, with pmtr's udp://host:port
   });
 });
 
-Deno.test("off by default: no report, no control, metrics open", () => {
+Deno.test("off by default: no report, no control, metrics open", async () => {
   for (const network of [undefined, {}, { report: false, control: false }]) {
-    const config = resolveConfig({ jobs, network }, { source, hostname: "h", accounts });
+    const config = await resolveConfig({ jobs, network }, { source, hostname: "h", accounts });
     deepStrictEqual(config.network.report, []);
     equal(config.network.control, null);
     equal(config.network.http.metrics, "open");
   }
-  const one = resolveConfig({ jobs, network: { report: "udp://localhost:9" } }, {
+  const one = await resolveConfig({ jobs, network: { report: "udp://localhost:9" } }, {
     source,
     hostname: "h",
     accounts,
@@ -86,8 +86,8 @@ const cases: [string, unknown, string[]][] = [
 ];
 
 for (const [name, network, expected] of cases) {
-  Deno.test(`network monitoring options: ${name}`, () => {
-    deepStrictEqual(problems(network), expected);
+  Deno.test(`network monitoring options: ${name}`, async () => {
+    deepStrictEqual(await problems(network), expected);
   });
 }
 
@@ -101,22 +101,22 @@ Deno.test("IPv4 multicast is 224.0.0.0/4", () => {
   equal(parseUdpAddress("udp://239.1.1.1:5@averyveryverylongname", true).ok, false);
 });
 
-Deno.test("sup check shows the monitoring options that differ from the defaults", () => {
-  const network = resolveConfig({
+Deno.test("sup check shows the monitoring options that differ from the defaults", async () => {
+  const network = (await resolveConfig({
     jobs,
     network: {
       http: { metrics: "token" },
       report: ["udp://127.0.0.1:9999", "udp://239.0.0.1:9999@eth2"],
       control: "udp://127.0.0.1:10000",
     },
-  }, { source, hostname: "h", accounts }).network;
+  }, { source, hostname: "h", accounts })).network;
   deepStrictEqual(monitoringLines(network), [
     "  metrics    /metrics and /healthz need the operator token",
     "  report     udp://127.0.0.1:9999, udp://239.0.0.1:9999@eth2 (pmtr, every 10s)",
     "  control    udp://127.0.0.1:10000 (pmtr enable/disable)",
   ]);
   deepStrictEqual(
-    monitoringLines(resolveConfig({ jobs }, { source, hostname: "h", accounts }).network),
+    monitoringLines((await resolveConfig({ jobs }, { source, hostname: "h", accounts })).network),
     [],
   );
 });

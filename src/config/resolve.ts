@@ -11,9 +11,12 @@ import { ConfigError } from "./config_error.ts";
 import type { ResolvedConfig } from "./resolved.ts";
 import { validateConfig, type ValidateOptions } from "./validate.ts";
 
-/** Resolves `input` or throws `ConfigError` with every issue. */
-export function resolveConfig(input: unknown, options: ValidateOptions): ResolvedConfig {
-  const result = validateConfig(input, options);
+/** Resolves `input` or rejects with a `ConfigError` listing every issue. */
+export async function resolveConfig(
+  input: unknown,
+  options: ValidateOptions,
+): Promise<ResolvedConfig> {
+  const result = await validateConfig(input, options);
   if (result.ok) return result.config;
   throw new ConfigError(result.issues, { source: options.source });
 }

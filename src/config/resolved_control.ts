@@ -23,6 +23,11 @@ export interface ResolvedControlNetwork {
   socket: ResolvedSocket | null;
 }
 
+/** `network.name` and `network.socket` when the config sets neither: a socket of mode 0600 in the default place. */
+export function defaultControlNetwork(): ResolvedControlNetwork {
+  return { name: null, socket: { path: null, mode: 0o600, gid: null } };
+}
+
 /** Config file names that say nothing of what they run: their folder names the sup instead. */
 const GENERIC_STEMS = new Set(["config", "sup.config", "sup", "main", "index"]);
 

@@ -9,9 +9,6 @@ import { resolve } from "node:path";
 import { type IssueList, joinPath } from "./config_error.ts";
 import { type AllKeys, describe, Fields, listChoices } from "./fields.ts";
 import { didYouMean } from "./suggest.ts";
-import { readEventFile } from "./analytics_section.ts";
-import { readMetricsAccess, readPmtrNetwork } from "./network_monitoring.ts";
-import { readLogMail, readScreenshots } from "./mail_section.ts"; // issue 9: mail (H3)
 import {
   DEFAULT_APPS,
   DEFAULT_FILE_MODE,
@@ -23,6 +20,7 @@ import {
   type ResolvedNetwork,
   type ResolvedWebSocket,
 } from "./resolved.ts";
+import type { SectionReaders } from "./section_readers.ts";
 import type {
   AppAction,
   AppsConfig,
@@ -113,24 +111,25 @@ function readPort(f: Fields, key: string, fallback: number): number {
 export function readNetwork(
   value: unknown,
   issues: IssueList,
-  path = "network",
+  path: string,
+  readers: Pick<SectionReaders, "readPmtrNetwork" | "readMetricsAccess">,
 ): Omit<ResolvedNetwork, "name" | "socket"> { // name, socket: control_section.ts (issue 10)
   const f = value === undefined ? null : Fields.of(value, path, issues);
   f?.keys(NETWORK_KEYS);
   const host = f?.string("host", "127.0.0.1") ?? "127.0.0.1";
   if (!f) {
     return {
-      http: readHttpSecurity(null, { host, port: 8888 }),
+      http: readHttpSecurity(null, { host, port: 8888 }, readers),
       websocket: readWebSocketSecurity(null, { host, port: 3001 }),
       osc: { host, port: 3002, appHost: "127.0.0.1", appPort: 3003 },
-      ...readPmtrNetwork(null),
+      ...readers.readPmtrNetwork(null),
     };
   }
   const http = readListen(f, "http", host, 8888, HTTP_KEYS.slice(2));
   const websocket = readListen(f, "websocket", host, 3001, WEBSOCKET_KEYS.slice(2));
   const osc = readListen(f, "osc", host, 3002, ["appPort", "appHost"]);
   return {
-    http: readHttpSecurity(http.f, { host: http.host, port: http.port }),
+    http: readHttpSecurity(http.f, { host: http.host, port: http.port }, readers),
     websocket: readWebSocketSecurity(websocket.f, { host: websocket.host, port: websocket.port }),
     osc: {
       host: osc.host,
@@ -138,15 +137,19 @@ export function readNetwork(
       appHost: osc.f?.string("appHost", "127.0.0.1") ?? "127.0.0.1",
       appPort: osc.f ? readPort(osc.f, "appPort", 3003) : 3003,
     },
-    ...readPmtrNetwork(f),
+    ...readers.readPmtrNetwork(f),
   };
 }
 
 // network.http / network.websocket security (issue 8, H1) ---------------------
 
 /** `network.http.hosts`. */
-function readHttpSecurity(f: Fields | null, at: ResolvedListen): ResolvedHttp {
-  return { ...at, hosts: f ? readHostNames(f) : [], metrics: readMetricsAccess(f) };
+function readHttpSecurity(
+  f: Fields | null,
+  at: ResolvedListen,
+  readers: Pick<SectionReaders, "readMetricsAccess">,
+): ResolvedHttp {
+  return { ...at, hosts: f ? readHostNames(f) : [], metrics: readers.readMetricsAccess(f) };
 }
 
 /** `network.websocket`: host names, origins and bounds. */
@@ -215,7 +218,8 @@ export function readLogging(
   value: unknown,
   issues: IssueList,
   dir: string,
-  path = "logging",
+  path: string,
+  readers: Pick<SectionReaders, "readEventFile" | "readLogMail" | "readScreenshots">,
 ): ResolvedLogging {
   const defaults: ResolvedLogging = { ...DEFAULT_LOGGING };
   const f = value === undefined ? null : Fields.of(value, path, issues);
@@ -233,10 +237,10 @@ export function readLogging(
     maxBytes: f.size("maxSize", defaults.maxBytes),
     maxFiles: f.whole("maxFiles", defaults.maxFiles, 1),
     fileMode: readFileMode(f),
-    events: readEventFile(f, dir), // issue 9 (H4)
+    events: readers.readEventFile(f, dir), // issue 9 (H4)
     // issue 9: mail (H3)
-    mail: readLogMail(f),
-    screenshots: readScreenshots(f, dir),
+    mail: readers.readLogMail(f),
+    screenshots: readers.readScreenshots(f, dir),
   };
 }
 

@@ -6,7 +6,9 @@
  * partially: they may omit required fields), then the selected mode and the
  * machine's sections are applied and the merged result is checked in full.
  * An issue found both in a mode section and in the merged result is
- * reported once, at the mode section's path.
+ * reported once, at the mode section's path. The readers of optional
+ * sections are imported first, for the sections the config has
+ * (`section_readers.ts`): that is why validation is async.
  *
  * @module
  */
@@ -20,6 +22,7 @@ import { MISSING_CMD } from "./job.ts";
 import { checkJsonData } from "./json_data.ts";
 import { applyModes, isPlainObject } from "./modes.ts";
 import type { ResolvedConfig } from "./resolved.ts";
+import { sectionReaders } from "./section_readers.ts";
 import { didYouMean } from "./suggest.ts";
 
 /** What validation needs besides the config. */
@@ -39,8 +42,14 @@ export type ValidationResult =
   | { ok: true; config: ResolvedConfig }
   | { ok: false; issues: ConfigIssue[] };
 
-/** Checks `input` against the config schema and resolves it; never throws. */
-export function validateConfig(input: unknown, options: ValidateOptions): ValidationResult {
+/**
+ * Checks `input` against the config schema and resolves it. Rejects only
+ * when reading `input` throws (a getter or proxy of the user's config).
+ */
+export async function validateConfig(
+  input: unknown,
+  options: ValidateOptions,
+): Promise<ValidationResult> {
   if (!isPlainObject(input)) {
     return {
       ok: false,
@@ -54,6 +63,7 @@ export function validateConfig(input: unknown, options: ValidateOptions): Valida
     };
   }
   const accounts = options.accounts ?? systemAccounts();
+  const readers = await sectionReaders(input);
   const issues = new IssueList();
   const seenInModes = new Set<string>();
 
@@ -68,7 +78,13 @@ export function validateConfig(input: unknown, options: ValidateOptions): Valida
         continue;
       }
       const local = new IssueList();
-      readBody(section, local, { source: options.source, accounts, partial: true, prefix: "" });
+      readBody(section, local, {
+        source: options.source,
+        accounts,
+        partial: true,
+        prefix: "",
+        readers,
+      });
       for (const issue of local.items) {
         seenInModes.add(`${issue.path}\0${issue.message}`);
         issues.add(issue.path === "" ? prefix : `${prefix}.${issue.path}`, issue.message);
@@ -89,6 +105,7 @@ export function validateConfig(input: unknown, options: ValidateOptions): Valida
     accounts,
     partial: false,
     prefix: "",
+    readers,
   });
   checkJsonData(body.app, "app", merged);
   const fresh = merged.items.filter((i) => !seenInModes.has(`${i.path}\0${i.message}`));

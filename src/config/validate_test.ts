@@ -1,4 +1,4 @@
-import { deepStrictEqual, equal, ok, throws } from "node:assert/strict";
+import { deepStrictEqual, equal, ok, rejects } from "node:assert/strict";
 import { parseAccounts } from "./accounts.ts";
 import { ConfigError, formatIssue } from "./config_error.ts";
 import { resolveConfig } from "./resolve.ts";
@@ -10,8 +10,8 @@ const accounts = parseAccounts(
 );
 const source = "/srv/app/sup.config.ts";
 
-function problems(input: unknown, mode?: string, hostname = "laptop"): string[] {
-  const result = validateConfig(input, { source, mode, hostname, accounts });
+async function problems(input: unknown, mode?: string, hostname = "laptop"): Promise<string[]> {
+  const result = await validateConfig(input, { source, mode, hostname, accounts });
   return result.ok ? [] : result.issues.map(formatIssue);
 }
 
@@ -193,13 +193,13 @@ const cases: [string, unknown, string[]][] = [
 ];
 
 for (const [name, input, expected] of cases) {
-  Deno.test(`validation reports ${name}`, () => {
-    deepStrictEqual(problems(input), expected);
+  Deno.test(`validation reports ${name}`, async () => {
+    deepStrictEqual(await problems(input), expected);
   });
 }
 
-Deno.test("validation reports every problem at once, mode sections included", () => {
-  const found = problems({
+Deno.test("validation reports every problem at once, mode sections included", async () => {
+  const found = await problems({
     jobs: { web: { cmd: "x", maxMemory: "200XB" }, api: { maxRetries: -2 } },
     network: { http: { port: 0 } },
     modes: {
@@ -217,34 +217,34 @@ Deno.test("validation reports every problem at once, mode sections included", ()
   ]);
 });
 
-Deno.test("an issue in the selected mode is reported once, at the mode's path", () => {
+Deno.test("an issue in the selected mode is reported once, at the mode's path", async () => {
   const input = {
     jobs: { web: { cmd: "x" } },
     modes: { dev: { jobs: { web: { maxMemory: "1XB" } } } },
   };
-  deepStrictEqual(problems(input, "dev"), [
+  deepStrictEqual(await problems(input, "dev"), [
     'modes.dev.jobs.web.maxMemory: "1XB" is not a size (expected e.g. "512MB")',
   ]);
 });
 
-Deno.test("an unknown mode is reported with the known modes", () => {
-  deepStrictEqual(problems({ jobs: { a: { cmd: "a" } }, modes: { dev: {} } }, "prod"), [
+Deno.test("an unknown mode is reported with the known modes", async () => {
+  deepStrictEqual(await problems({ jobs: { a: { cmd: "a" } }, modes: { dev: {} } }, "prod"), [
     'Unknown mode "prod" (known modes: "dev")',
   ]);
-  deepStrictEqual(problems({ jobs: { a: { cmd: "a" } }, modes: { dev: {} } }, "dve"), [
+  deepStrictEqual(await problems({ jobs: { a: { cmd: "a" } }, modes: { dev: {} } }, "dve"), [
     'Unknown mode "dve" (known modes: "dev") (did you mean "dev"?)',
   ]);
 });
 
-Deno.test("a mode may add a job; the merged config must then be complete", () => {
+Deno.test("a mode may add a job; the merged config must then be complete", async () => {
   const input = {
     jobs: { a: { cmd: "a" } },
     modes: { dev: { jobs: { b: { cmd: "b", after: ["a"] } } }, "dev.x": { jobs: { b: {} } } },
   };
-  deepStrictEqual(problems(input), []);
-  deepStrictEqual(problems(input, "dev.x"), []);
+  deepStrictEqual(await problems(input), []);
+  deepStrictEqual(await problems(input, "dev.x"), []);
   deepStrictEqual(
-    problems({ ...input, modes: { dev: { jobs: { b: { after: ["c"] } } } } }, "dev"),
+    await problems({ ...input, modes: { dev: { jobs: { b: { after: ["c"] } } } } }, "dev"),
     [
       'jobs.b.after[0]: unknown job "c"',
       'modes.dev.jobs.b: "b" is not a job of the config, and this section gives it no "cmd"',
@@ -252,19 +252,19 @@ Deno.test("a mode may add a job; the merged config must then be complete", () =>
   );
 });
 
-Deno.test("a mode section naming a misspelt job is reported whichever mode is selected", () => {
+Deno.test("a mode section naming a misspelt job is reported whichever mode is selected", async () => {
   const input = {
     jobs: { web: { cmd: "node web.js" } },
     modes: { dev: { jobs: { wbe: { env: { DEBUG: "1" } } } } },
   };
   const expected =
     'modes.dev.jobs.wbe: "wbe" is not a job of the config, and this section gives it no "cmd" (did you mean "web"?)';
-  deepStrictEqual(problems(input), [expected]);
-  deepStrictEqual(problems(input, "dev"), [expected]);
+  deepStrictEqual(await problems(input), [expected]);
+  deepStrictEqual(await problems(input, "dev"), [expected]);
 });
 
-Deno.test("resolving applies every default", () => {
-  const config = resolveConfig({ jobs: { web: { cmd: 'node "my server.js"' } } }, {
+Deno.test("resolving applies every default", async () => {
+  const config = await resolveConfig({ jobs: { web: { cmd: 'node "my server.js"' } } }, {
     source,
     hostname: "h",
     accounts,
@@ -337,8 +337,8 @@ Deno.test("resolving applies every default", () => {
   deepStrictEqual(config.app, {});
 });
 
-Deno.test("resolving converts units, paths, ids, shell and wait", () => {
-  const config = resolveConfig({
+Deno.test("resolving converts units, paths, ids, shell and wait", async () => {
+  const config = await resolveConfig({
     jobs: {
       setup: { cmd: "make", wait: true },
       web: {
@@ -406,8 +406,8 @@ Deno.test("resolving converts units, paths, ids, shell and wait", () => {
   deepStrictEqual(config.app, { screen: 2 });
 });
 
-Deno.test("resolveConfig throws a ConfigError carrying every issue", () => {
-  throws(
+Deno.test("resolveConfig rejects with a ConfigError carrying every issue", async () => {
+  await rejects(
     () =>
       resolveConfig({ jobs: { a: {}, b: { cmd: "b", maxRetries: -1 } } }, {
         source,

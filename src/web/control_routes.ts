@@ -24,6 +24,7 @@ import type {
 } from "../core/control_api.ts";
 import { readProcStat } from "../core/proc_stat.ts";
 import { JOB_ACTIONS, type JobAction, parseSignal, runJobAction, SIGNALS } from "./job_actions.ts";
+import { type JobHealth, trackHealth } from "./job_health.ts";
 
 /** What `sup run` lets the control routes do besides the supervisor API. */
 export interface SupControl {
@@ -52,14 +53,14 @@ export interface ControlRoutesParts {
   lastHeartbeat?(job: string): number | null;
   /** Resident memory and CPU of jobs' process groups. @default none (shown as unknown) */
   usage?: UsageReader;
+  /** The jobs' health, tracked from sup's start (`trackHealth`). @default tracked from now on */
+  health?: JobHealth;
 }
 
 /** `/api/control/...` routes. */
 export function controlRoutes(parts: ControlRoutesParts): Hono {
   const { api, control } = parts;
-  const health = new Map<string, StatusRow["health"]>();
-  api.bus.on("health.failed", (e) => health.set(e.job, { ok: false, at: e.at, reason: e.reason }));
-  api.bus.on("health.recovered", (e) => health.set(e.job, { ok: true, at: e.at, reason: null }));
+  const health = parts.health ?? trackHealth(api.bus);
   const info = (): SupInfo => {
     const config = api.config();
     return {

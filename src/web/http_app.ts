@@ -25,7 +25,7 @@ import type { SupervisorApi } from "../core/api.ts";
 import type { EventHistory } from "../core/event_history.ts";
 import { appRoutes } from "./app_routes.ts";
 import { hostGuard } from "./host_guard.ts";
-import { operatorRoutes, type OperatorRoutesParts } from "./operator_routes.ts";
+import { noRoute, operatorRoutes, type OperatorRoutesParts } from "./operator_routes.ts";
 
 /** What the HTTP API is built on. */
 export interface HttpAppParts {
@@ -63,10 +63,6 @@ export function createHttpApp(parts: HttpAppParts): Hono {
   app.notFound((c) => operator.fetch(c.req.raw, c.env));
   app.onError(failed);
   return app;
-}
-
-function noRoute(c: Context): Response {
-  return c.json({ error: `No route for ${c.req.method} ${c.req.path}` }, 404);
 }
 
 function failed(error: Error, c: Context): Response {

@@ -1,8 +1,10 @@
 import { deepStrictEqual, equal } from "node:assert/strict";
 import type { MiddlewareHandler } from "hono";
 import type { AppCommand, AppPeer, AppReply } from "../apps/app_command.ts";
-import { RecordingApi } from "../testing/recording_api.ts";
+import type { StatusReport } from "../core/control_api.ts";
+import { jobStatus, RecordingApi } from "../testing/recording_api.ts";
 import { resolvedConfig, resolvedJob } from "../testing/resolved_job.ts";
+import type { SupControl } from "./control_routes.ts";
 import { createHttpApp } from "./http_app.ts";
 
 function setup(guard?: MiddlewareHandler) {
@@ -53,4 +55,53 @@ Deno.test("without a guard both sides answer, and unknown routes are JSON 404s",
   deepStrictEqual([missing.status, await missing.json()], [404, {
     error: "No route for GET /nowhere",
   }]);
+});
+
+Deno.test("the control routes, built on the first request, show health seen before it and answer unknown paths and failures as the rest", async () => {
+  const api = new RecordingApi(resolvedConfig([resolvedJob("web", ["x"])]));
+  api.statuses.set("web", jobStatus("web", { state: "running", pid: 100 }));
+  const control: SupControl = {
+    stateFile: "/run/sup/x.json",
+    about: () => {
+      throw new Error("about() failed");
+    },
+    reload: () => Promise.resolve({ ok: false, config: "/opt/kiosk/config.ts", errors: ["x"] }),
+    rotate: () => Promise.resolve({ files: [] }),
+    shutdown: () => {},
+  };
+  const app = createHttpApp({
+    api,
+    handle: () => ({ type: "ok" }),
+    listApps: () => [],
+    control: { control },
+  });
+  // Before any request: the routes are not built yet, the health tracker already listens.
+  api.bus.emit({
+    type: "health.failed",
+    job: "web",
+    check: "http",
+    reason: "HTTP 500",
+    failures: 3,
+    at: 5,
+  });
+  const rotate = await app.request("/api/control/rotate", { method: "POST" });
+  deepStrictEqual([rotate.status, await rotate.json()], [200, { files: [] }]);
+  const missing = await app.request("/api/control/nowhere");
+  deepStrictEqual([missing.status, await missing.json()], [404, {
+    error: "No route for GET /api/control/nowhere",
+  }]);
+  // A route that fails answers with the operator side's JSON 500 (the status report asks about()).
+  const failed = await app.request("/api/control/status");
+  deepStrictEqual([failed.status, await failed.json()], [500, { error: "about() failed" }]);
+  control.about = () => ({
+    name: "kiosk",
+    version: "0.1.0",
+    startedAt: 1,
+    socket: null,
+    stateFile: "/run/sup/x.json",
+  });
+  const status = await (await app.request("/api/control/status")).json() as StatusReport;
+  deepStrictEqual(status.jobs.map((row) => [row.name, row.health]), [
+    ["web", { ok: false, at: 5, reason: "HTTP 500" }],
+  ]);
 });

@@ -22,6 +22,7 @@ import type { SupervisorApi } from "../core/api.ts";
 import type { Component } from "../core/component.ts";
 import type { ChannelCounts, MetricsCounters } from "./metrics_counters.ts";
 import type { MetricsExporter } from "./metrics_exporter.ts";
+import { lazyImport } from "../config/lazy_import.ts";
 
 const log = getLogger(["sup", "metrics"]);
 
@@ -85,9 +86,9 @@ export class MetricsEndpoint implements Component {
 
   async #metrics(c: Context): Promise<Response> {
     try {
-      this.#exporter ??= import("./metrics_exporter.ts").then((m) =>
-        new m.MetricsExporter(this.#parts)
-      );
+      this.#exporter ??= lazyImport<typeof import("./metrics_exporter.ts")>(
+        new URL("./metrics_exporter.ts", import.meta.url),
+      ).then((m) => new m.MetricsExporter(this.#parts));
       const exporter = await this.#exporter;
       const body = await exporter.render();
       return c.body(body, 200, { "Content-Type": exporter.contentType });

@@ -3,15 +3,19 @@
  * counters. Every action goes through the one `SupervisorApi` path with
  * reason `{source: "manual"}`. Built on the supervisor API only (plus what
  * else status shows, passed in as functions), so the coming logins guard
- * this side without touching the routes apps use.
+ * this side without touching the routes apps use. The `sup` CLI's routes
+ * (`control_routes.ts`) and the log and event streams are built on their
+ * first request: a sup nobody asks costs nothing for them.
  *
  * @module
  */
 
-import { Hono } from "hono";
+import { type Context, Hono } from "hono";
+import { lazyImport } from "../config/lazy_import.ts";
 import { type SupervisorApi, UnknownJobError } from "../core/api.ts";
 import type { EventHistory } from "../core/event_history.ts";
-import { controlRoutes, type ControlRoutesParts } from "./control_routes.ts";
+import type { ControlRoutesParts } from "./control_routes.ts";
+import { trackHealth } from "./job_health.ts";
 
 const MAX_OUTPUT_LINES = 1000;
 
@@ -30,12 +34,39 @@ export interface OperatorRoutesParts {
   control?: Omit<ControlRoutesParts, "api">;
 }
 
+/** The JSON 404 of the operator side: no route answers `c`'s method and path. */
+export function noRoute(c: Context): Response {
+  return c.json({ error: `No route for ${c.req.method} ${c.req.path}` }, 404);
+}
+
+/**
+ * Answers `/api/control/*` with the control routes, imported and built on
+ * the first request. The job health the status rows show is tracked from
+ * now on (`trackHealth`), before anyone asks. What no control route
+ * answers, and what fails in one, is handled as on the rest of the
+ * operator side.
+ */
+function controlForwarder(parts: ControlRoutesParts) {
+  const health = trackHealth(parts.api.bus);
+  let routes: Promise<Hono> | null = null;
+  return async (c: Context): Promise<Response> => {
+    routes ??= lazyImport<typeof import("./control_routes.ts")>(
+      new URL("./control_routes.ts", import.meta.url),
+    ).then((m) =>
+      m.controlRoutes({ ...parts, health }).notFound(noRoute).onError((error) => {
+        throw error;
+      })
+    );
+    return await (await routes).fetch(c.req.raw);
+  };
+}
+
 /** Routes `/api/status`, `/api/channels` and `/api/jobs` (but not heartbeats, which apps send). */
 export function operatorRoutes(parts: OperatorRoutesParts): Hono {
   const { api, listApps, channels = {} } = parts;
   const app = new Hono();
-  // issue 10 (H5): the control commands' routes
-  if (parts.control) app.route("/", controlRoutes({ api, ...parts.control }));
+  // issue 10 (H5): the control commands' routes, built on the first request for one.
+  if (parts.control) app.all("/api/control/*", controlForwarder({ api, ...parts.control }));
   const unknown = (name: string) => ({ error: `No job named "${name}"` });
   app.get("/api/status", (c) => c.json({ jobs: api.status(), apps: listApps() }));
   app.get("/api/channels", (c) => {
@@ -77,9 +108,9 @@ export function operatorRoutes(parts: OperatorRoutesParts): Hono {
   // module loads with the first stream asked for (a plain sup never pays for it).
   let streams: Promise<Hono> | null = null;
   const stream = async (c: { req: { raw: Request } }) => {
-    streams ??= import("./stream_routes.ts").then((m) =>
-      m.streamRoutes({ api, events: parts.events })
-    );
+    streams ??= lazyImport<typeof import("./stream_routes.ts")>(
+      new URL("./stream_routes.ts", import.meta.url),
+    ).then((m) => m.streamRoutes({ api, events: parts.events }));
     return (await streams).fetch(c.req.raw);
   };
   app.get("/api/logs", stream);
