@@ -4,7 +4,7 @@
  * and Deno's agree.
  */
 
-import { deepStrictEqual, equal, ok } from "node:assert/strict";
+import { equal, ok } from "node:assert/strict";
 import { pageSize, ProcSampler } from "../src/core/proc_sampler.ts";
 import { DenoProcFiles, openProcFiles } from "../src/core/proc_files.ts";
 import { until } from "../src/testing/wait.ts";

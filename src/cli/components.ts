@@ -219,8 +219,9 @@ export function defaultComponents(parts: ComponentParts): Component[] {
 // issue 10 (H5) ---------------------------------------------------------------
 
 /**
- * Memory and CPU of jobs' process groups for `sup status` (a /proc pass
- * reused for 1 s); the sampler loads with the first status asked for.
+ * Memory and CPU of jobs' process groups for `sup status` (sampled in the
+ * background for 30 s after a request); the sampler loads with the first
+ * status asked for.
  */
 function usageReader() {
   let sampler: Promise<UsageSampler> | null = null;
