@@ -3,15 +3,15 @@
  * `/proc` sampler (`core/proc_sampler.ts`, shared with `/metrics`).
  *
  * A pass over `/proc` costs what the kernel takes to write one `stat` per
- * process (~6 µs each: ~3 ms at 500 jobs, more for the first pass, which
- * meets every process on the machine once). So that a status request does
+ * process (~6 µs each: ~5 ms at 500 jobs with the listing of `/proc`, more
+ * for the first pass, which meets every process on the machine once). So that a status request does
  * not wait for one, the sampler keeps its figures fresh while people are
  * looking: after a request it takes a sample every `refreshMs` (1 s) in the
  * background until nobody has asked for `keepWarmMs` (30 s), then lets the
  * files it kept open go. `sup status -w`, and commands typed one after the
  * other, are answered from a sample under `maxAgeMs` (2 s) old; only the
  * first request after a quiet half-minute waits for a pass. While warm it
- * costs one pass a second (~3 ms of CPU at 500 jobs); when nobody asks,
+ * costs one pass a second (~5 ms of CPU at 500 jobs); when nobody asks,
  * nothing.
  *
  * CPU % is over the time between the last two samples when they are less
