@@ -15,6 +15,8 @@
  * @module
  */
 
+import { openLibc } from "./libc.ts";
+
 /** What the trimmer needs from the OS (injected in tests). */
 export interface TrimOs {
   /** sup's anonymous resident memory, KiB (`RssAnon` of /proc/self/status). */
@@ -87,14 +89,8 @@ export class MemoryTrimmer {
 
 /** glibc's `malloc_trim` and /proc/self/status, or null off glibc Linux or without FFI permission. */
 function glibcTrimOs(): TrimOs | null {
-  if (Deno.build.os !== "linux") return null;
-  if (Deno.permissions.querySync({ name: "ffi" }).state !== "granted") return null;
-  let lib: Deno.DynamicLibrary<{ malloc_trim: { parameters: ["usize"]; result: "i32" } }>;
-  try {
-    lib = Deno.dlopen("libc.so.6", { malloc_trim: { parameters: ["usize"], result: "i32" } });
-  } catch {
-    return null; // musl and others: no malloc_trim
-  }
+  const lib = openLibc({ malloc_trim: { parameters: ["usize"], result: "i32" } });
+  if (lib === null) return null; // musl and others: no malloc_trim
   return {
     anonKb: () => {
       const status = Deno.readTextFileSync("/proc/self/status");

@@ -22,6 +22,8 @@
  * @module
  */
 
+import { openLibc } from "./libc.ts";
+
 /** Reads `/proc`; `close()` when done. */
 export interface ProcFiles {
   /**
@@ -152,14 +154,8 @@ class LibcProcFiles implements ProcFiles {
    * without `getdents64`).
    */
   static open(): LibcProcFiles | null {
-    if (Deno.build.os !== "linux") return null;
-    if (Deno.build.arch !== "x86_64" && Deno.build.arch !== "aarch64") return null;
-    if (Deno.permissions.querySync({ name: "ffi" }).state !== "granted") return null;
-    try {
-      return new LibcProcFiles(Deno.dlopen("libc.so.6", SYMBOLS));
-    } catch {
-      return null;
-    }
+    const lib = openLibc(SYMBOLS, { lp64: true });
+    return lib === null ? null : new LibcProcFiles(lib);
   }
 
   listPids(pids: number[], ids?: number[]): void {

@@ -7,6 +7,8 @@
  * @module
  */
 
+import { openLibc } from "../core/libc.ts";
+
 const SYMBOLS = {
   socket: { parameters: ["i32", "i32", "i32"], result: "i32" },
   setsockopt: { parameters: ["i32", "i32", "i32", "buffer", "u32"], result: "i32" },
@@ -40,14 +42,8 @@ export class Libc {
    * ones), or when it cannot be loaded (e.g. musl).
    */
   static open(): Libc | null {
-    if (Deno.build.os !== "linux") return null;
-    if (Deno.build.arch !== "x86_64" && Deno.build.arch !== "aarch64") return null;
-    if (Deno.permissions.querySync({ name: "ffi" }).state !== "granted") return null;
-    try {
-      return new Libc(Deno.dlopen("libc.so.6", SYMBOLS));
-    } catch {
-      return null;
-    }
+    const lib = openLibc(SYMBOLS, { lp64: true });
+    return lib === null ? null : new Libc(lib);
   }
 
   /** The functions. */
