@@ -8,12 +8,11 @@
 import { Buffer } from "node:buffer";
 import { deepStrictEqual, equal, ok } from "node:assert/strict";
 import { simpleParser } from "mailparser";
-import type { ResolvedMailTransport } from "../src/config/mail_resolved.ts";
 import { mailSender } from "../src/notify/mail_transport.ts";
 import { composeMail, type MailMessage } from "../src/notify/mime_message.ts";
 import { hasAioSmtpd, startAioSmtpd } from "../bench/lib/aiosmtpd.ts";
 import { freeTcpPort } from "./support/ports.ts";
-import { startSmtpServer } from "./support/smtp_server.ts";
+import { loopbackSmtp, startSmtpServer } from "./support/smtp_server.ts";
 
 const picture = new Uint8Array(3000).map((_, i) => (i * 131 + 7) % 256);
 const subject = "Задание «web» упало on kiosk-3 — exit code 3 🎉 and a long tail to fold";
@@ -40,20 +39,6 @@ async function message(dir: string): Promise<MailMessage> {
       { filename: "crash.png", path: `${dir}/crash.png` },
       { filename: "Отчёт о сбое задания web.txt", content: "строка\n".repeat(40) },
     ],
-  };
-}
-
-function smtp(port: number): ResolvedMailTransport {
-  return {
-    kind: "smtp",
-    host: "127.0.0.1",
-    port,
-    secure: false,
-    starttls: "never",
-    user: null,
-    pass: null,
-    ca: null,
-    timeoutMs: 5_000,
   };
 }
 
@@ -94,7 +79,7 @@ Deno.test("the same mail through SMTP: smtp-server's envelope and mailparser's r
   const dir = await Deno.makeTempDir({ prefix: "sup-mime-" });
   try {
     await using server = await startSmtpServer();
-    const reply = await mailSender(smtp(server.port))(await message(dir));
+    const reply = await mailSender(loopbackSmtp(server.port))(await message(dir));
     ok(reply.startsWith("250 "), reply);
     const [mail] = await server.waitForMessages(1);
     equal(mail.from, "sup@kiosk-3.example");
@@ -118,7 +103,7 @@ Deno.test("the same mail through SMTP: smtp-server's envelope and mailparser's r
 Deno.test("Debian's aiosmtpd accepts a plain delivery (python3-aiosmtpd)", async () => {
   ok(await hasAioSmtpd(), "python3-aiosmtpd is not installed (apt-get install python3-aiosmtpd)");
   await using server = await startAioSmtpd(freeTcpPort());
-  const reply = await mailSender(smtp(server.port))({
+  const reply = await mailSender(loopbackSmtp(server.port))({
     from: "sup@kiosk-3.example",
     to: ["ops@example.com"],
     subject: "web crashed (exit code 3)",

@@ -10,21 +10,11 @@ import { EventBus } from "../src/core/event_bus.ts";
 import { MailNotifier } from "../src/notify/mail_notifier.ts";
 import { resolvedConfig } from "../src/testing/resolved_job.ts";
 import { record } from "./support/event_log.ts";
-import { startSmtpServer } from "./support/smtp_server.ts";
+import { loopbackSmtp, startSmtpServer } from "./support/smtp_server.ts";
 
 function smtpMail(port: number, extra: Partial<ResolvedMail> = {}): ResolvedMail {
   return {
-    transport: {
-      kind: "smtp",
-      host: "127.0.0.1",
-      port,
-      secure: false,
-      starttls: "never",
-      user: null,
-      pass: null,
-      ca: null,
-      timeoutMs: 5_000,
-    },
+    transport: loopbackSmtp(port),
     from: "sup@{hostname}",
     to: ["ops@example.com", "Dev <dev@example.com>"],
     subjectPrefix: "[sup {hostname}] ",

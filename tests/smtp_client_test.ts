@@ -14,7 +14,7 @@ import { mailSender } from "../src/notify/mail_transport.ts";
 import { sendSmtp, type SmtpClientOptions } from "../src/notify/smtp_client.ts";
 import { freeTcpPort } from "./support/ports.ts";
 import { scriptedSmtp, type ScriptSession } from "./support/scripted_smtp.ts";
-import { selfSignedCertificate } from "./support/smtp_server.ts";
+import { loopbackSmtp, selfSignedCertificate } from "./support/smtp_server.ts";
 
 function options(port: number, extra: Partial<SmtpClientOptions> = {}): SmtpClientOptions {
   return {
@@ -368,17 +368,7 @@ Deno.test("a retried message is the same message: same Message-ID and Date", asy
     await s.send(++attempt === 1 ? "451 4.3.0 try again" : "250 queued");
     await s.line();
   });
-  const send = mailSender({
-    kind: "smtp",
-    host: "127.0.0.1",
-    port: server.port,
-    secure: false,
-    starttls: "never",
-    user: null,
-    pass: null,
-    ca: null,
-    timeoutMs: 2_000,
-  });
+  const send = mailSender(loopbackSmtp(server.port, 2_000));
   const mail = { from: "sup@example.com", to: ["ops@example.com"], subject: "x", text: "y" };
   const [permanent] = await permanence(send(mail));
   equal(permanent, false);

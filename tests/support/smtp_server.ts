@@ -11,8 +11,27 @@
 import { Buffer } from "node:buffer";
 import { simpleParser } from "mailparser";
 import { SMTPServer, type SMTPServerOptions } from "smtp-server";
+import type { ResolvedMailTransport } from "../../src/config/mail_resolved.ts";
 import { until } from "../../src/testing/wait.ts";
 import { freeTcpPort } from "./ports.ts";
+
+/** sup's transport to a test server on 127.0.0.1:`port`: plain SMTP, no login, 5 s steps. */
+export function loopbackSmtp(
+  port: number,
+  timeoutMs = 5_000,
+): ResolvedMailTransport {
+  return {
+    kind: "smtp",
+    host: "127.0.0.1",
+    port,
+    secure: false,
+    starttls: "never",
+    user: null,
+    pass: null,
+    ca: null,
+    timeoutMs,
+  };
+}
 
 /** One message the server accepted. */
 export interface ReceivedMail {
