@@ -130,7 +130,7 @@ async function main(): Promise<void> {
       });
     });
 
-    // issue 10 (H5): the control CLI's round trip beside supervisorctl and pm2
+    // The control CLI's round trip beside supervisorctl and pm2
     await step("status", async () => {
       (results as Record<string, unknown>).status = await runStatusRtt(ctx);
     });

@@ -60,7 +60,7 @@
 
 import type { ConfigBody, DeepPartial, JobConfig, UserConfig } from "./config/types.ts";
 import type { Listener } from "./notify/listener_api.ts";
-// issue 9: health checks
+// Health checks
 export type {
   HealthAction,
   HealthConfig,
@@ -109,7 +109,6 @@ export type {
   PmtrNetworkConfig,
   UdpAddress,
 } from "./config/types_monitoring.ts";
-// issue 9: mail (H3)
 export type {
   EnvSecret,
   LoggingMailOptions,
@@ -171,7 +170,7 @@ export type {
   WebhookOptions,
   WebhookPreset,
 } from "./config/listener_factories.ts"; // H4
-// issue 9: httpok, memmon
+// httpok, memmon
 export type { HttpokListener, HttpokOptions } from "./config/listener_httpok_types.ts";
 export type { MemmonListener, MemmonOptions } from "./config/listener_memmon_types.ts";
 

@@ -51,7 +51,7 @@ export interface ComponentParts {
   listeners?: Listener[];
   /** Where notifications go (mail, webhooks register here). @default a hub of its own */
   notifiers?: NotifierHub;
-  // issue 10 (H5): the control socket and the `sup` CLI's routes
+  // The control socket and the `sup` CLI's routes
   /** What the CLI's control routes may do (reload, rotate, shutdown); none: not served. */
   control?: SupControl;
   /** Filled with components bound before any job starts, whose failure stops sup's start. */
@@ -109,7 +109,7 @@ export function buildAppSide(parts: ComponentParts, options: AppSideOptions = {}
     channels: { osc: () => osc.stats(), websocket: () => websocket.stats() },
     operatorGuard: parts.operatorToken ? requireOperatorToken(parts.operatorToken) : undefined,
     events,
-    control: parts.control && { // issue 10 (H5)
+    control: parts.control && {
       control: parts.control,
       lastHeartbeat: (job) => watchdog.info(job)?.lastSeen ?? null,
       usage: usageReader(),
@@ -139,7 +139,7 @@ export function defaultComponents(parts: ComponentParts): Component[] {
     new ScheduleProbe(api),
     ...side.components,
     // Features, each a lazyComponent(needed, () => import(...)) so an unused one costs nothing:
-    // [issue 9: health checks]
+    // Health checks
     lazyComponent(
       (config) => config.jobs.some((job) => job.health !== null),
       async () =>
@@ -147,7 +147,7 @@ export function defaultComponents(parts: ComponentParts): Component[] {
           new URL("../probes/health.ts", import.meta.url),
         )).HealthWatchdog(api, { stall: parts.stall }),
     ),
-    // [issue 9: listeners]
+    // Listeners
     lazyComponent(
       (config) => config.listeners.length > 0,
       async () =>
@@ -161,7 +161,7 @@ export function defaultComponents(parts: ComponentParts): Component[] {
             [side.websocket.sendTo(job, data), side.osc.sendTo(job, data)].some(Boolean),
         }),
     ),
-    // [issue 9: mail]
+    // Mail
     lazyComponent(
       (config) => config.mail !== null,
       async () =>
@@ -169,7 +169,7 @@ export function defaultComponents(parts: ComponentParts): Component[] {
           new URL("../notify/mail_component.ts", import.meta.url),
         )).mailComponent(parts),
     ),
-    // [issue 9: webhook, analytics, event log, machine]
+    // Webhook, analytics, event log, machine
     lazyComponent(
       (config) => config.listeners.some((l) => l.type === "builtin" && l.kind === "webhook"),
       async () =>
@@ -207,16 +207,14 @@ export function defaultComponents(parts: ComponentParts): Component[] {
           new URL("../probes/machine_schedule.ts", import.meta.url),
         )).MachineScheduleProbe(api),
     ),
-    // [issue 10: control socket]
+    // Control socket
     ...controlSocket(parts, side),
-    // [issue 10: metrics]
+    // Metrics
     monitoring.metrics,
-    // [issue 10: pmtr report and control]
+    // pmtr report and control
     monitoring.pmtr,
   ];
 }
-
-// issue 10 (H5) ---------------------------------------------------------------
 
 /**
  * Memory and CPU of jobs' process groups for `sup status` (sampled in the

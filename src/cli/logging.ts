@@ -24,7 +24,7 @@ import {
 import { DEFAULT_LOGGING, type ResolvedLogging } from "../config/resolved.ts";
 import { folderMode, RotatingFile } from "../core/rotating_file.ts";
 import type { LogLevel } from "../config/types.ts";
-import { logTapSink } from "../notify/log_mail_tap.ts"; // issue 9: mail (H3)
+import { logTapSink } from "../notify/log_mail_tap.ts";
 
 /** The command-line overrides: `-v` lowers the level to "debug", `-q` raises it to "warning". */
 export interface LogFlags {
@@ -82,7 +82,7 @@ export async function setupLogging(
     : getTextFormatter({ timestamp: "date-time", level: "ABBR", category: "·" });
   const sinks: Record<string, Sink> = {
     console: getConsoleSink({ formatter, console: target.console }),
-    tap: logTapSink, // issue 9: mail (H3): logging.mail reads sup's log here
+    tap: logTapSink, // logging.mail reads sup's log here
   };
   let file: RotatingFile | null = null;
   if (logging.file !== null) {

@@ -20,13 +20,13 @@ export type NotifierSource = (config: ResolvedConfig, hub: NotifierHub) => Promi
 
 /** Every feature that can notify, one line each. */
 export const NOTIFIER_SOURCES: NotifierSource[] = [
-  // [issue 9: mail]
+  // Mail
   async (config, hub) => {
     if (!config.mail) return;
     const { MailNotifier } = await import("../notify/mail_notifier.ts");
     hub.register(new MailNotifier({ mail: config.mail, config: () => config, bus: null }));
   },
-  // [issue 9: webhook]
+  // Webhook
   async (config, hub) => {
     const { registerWebhookNotifiers } = await import("../notify/webhook_notifiers.ts");
     await registerWebhookNotifiers(config, hub);

@@ -12,7 +12,7 @@ import type { ResolvedConfig, ResolvedJob, ResolvedOutput } from "../config/reso
 import { formatDuration, formatSize } from "../config/units.ts";
 import { describeHealth, type ResolvedHealth } from "../config/health_section.ts";
 import { listenerLines } from "./print_listeners.ts";
-import { mailLines } from "../config/mail_print.ts"; // issue 9: mail (H3)
+import { mailLines } from "../config/mail_print.ts";
 
 /** argv as one line, quoting words that need it. */
 export function showArgv(argv: string[]): string {
@@ -129,7 +129,7 @@ export function formatConfig(config: ResolvedConfig): string {
     ...(config.analytics ? ["", "analytics", `  ${analyticsLine(config.analytics)}`] : []),
     ...listenerLines(config),
   ];
-  lines.push(...mailLines(config)); // issue 9: mail (H3)
+  lines.push(...mailLines(config));
   if (Object.keys(config.app).length > 0) {
     lines.push("", "app", ...JSON.stringify(config.app, null, 2).split("\n").map((l) => `  ${l}`));
   }

@@ -67,7 +67,7 @@ const COMMANDS: CommandEntry[] = [
         new URL("./types_cmd.ts", import.meta.url),
       )).typesCommand,
   },
-  // issue 10 (H5): the control commands talk to a running sup; they log nothing themselves
+  // The control commands talk to a running sup; they log nothing themselves
   {
     name: "status",
     load: async () =>
@@ -108,7 +108,7 @@ const COMMANDS: CommandEntry[] = [
       )).shutdownCommand,
     logs: false,
   },
-  // issue 9 (H3): one test message through every configured notifier
+  // One test message through every configured notifier
   {
     name: "notify",
     load: async () =>
@@ -116,7 +116,7 @@ const COMMANDS: CommandEntry[] = [
         new URL("./notify_cmd.ts", import.meta.url),
       )).notifyCommand,
   },
-  // issue 10 (H6): jobs' output and sup's events, streamed; systemd units
+  // Jobs' output and sup's events, streamed; systemd units
   {
     name: "logs",
     load: async () =>
@@ -148,7 +148,7 @@ const COMMANDS: CommandEntry[] = [
       )).loadConfigCommand,
     hidden: true,
   },
-  // issue 10 (H6): what `sup run --guardian` starts
+  // What `sup run --guardian` starts
   {
     name: "guardian",
     load: async () =>

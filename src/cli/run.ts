@@ -210,7 +210,7 @@ export async function runSup(options: RunOptions = {}): Promise<number> {
     // Memory glibc keeps after a flood goes back to the OS once the flood is over.
     const trimmer = new MemoryTrimmer();
     using _trimmer = { [Symbol.dispose]: () => trimmer.close() };
-    // issue 10 (H5): what the `sup` CLI may ask; reloads can run once sup has started its jobs.
+    // What the `sup` CLI may ask; reloads can run once sup has started its jobs.
     let reloadAndWait: (() => Promise<void>) | null = null;
     // The output log of --detach is rotated too, once it is known (after sup started).
     let rotateOutput: () => Promise<unknown> = () => Promise.resolve();
@@ -235,7 +235,7 @@ export async function runSup(options: RunOptions = {}): Promise<number> {
       startup,
     };
     const components = (options.components ?? defaultComponents)(parts);
-    // issue 10: the control socket first (its name may be taken), so the ports stay unanswered
+    // The control socket first (its name may be taken), so the ports stay unanswered
     // for as short a time as before: they answer before `sup.apply` gives the supervisor a config.
     const busy = await startFirst(startup, config);
     // Listen before any job starts: a port sup cannot bind is a startup error.

@@ -30,7 +30,7 @@ export interface AppsConfig {
    * @example ["kill", "restart"]
    */
   allow?: AppAction[];
-  // --- issue 8 (H2): registration limits and rules ---
+  // Registration limits and rules
   /**
    * Let a registration name a process of one of sup's own jobs (its pid,
    * process group or session) for action "kill" or "restart". Off, apps

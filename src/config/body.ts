@@ -26,9 +26,9 @@ export const BODY_KEYS = [
   "app",
   "apps",
   "machine",
-  "analytics", // issue 9 (H4)
+  "analytics",
   "listeners",
-  "mail", // issue 9: mail (H3)
+  "mail",
 ] as const satisfies readonly (keyof ConfigBody)[];
 
 const _everyKey: AllKeys<UserConfig, typeof BODY_KEYS[number] | "modes"> = true;
@@ -85,7 +85,6 @@ export function readBody(
     : Fields.of(body.app, at("app"), issues, "an object of settings")?.obj ?? {};
   const read = ctx.readers;
   const logging = readLogging(body.logging, issues, dir, at("logging"), read);
-  // issue 9: mail (H3)
   const mail = read.readMail(body.mail, issues, dir, at("mail"), ctx.partial);
   if (!ctx.partial) read.checkMailUse(mail, logging.mail, body.listeners, issues, ctx.prefix);
   return {
@@ -98,14 +97,13 @@ export function readBody(
     app,
     apps: readApps(body.apps, issues, at("apps")),
     machine: read.readMachine(body.machine, issues, at("machine")),
-    analytics: read.readAnalytics(body.analytics, issues, at("analytics")), // issue 9 (H4)
+    analytics: read.readAnalytics(body.analytics, issues, at("analytics")),
     listeners: read.readListeners(body.listeners, issues, {
       path: at("listeners"),
       jobs: ctx.partial ? [] : jobs,
       dir,
       partial: ctx.partial,
     }),
-    // issue 9: mail (H3)
     mail,
   };
 }

@@ -21,7 +21,7 @@
  * @module
  */
 
-// issue 9: webhook (H4) ---------------------------------------------------------
+// Webhook ---------------------------------------------------------------------
 
 import type { WebhookDescriptor, WebhookOptions } from "./listener_webhook_types.ts";
 export type { WebhookDescriptor, WebhookOptions, WebhookPreset } from "./listener_webhook_types.ts";
@@ -36,7 +36,7 @@ export function webhook(options: WebhookOptions): WebhookDescriptor {
   return { kind: "webhook", ...options };
 }
 
-// issue 9: httpok, memmon (H2) ------------------------------------------------
+// httpok, memmon ---------------------------------------------------------------
 import type { HttpokListener, HttpokOptions } from "./listener_httpok_types.ts";
 import type { MemmonListener, MemmonOptions } from "./listener_memmon_types.ts";
 
@@ -59,7 +59,7 @@ export function memmon(options: MemmonOptions): MemmonListener {
   return { kind: "memmon", ...options };
 }
 
-// issue 9: mail (H3) ------------------------------------------------------------
+// Mail ------------------------------------------------------------------------
 
 import type {
   CrashmailBatchDescriptor,

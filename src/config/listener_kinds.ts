@@ -9,10 +9,10 @@
 
 import type { Fields } from "./fields.ts";
 import type { ResolvedJob } from "./resolved.ts";
-import { WEBHOOK_KIND } from "./listener_webhook.ts"; // issue 9: webhook (H4)
+import { WEBHOOK_KIND } from "./listener_webhook.ts";
 import { readHttpok } from "./listener_httpok.ts";
 import { readMemmon } from "./listener_memmon.ts";
-import { MAIL_LISTENERS } from "./listener_crash.ts"; // issue 9: mail (H3)
+import { MAIL_LISTENERS } from "./listener_crash.ts";
 
 /** What a kind's validator may use besides the descriptor. */
 export interface ListenerKindContext {
@@ -41,8 +41,8 @@ export type ListenerKinds = Readonly<Record<string, ListenerKind>>;
 /** The built-in listener kinds sup knows. */
 export const LISTENER_KINDS: ListenerKinds = {
   // Each built-in's validator, added by its owner (one line each):
-  webhook: WEBHOOK_KIND, // issue 9: webhook (H4)
-  httpok: { read: readHttpok }, // issue 9 (H2)
-  memmon: { read: readMemmon }, // issue 9 (H2)
-  ...MAIL_LISTENERS, // issue 9: mail (H3): crashmail, crashmailbatch, fatalmailbatch, crashsms
+  webhook: WEBHOOK_KIND,
+  httpok: { read: readHttpok },
+  memmon: { read: readMemmon },
+  ...MAIL_LISTENERS, // crashmail, crashmailbatch, fatalmailbatch, crashsms
 };

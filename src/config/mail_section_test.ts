@@ -180,7 +180,7 @@ Deno.test("a mode may set mail partially over the base", async () => {
   equal(result.config.mail!.transport.kind === "smtp" && result.config.mail!.transport.port, 2525);
 });
 
-// issue 9: the mail listeners' descriptors --------------------------------------
+// The mail listeners' descriptors --------------------------------------
 
 const mail = { sendmail: "sendmail -t", to: "ops@example.com" };
 const front = { web: { cmd: "node web.js", groups: ["front"] } };

@@ -23,9 +23,8 @@ import type { ResolvedHealth } from "./health_resolved.ts";
 import type { ResolvedListener } from "./resolved_listeners.ts";
 import type { MetricsAccess } from "./types_monitoring.ts";
 import type { ResolvedPmtrNetwork } from "./monitoring_resolved.ts";
-// issue 9: mail (H3)
 import type { ResolvedLogMail, ResolvedMail, ResolvedScreenshots } from "./mail_resolved.ts";
-import type { ResolvedControlNetwork } from "./resolved_control.ts"; // issue 10 (H5)
+import type { ResolvedControlNetwork } from "./resolved_control.ts";
 
 /** Where one output stream of a job goes. */
 export type ResolvedOutput =
@@ -105,14 +104,14 @@ export interface ResolvedListen {
   port: number;
 }
 
-/** `network.http` resolved (issue 8, H1). */
+/** `network.http` resolved. */
 export interface ResolvedHttp extends ResolvedListen {
   hosts: string[];
   /** Who may read `/metrics` and `/healthz` (`network_monitoring.ts`). */
   metrics: MetricsAccess;
 }
 
-/** `network.websocket` resolved (issue 8, H1); sizes in bytes. */
+/** `network.websocket` resolved; sizes in bytes. */
 export interface ResolvedWebSocket extends ResolvedListen {
   hosts: string[];
   origins: string[];
@@ -126,7 +125,7 @@ export interface ResolvedNetwork extends ResolvedPmtrNetwork {
   http: ResolvedHttp;
   websocket: ResolvedWebSocket;
   osc: ResolvedListen & { appHost: string; appPort: number };
-  // issue 10 (H5): the control socket
+  // The control socket
   /** `network.name`, or null to derive it from the config path. */
   name: ResolvedControlNetwork["name"];
   /** The control socket, or null when `network.socket` is false. */
@@ -148,7 +147,6 @@ export interface ResolvedLogging {
   fileMode: number;
   /** The event log file (`logging.events`), or null. */
   events: ResolvedEventFile | null;
-  // issue 9: mail (H3)
   /** `logging.mail`, or null. */
   mail: ResolvedLogMail | null;
   /** `logging.screenshots`, or null. */
@@ -164,7 +162,6 @@ export const DEFAULT_LOGGING: Readonly<ResolvedLogging> = Object.freeze({
   maxFiles: 5,
   fileMode: DEFAULT_FILE_MODE,
   events: null,
-  // issue 9: mail (H3)
   mail: null,
   screenshots: null,
 });
@@ -174,7 +171,6 @@ export interface ResolvedApps {
   enabled: boolean;
   /** Actions a registration may ask for besides "none". */
   allow: AppAction[];
-  // --- issue 8 (H2) ---
   /** Registrations may name processes of sup's jobs. */
   allowJobs: boolean;
   /** Most registrations per local user. */
@@ -209,7 +205,6 @@ export interface ResolvedConfig {
   analytics: ResolvedAnalytics | null;
   /** Listeners, in config order (built-ins, functions, plugins). */
   listeners: ResolvedListener[];
-  // issue 9: mail (H3)
   /** `mail`, or null when the config sends none. */
   mail: ResolvedMail | null;
 }

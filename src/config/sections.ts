@@ -39,7 +39,7 @@ const NETWORK_KEYS = [
   "osc",
   "report",
   "control",
-  // issue 10 (H5): read by control_section.ts
+  // Read by control_section.ts
   "name",
   "socket",
 ] as const;
@@ -51,8 +51,7 @@ const LOGGING_KEYS = [
   "maxSize",
   "maxFiles",
   "fileMode",
-  "events", // issue 9 (H4)
-  // issue 9: mail (H3)
+  "events",
   "mail",
   "screenshots",
 ] as const;
@@ -74,7 +73,6 @@ const _logging: AllKeys<LoggingConfig, typeof LOGGING_KEYS[number]> = true;
 const APPS_KEYS = [
   "enabled",
   "allow",
-  // issue 8 (H2)
   "allowJobs",
   "maxPerUser",
   "expireAfterMisses",
@@ -141,7 +139,7 @@ export function readNetwork(
   };
 }
 
-// network.http / network.websocket security (issue 8, H1) ---------------------
+// network.http / network.websocket security ---------------------
 
 /** `network.http.hosts`. */
 function readHttpSecurity(
@@ -237,8 +235,7 @@ export function readLogging(
     maxBytes: f.size("maxSize", defaults.maxBytes),
     maxFiles: f.whole("maxFiles", defaults.maxFiles, 1),
     fileMode: readFileMode(f),
-    events: readers.readEventFile(f, dir), // issue 9 (H4)
-    // issue 9: mail (H3)
+    events: readers.readEventFile(f, dir),
     mail: readers.readLogMail(f),
     screenshots: readers.readScreenshots(f, dir),
   };
@@ -292,7 +289,6 @@ export function readApps(value: unknown, issues: IssueList, path = "apps"): Reso
   return {
     enabled: f.bool("enabled", defaults.enabled),
     allow,
-    // issue 8 (H2)
     allowJobs: f.bool("allowJobs", defaults.allowJobs),
     maxPerUser: f.whole("maxPerUser", defaults.maxPerUser, 1, 100_000),
     expireAfterMisses: f.whole("expireAfterMisses", defaults.expireAfterMisses, 1, 1000),

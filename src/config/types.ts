@@ -24,8 +24,8 @@ import type { MetricsHttpConfig, PmtrNetworkConfig } from "./types_monitoring.ts
 import type { LoggingMailOptions, MailBody } from "./mail_types.ts"; // issue 9: mail
 import type { AppsConfig } from "./apps_types.ts";
 export type { AppAction, AppsConfig } from "./apps_types.ts";
-import type { ControlNetworkConfig } from "./types_control.ts"; // issue 10 (H5)
-export type { ControlNetworkConfig, SocketConfig } from "./types_control.ts"; // issue 10 (H5)
+import type { ControlNetworkConfig } from "./types_control.ts";
+export type { ControlNetworkConfig, SocketConfig } from "./types_control.ts";
 
 /**
  * A duration: milliseconds as a number, or a string with a unit written
@@ -235,7 +235,7 @@ export interface OscConfig extends ListenConfig {
   appHost?: string;
 }
 
-// network.http / network.websocket security (issue 8, H1) ---------------------
+// network.http / network.websocket security ---------------------
 
 /** The HTTP API's address and the host names it answers to. */
 export interface HttpConfig extends ListenConfig, MetricsHttpConfig {

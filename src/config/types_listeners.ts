@@ -10,10 +10,9 @@
  */
 
 import type { Duration } from "./types.ts";
-import type { WebhookDescriptor } from "./listener_webhook_types.ts"; // issue 9: webhook (H4)
+import type { WebhookDescriptor } from "./listener_webhook_types.ts";
 import type { HttpokListener } from "./listener_httpok_types.ts";
 import type { MemmonListener } from "./listener_memmon_types.ts";
-// issue 9: mail (H3)
 import type {
   CrashmailBatchDescriptor,
   CrashmailDescriptor,
@@ -28,10 +27,9 @@ import type {
  */
 export type BuiltinListener = // Each built-in's descriptor type, added by its owner (one line each):
   | never
-  | WebhookDescriptor // issue 9: webhook (H4)
+  | WebhookDescriptor
   | HttpokListener // issue 9: httpok
   | MemmonListener // issue 9: memmon
-  // issue 9: mail (H3)
   | CrashmailDescriptor
   | CrashmailBatchDescriptor
   | FatalmailBatchDescriptor

@@ -331,8 +331,8 @@ Deno.test("resolving applies every default", async () => {
     maxFiles: 5,
     fileMode: 0o600,
     events: null,
-    mail: null, // issue 9: mail (H3)
-    screenshots: null, // issue 9: mail (H3)
+    mail: null,
+    screenshots: null,
   });
   deepStrictEqual(config.app, {});
 });

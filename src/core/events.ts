@@ -115,7 +115,7 @@ export type SupEvent =
   | At & { type: "job.backoff"; job: string; delayMs: number; retries: number }
   | At & { type: "job.fatal"; job: string; message: string }
   | At & { type: "job.spawnFailed"; job: string; message: string }
-  // issue 10 (H5): operators switch jobs off and on (`sup disable` / `sup enable`)
+  // Operators switch jobs off and on (`sup disable` / `sup enable`)
   | At & { type: "job.disabled"; job: string; by: string; persist: boolean }
   /** `by`: who switched it on, or "config: changed" / "config: removed" when a config lifted it. */
   | At & { type: "job.enabled"; job: string; by: string }

@@ -28,7 +28,6 @@ export interface Notification {
   attachments?: Attachment[];
   /** The job it is about, for templates (`{job}`) and webhooks. */
   job?: string;
-  // issue 9: mail (H3)
   /** Recipients for notifiers that address people (mail), instead of their own (`mail.to`). */
   to?: string[];
   /** The sender for notifiers that have one (mail), instead of their own (`mail.from`). */

@@ -30,7 +30,7 @@ export class NotifierHub {
 
   /** Sends `message` through every notifier; one delivery per notifier. Never rejects. */
   notify(message: Notification): Promise<Delivery[]> {
-    const only = message.only; // issue 9: mail (H3)
+    const only = message.only;
     return Promise.all(
       this.list().filter((n) => !only || only.includes(n.name)).map((n) =>
         n.send(message).catch((error): Delivery => ({

@@ -22,10 +22,9 @@ export type BuiltinLoaders = Readonly<Record<string, () => Promise<BuiltinModule
 export const BUILTINS: BuiltinLoaders = {
   // Each built-in's module, added by its owner (one line each), e.g.
   // httpok: () => import("../probes/httpok.ts"),
-  webhook: () => import("./webhook.ts"), // issue 9: webhook (H4)
-  httpok: () => import("../probes/httpok.ts"), // issue 9 (H2)
-  memmon: () => import("../probes/memmon_listener.ts"), // issue 9 (H2)
-  // issue 9: mail (H3)
+  webhook: () => import("./webhook.ts"),
+  httpok: () => import("../probes/httpok.ts"),
+  memmon: () => import("../probes/memmon_listener.ts"),
   crashmail: () => import("./crashmail.ts"),
   crashmailbatch: () => import("./crashmailbatch.ts"),
   fatalmailbatch: () => import("./fatalmailbatch.ts"),

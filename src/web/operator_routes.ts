@@ -29,7 +29,7 @@ export interface OperatorRoutesParts {
   channels?: Record<string, () => unknown>;
   /** Recent events for `GET /api/events` (issue 10, streaming). @default live events only */
   events?: EventHistory;
-  // issue 10 (H5): the control commands' routes (`/api/control/...`)
+  // The control commands' routes (`/api/control/...`)
   /** What the `sup` CLI's routes need; without it they are not served. @default none */
   control?: Omit<ControlRoutesParts, "api">;
 }
@@ -65,7 +65,7 @@ function controlForwarder(parts: ControlRoutesParts) {
 export function operatorRoutes(parts: OperatorRoutesParts): Hono {
   const { api, listApps, channels = {} } = parts;
   const app = new Hono();
-  // issue 10 (H5): the control commands' routes, built on the first request for one.
+  // The control commands' routes, built on the first request for one.
   if (parts.control) app.all("/api/control/*", controlForwarder({ api, ...parts.control }));
   const unknown = (name: string) => ({ error: `No job named "${name}"` });
   app.get("/api/status", (c) => c.json({ jobs: api.status(), apps: listApps() }));
